@@ -1,0 +1,168 @@
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { App, type Logger } from '@slack/bolt';
+import type { Clock } from './clock.js';
+import type { AppConfig } from './config.js';
+import type { AppLogger } from './logger.js';
+import { startMinuteTicker, type MinuteTicker } from './scheduler/cron.js';
+import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
+import { createSlackClient, type SlackClient, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { isDatabaseHealthy, openDatabase } from './store/db.js';
+import { createStore, type Store } from './store/index.js';
+import { migrate } from './store/migrate.js';
+import { buildJobHandlers } from './scheduler/jobs.js';
+import { buildServices, type ServiceDeps } from './services/index.js';
+
+export interface StartOptions {
+  config: AppConfig;
+  clock: Clock;
+  logger: AppLogger;
+  /** 'cron' ticks every minute in-process; 'manual' leaves ticking to the caller (tests, tick CLI). */
+  scheduler: 'cron' | 'manual';
+}
+
+export interface RunningAlliance {
+  /** The HTTP port actually bound (HTTP mode), or the health-check port (Socket Mode). */
+  port: number;
+  store: Store;
+  tick(now: Date): Promise<RunDueReport>;
+  stop(): Promise<void>;
+}
+
+/** Raised when Slack refuses the credentials at start; the message is for the person running the app. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/**
+ * The composition root: config → database → Slack client → services → listeners → scheduler.
+ * It holds no behaviour of its own.
+ */
+export async function startAlliance({ config, clock, logger, scheduler }: StartOptions): Promise<RunningAlliance> {
+  const db = openDatabase(config.databasePath);
+  try {
+    migrate(db, clock.now());
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const store = createStore(db);
+
+  const slackLogger = logger.child('slack');
+  const clientOptions = webClientOptions({ slackApiUrl: config.slackApiUrl, logger: slackLogger });
+  const client = createSlackClient(config.slack.botToken, clientOptions);
+  const identity = await identify(client).catch((error: unknown) => {
+    db.close();
+    throw error;
+  });
+  store.workspaces.register({ teamId: identity.teamId, teamName: identity.teamName, botUserId: identity.botUserId, now: clock.now() });
+  const clients = singleWorkspaceClients(identity.teamId, client);
+
+  const socketMode = config.slack.appToken !== undefined;
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+      const ok = isDatabaseHealthy(db);
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok }));
+    },
+  };
+  const app = new App({
+    token: config.slack.botToken,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    tokenVerificationEnabled: false,
+    signingSecret: config.slack.signingSecret,
+    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } } : {}),
+    customRoutes: [healthz],
+    logger: slackLogger,
+    clientOptions,
+    convoStore: false,
+  });
+
+  // Bolt answers Slack as soon as a listener acks and carries on; remember the work still running so
+  // shutdown can let it finish.
+  const inFlight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
+
+  const core = composeCore({ store, clock, logger, clients });
+  registerListeners(app, { store, clock, logger, ...core.services });
+  const tick = core.tick;
+
+  let port = config.port;
+  if (socketMode) {
+    await app.start();
+  } else {
+    const server = await app.start(config.port);
+    port = (server.address() as AddressInfo).port;
+  }
+  logger.info(`Alliance is running for workspace ${identity.teamId} in ${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`);
+
+  const ticker: MinuteTicker | undefined = scheduler === 'cron' ? startMinuteTicker(clock, tick, logger) : undefined;
+
+  let stopped = false;
+  return {
+    port,
+    store,
+    tick,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await ticker?.stop();
+      await app.stop();
+      await Promise.allSettled([...inFlight]);
+      db.close();
+    },
+  };
+}
+
+/**
+ * Services and the scheduler over a store and Slack clients. Shared by the running app and the
+ * tick command, so both run exactly the same jobs.
+ */
+export function composeCore(deps: ServiceDeps) {
+  const services = buildServices(deps);
+  const schedulerDeps: SchedulerDeps = {
+    jobs: deps.store.jobs,
+    handlers: buildJobHandlers({ ...deps, ...services }),
+    logger: deps.logger.child('scheduler'),
+    owner: `alliance-${process.pid}-${randomUUID().slice(0, 8)}`,
+  };
+  return { services, tick: (now: Date) => runDue(schedulerDeps, now) };
+}
+
+interface Identity {
+  teamId: string;
+  teamName: string | null;
+  botUserId: string;
+  botId: string;
+}
+
+async function identify(client: SlackClient): Promise<Identity> {
+  try {
+    const result = await client.auth.test();
+    if (!result.team_id || !result.user_id || !result.bot_id) {
+      throw new StartupError('Slack did not say which workspace SLACK_BOT_TOKEN belongs to; check that it is a bot token (xoxb-…).');
+    }
+    return { teamId: result.team_id, teamName: result.team ?? null, botUserId: result.user_id, botId: result.bot_id };
+  } catch (error) {
+    if (error instanceof StartupError) throw error;
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code) {
+      throw new StartupError(`Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).`);
+    }
+    throw new StartupError(`Alliance could not reach Slack to check SLACK_BOT_TOKEN (${(error as Error).message}); check the network or SLACK_API_URL.`);
+  }
+}
+
+export type { Logger };

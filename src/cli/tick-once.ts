@@ -1,0 +1,40 @@
+import { composeCore } from '../app.js';
+import { fixedClock } from '../clock.js';
+import type { RuntimeConfig } from '../config.js';
+import type { AppLogger } from '../logger.js';
+import type { RunDueReport } from '../scheduler/run-due.js';
+import { createSlackClient, type SlackClients, webClientOptions } from '../slack/clients.js';
+import { openDatabase } from '../store/db.js';
+import { createStore } from '../store/index.js';
+import { migrate } from '../store/migrate.js';
+
+/** Opens the database, runs one tick at `at` with the same services as the app, closes. */
+export async function runTickOnce(input: {
+  runtime: RuntimeConfig;
+  botToken: string | undefined;
+  at: Date;
+  logger: AppLogger;
+}): Promise<RunDueReport> {
+  const db = openDatabase(input.runtime.databasePath);
+  try {
+    migrate(db, input.at);
+    const store = createStore(db);
+    const token = input.botToken;
+    const client = token
+      ? createSlackClient(token, webClientOptions({ slackApiUrl: input.runtime.slackApiUrl, logger: input.logger.child('slack') }))
+      : undefined;
+    const clients: SlackClients = {
+      forTeam(teamId) {
+        const workspace = store.workspaces.get(teamId);
+        if (!client) throw new Error('SLACK_BOT_TOKEN is not set, so due work that talks to Slack cannot run; set it as for npm start.');
+        if (!workspace) throw new Error(`workspace ${teamId} is not registered in this database`);
+        return client;
+      },
+    };
+    const clock = fixedClock(input.at);
+    const core = composeCore({ store, clock, logger: input.logger, clients });
+    return await core.tick(input.at);
+  } finally {
+    db.close();
+  }
+}

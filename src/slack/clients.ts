@@ -1,0 +1,38 @@
+import { webApi } from '@slack/bolt';
+import type { Logger } from '@slack/bolt';
+
+export type SlackClient = webApi.WebClient;
+
+/**
+ * Hands out the Web API client for a workspace. Today one bot token serves one workspace; when
+ * Alliance is installed in many, this is where per-workspace tokens will be looked up.
+ */
+export interface SlackClients {
+  forTeam(teamId: string): SlackClient;
+}
+
+/** Options shared by the scheduler's client and the one Bolt builds for listeners. */
+export function webClientOptions(options: { slackApiUrl: string | undefined; logger: Logger }): webApi.WebClientOptions {
+  return {
+    logger: options.logger,
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    // Slack answers 429 with Retry-After; the client pauses that long and retries. A few quick
+    // retries also ride out brief 5xx blips without holding a tick for half an hour.
+    retryConfig: { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 10_000, randomize: true },
+  };
+}
+
+export function createSlackClient(token: string, options: webApi.WebClientOptions): SlackClient {
+  return new webApi.WebClient(token, options);
+}
+
+export function singleWorkspaceClients(teamId: string, client: SlackClient): SlackClients {
+  return {
+    forTeam(requested) {
+      if (requested !== teamId) {
+        throw new Error(`no Slack token for workspace ${requested}; this installation serves ${teamId}`);
+      }
+      return client;
+    },
+  };
+}

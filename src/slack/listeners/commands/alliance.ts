@@ -1,0 +1,69 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { buildHelpMessage, buildNotAvailableMessage } from '../../blocks/help.js';
+import { SUBCOMMANDS, type Subcommand } from '../../ids.js';
+import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../payloads.js';
+import type { ListenerDeps } from '../deps.js';
+import { replyToCommandFailure } from '../failures.js';
+
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** A subcommand handler acks itself: some answer at once, others ack and then open a modal. */
+export type SubcommandHandler = (args: CommandArgs, payload: CommandPayload, rest: string) => Promise<void>;
+
+const isSubcommand = (word: string): word is Subcommand => (SUBCOMMANDS as readonly string[]).includes(word);
+
+const help: SubcommandHandler = async ({ ack }) => {
+  const message = buildHelpMessage();
+  await ack({ response_type: 'ephemeral', ...message });
+};
+
+const notAvailable =
+  (name: Subcommand): SubcommandHandler =>
+  async ({ ack }) => {
+    await ack({ response_type: 'ephemeral', ...buildNotAvailableMessage(name) });
+  };
+
+/** The `/alliance` router: parses the payload, picks the subcommand, answers unknown ones with help. */
+export function handleAllianceCommand(deps: ListenerDeps, handlers: Partial<Record<Subcommand, SubcommandHandler>>) {
+  const table: Record<Subcommand, SubcommandHandler> = {
+    start: handlers.start ?? notAvailable('start'),
+    checkin: handlers.checkin ?? notAvailable('checkin'),
+    show: handlers.show ?? notAvailable('show'),
+    digest: handlers.digest ?? notAvailable('digest'),
+    renegotiate: handlers.renegotiate ?? notAvailable('renegotiate'),
+    settings: handlers.settings ?? notAvailable('settings'),
+    help,
+  };
+
+  return async (args: CommandArgs): Promise<void> => {
+    const parsed = commandPayloadSchema.safeParse(args.command);
+    if (!parsed.success) {
+      deps.logger.warn('command: payload did not match the expected shape', parsed.error.issues.map((i) => i.path.join('.')));
+      await args.ack({ response_type: 'ephemeral', text: 'Alliance could not read that command. Please try again.' });
+      return;
+    }
+    const { subcommand, rest } = splitCommandText(parsed.data.text);
+    if (subcommand === null) {
+      await help(args, parsed.data, rest);
+      return;
+    }
+    if (!isSubcommand(subcommand)) {
+      await args.ack({ response_type: 'ephemeral', ...buildHelpMessage(subcommand) });
+      return;
+    }
+    // Bolt refuses a second ack, so remember whether the handler got that far before failing.
+    let acked = false;
+    const tracked: CommandArgs = {
+      ...args,
+      ack: async (response) => {
+        acked = true;
+        await args.ack(response);
+      },
+    };
+    try {
+      await table[subcommand](tracked, parsed.data, rest);
+    } catch (error) {
+      await replyToCommandFailure({ ack: args.ack, respond: args.respond, acked }, deps.logger, `/alliance ${subcommand}`, error);
+    }
+  };
+}

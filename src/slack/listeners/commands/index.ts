@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import { COMMAND } from '../../ids.js';
+import type { ListenerDeps } from '../deps.js';
+import { handleAllianceCommand } from './alliance.js';
+
+export function registerCommands(app: App, deps: ListenerDeps): void {
+  app.command(COMMAND, handleAllianceCommand(deps, {}));
+}

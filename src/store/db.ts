@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * The one place that opens SQLite. Every connection gets the same settings:
+ * - WAL, so the in-process scheduler, Slack handlers and a `npm run tick` process can read while
+ *   one of them writes;
+ * - foreign keys on (SQLite leaves them off by default);
+ * - a busy timeout, so a second process waits for the write lock instead of failing at once;
+ * - synchronous=NORMAL: in WAL mode this never corrupts the database and survives a crash of the
+ *   app, but a power cut can lose the last transactions. FULL would fsync every commit; for a team
+ *   agreement tool the cost of FULL on every check-in is not worth it, and the outbox makes the
+ *   lost-commit case (a delivery sent but not yet marked) recoverable.
+ */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/**
+ * Runs `work` in a write transaction taken up front (BEGIN IMMEDIATE). Taking the write lock at the
+ * start means two processes queue on the busy timeout instead of one failing with SQLITE_BUSY when
+ * it tries to upgrade a read. Nesting is refused: a nested call would silently join the outer
+ * transaction's fate, which has hidden bugs before.
+ */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  if (db.inTransaction) throw new Error('writeTransaction does not nest; call the inner work directly');
+  return db.transaction(work).immediate();
+}
+
+/** True when SQLite answers a trivial query; used by the health check. */
+export function isDatabaseHealthy(db: Db): boolean {
+  try {
+    return db.prepare('SELECT 1 AS ok').get() !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+import type { Db } from './db.js';
+
+export interface Job {
+  id: number;
+  teamId: string;
+  kind: string;
+  subjectId: string;
+  runAt: Date;
+  attempts: number;
+}
+
+export interface JobRecord extends Job {
+  state: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+  lastError: string | null;
+  finishedAt: Date | null;
+}
+
+interface JobRow {
+  id: number;
+  team_id: string;
+  kind: string;
+  subject_id: string;
+  run_at: number;
+  state: JobRecord['state'];
+  attempts: number;
+  last_error: string | null;
+  finished_at: number | null;
+}
+
+const toRecord = (row: JobRow): JobRecord => ({
+  id: row.id,
+  teamId: row.team_id,
+  kind: row.kind,
+  subjectId: row.subject_id,
+  runAt: new Date(row.run_at),
+  attempts: row.attempts,
+  state: row.state,
+  lastError: row.last_error,
+  finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+});
+
+export function createJobsRepo(db: Db) {
+  const insert = db.prepare(`
+    INSERT INTO jobs (team_id, kind, subject_id, run_at, created_at)
+    VALUES (@teamId, @kind, @subjectId, @runAt, @now)
+    ON CONFLICT (kind, subject_id, run_at) DO NOTHING`);
+
+  // One statement picks and claims the oldest due row. SQLite runs it under the write lock, so two
+  // processes cannot claim the same row; a row whose lease expired (its runner died) is due again.
+  // Rows of uninstalled workspaces are left alone.
+  const claimNext = db.prepare(`
+    UPDATE jobs
+       SET state = 'running', lease_owner = @owner, lease_expires_at = @leaseUntil, attempts = attempts + 1
+     WHERE id = (
+       SELECT j.id FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
+        WHERE j.run_at <= @now
+          AND w.uninstalled_at IS NULL
+          AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_expires_at <= @now))
+        ORDER BY j.run_at, j.id
+        LIMIT 1)
+    RETURNING *`);
+
+  const complete = db.prepare(`
+    UPDATE jobs SET state = 'done', finished_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = NULL
+     WHERE id = @id AND lease_owner = @owner`);
+  const retry = db.prepare(`
+    UPDATE jobs SET state = 'pending', run_at = @runAt, last_error = @error, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = @id AND lease_owner = @owner`);
+  const fail = db.prepare(`
+    UPDATE jobs SET state = 'failed', finished_at = @now, last_error = @error, lease_owner = NULL, lease_expires_at = NULL
+     WHERE id = @id AND lease_owner = @owner`);
+  const cancelPending = db.prepare(`
+    UPDATE jobs SET state = 'cancelled', finished_at = @now
+     WHERE subject_id = @subjectId AND kind = @kind AND state = 'pending'`);
+  const bySubject = db.prepare('SELECT * FROM jobs WHERE subject_id = ? ORDER BY run_at, id');
+  const nextPending = db.prepare(
+    "SELECT * FROM jobs WHERE subject_id = ? AND kind = ? AND state IN ('pending', 'running') ORDER BY run_at LIMIT 1",
+  );
+
+  return {
+    /** Schedules a run; scheduling the same (kind, subject, instant) twice is a no-op. */
+    schedule(input: { teamId: string; kind: string; subjectId: string; runAt: Date; now: Date }): void {
+      insert.run({ ...input, runAt: input.runAt.getTime(), now: input.now.getTime() });
+    },
+    claimNext(owner: string, now: Date, leaseMs: number): Job | undefined {
+      const row = claimNext.get({ owner, now: now.getTime(), leaseUntil: now.getTime() + leaseMs }) as JobRow | undefined;
+      return row ? toRecord(row) : undefined;
+    },
+    complete(id: number, owner: string, now: Date): void {
+      complete.run({ id, owner, now: now.getTime() });
+    },
+    retryLater(id: number, owner: string, runAt: Date, error: string): void {
+      retry.run({ id, owner, runAt: runAt.getTime(), error });
+    },
+    fail(id: number, owner: string, now: Date, error: string): void {
+      fail.run({ id, owner, now: now.getTime(), error });
+    },
+    /** Cancels pending runs of one kind for a subject (e.g. when a schedule changes). */
+    cancelPending(subjectId: string, kind: string, now: Date): number {
+      return cancelPending.run({ subjectId, kind, now: now.getTime() }).changes;
+    },
+    forSubject(subjectId: string): JobRecord[] {
+      return (bySubject.all(subjectId) as JobRow[]).map(toRecord);
+    },
+    nextPending(subjectId: string, kind: string): JobRecord | undefined {
+      const row = nextPending.get(subjectId, kind) as JobRow | undefined;
+      return row ? toRecord(row) : undefined;
+    },
+  };
+}
+
+export type JobsRepo = ReturnType<typeof createJobsRepo>;
