@@ -130,13 +130,15 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
  * Services and the scheduler over a store and Slack clients. Shared by the running app and the
  * tick command, so both run exactly the same jobs.
  */
-export function composeCore(deps: ServiceDeps) {
+export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
+  const deps: ServiceDeps = { ...input, owner: `alliance-${process.pid}-${randomUUID().slice(0, 8)}` };
   const services = buildServices(deps);
   const schedulerDeps: SchedulerDeps = {
     jobs: deps.store.jobs,
     handlers: buildJobHandlers({ ...deps, ...services }),
+    steps: [{ name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) }],
     logger: deps.logger.child('scheduler'),
-    owner: `alliance-${process.pid}-${randomUUID().slice(0, 8)}`,
+    owner: deps.owner,
   };
   return { services, tick: (now: Date) => runDue(schedulerDeps, now) };
 }

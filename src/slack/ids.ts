@@ -8,10 +8,52 @@ export const COMMAND = '/alliance';
 export const SUBCOMMANDS = ['start', 'checkin', 'show', 'digest', 'renegotiate', 'settings', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
-export const ACTIONS = {} as const;
+export const ACTIONS = {
+  addAnswers: 'design.add_answers',
+  compileNow: 'design.compile_now',
+  agree: 'consent.agree',
+  reservations: 'consent.reservations',
+  amend: 'consent.amend',
+} as const;
 
-export const VIEWS = {} as const;
+export const VIEWS = {
+  setup: 'alliance.setup',
+  designStep: 'design.step',
+  reservation: 'consent.reservation',
+} as const;
+
+/** Input blocks of the setup modal; each holds one element whose action_id is `value`. */
+export const SETUP_BLOCKS = {
+  name: 'setup.name',
+  channel: 'setup.channel',
+  members: 'setup.members',
+  template: 'setup.template',
+  cadence: 'setup.cadence',
+  pulseWeekday: 'setup.pulse_weekday',
+  pulseTime: 'setup.pulse_time',
+  timeZone: 'setup.time_zone',
+  digestWeekday: 'setup.digest_weekday',
+  digestTime: 'setup.digest_time',
+  anonymous: 'setup.anonymous',
+  threshold: 'setup.threshold',
+  visibility: 'setup.visibility',
+} as const;
+
+export const RESERVATION_BLOCKS = {
+  concern: 'reservation.concern',
+  watch: 'reservation.watch',
+} as const;
+
+/** The element inside every single-element input block. */
+export const INPUT_ACTION = 'value';
+
+/** Design-step inputs use the prompt id as block_id, prefixed so they never clash with others. */
+export const promptBlockId = (promptId: string): string => `prompt:${promptId}`;
+export const promptIdFromBlock = (blockId: string): string | null =>
+  blockId.startsWith('prompt:') ? blockId.slice('prompt:'.length) : null;
 
 export const BLOCKS = {
   helpUnknown: 'help_unknown',
+  designActions: 'design.actions',
+  consentActions: 'consent.actions',
 } as const;

@@ -1,4 +1,9 @@
+import { createAgreementsRepo } from './agreements-repo.js';
+import { createAlliancesRepo } from './alliances-repo.js';
 import type { Db } from './db.js';
+import { writeTransaction } from './db.js';
+import { createDeliveriesRepo } from './deliveries-repo.js';
+import { createDesignRepo } from './design-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
@@ -7,9 +12,15 @@ import { createWorkspacesRepo } from './workspaces-repo.js';
 export function createStore(db: Db) {
   return {
     db,
+    /** Runs `work` atomically (BEGIN IMMEDIATE); does not nest. */
+    transaction: <T>(work: () => T): T => writeTransaction(db, work),
     workspaces: createWorkspacesRepo(db),
     jobs: createJobsRepo(db),
     events: createEventsRepo(db),
+    alliances: createAlliancesRepo(db),
+    design: createDesignRepo(db),
+    agreements: createAgreementsRepo(db),
+    deliveries: createDeliveriesRepo(db),
   };
 }
 

@@ -2,7 +2,15 @@ import type { App } from '@slack/bolt';
 import { COMMAND } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { handleAllianceCommand } from './alliance.js';
+import { handleShow } from './show.js';
+import { handleStart } from './start.js';
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command(COMMAND, handleAllianceCommand(deps, {}));
+  app.command(
+    COMMAND,
+    handleAllianceCommand(deps, {
+      start: handleStart(deps),
+      show: handleShow(deps),
+    }),
+  );
 }

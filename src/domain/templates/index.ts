@@ -1,0 +1,31 @@
+import { oneOnOneTemplate } from './one-on-one.js';
+import { peerContractTemplate } from './peer-contract.js';
+import { type Prompt, type Template, type TemplateId, templateSchema } from './schema.js';
+import { teamTemplate } from './team.js';
+
+export * from './schema.js';
+
+// Parsed once at load: a malformed template is a programming error and fails every test at once.
+export const TEMPLATES: readonly Template[] = [teamTemplate, oneOnOneTemplate, peerContractTemplate].map((t) =>
+  templateSchema.parse(t),
+);
+
+export const DEFAULT_TEMPLATE_ID: TemplateId = 'team';
+
+export function getTemplate(id: TemplateId): Template {
+  const template = TEMPLATES.find((t) => t.id === id);
+  if (!template) throw new Error(`unknown template ${id}`);
+  return template;
+}
+
+export function isTemplateId(value: string): value is TemplateId {
+  return TEMPLATES.some((t) => t.id === value);
+}
+
+export function allPrompts(template: Template): Prompt[] {
+  return template.sections.flatMap((s) => s.prompts);
+}
+
+export function findPrompt(template: Template, promptId: string): Prompt | undefined {
+  return allPrompts(template).find((p) => p.id === promptId);
+}

@@ -1,0 +1,76 @@
+import type { SlackClients } from '../slack/clients.js';
+import { slackErrorCode } from '../slack/clients.js';
+
+export interface SlackUser {
+  id: string;
+  isBot: boolean;
+  deleted: boolean;
+  timeZone: string | null;
+}
+
+const TTL_MS = 10 * 60_000;
+const LOOKUP_CONCURRENCY = 8;
+
+/**
+ * Answers "who is this person?" from users.info, with a short in-memory cache: the setup modal
+ * has three seconds of trigger_id to spend, and members are looked up again on submit.
+ */
+export function createDirectory(clients: SlackClients, now: () => number) {
+  const cache = new Map<string, { user: SlackUser | null; at: number }>();
+
+  async function user(teamId: string, userId: string): Promise<SlackUser | null> {
+    const key = `${teamId}:${userId}`;
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < TTL_MS) return hit.user;
+    let found: SlackUser | null;
+    try {
+      const result = await clients.forTeam(teamId).users.info({ user: userId });
+      const u = result.user;
+      found = u?.id
+        ? { id: u.id, isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT', deleted: Boolean(u.deleted), timeZone: u.tz ?? null }
+        : null;
+    } catch (error) {
+      if (slackErrorCode(error) !== 'user_not_found') throw error;
+      found = null;
+    }
+    cache.set(key, { user: found, at: now() });
+    return found;
+  }
+
+  /** Keeps the ids that belong to active people (no bots, no deactivated accounts), in order. */
+  async function humans(teamId: string, userIds: readonly string[]): Promise<string[]> {
+    const results = new Map<string, SlackUser | null>();
+    const queue = [...new Set(userIds)];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) results.set(id, await user(teamId, id));
+    };
+    await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, worker));
+    return userIds.filter((id, i) => {
+      const u = results.get(id);
+      return u && !u.isBot && !u.deleted && userIds.indexOf(id) === i;
+    });
+  }
+
+  /** Everyone in a channel (all pages), or null when the bot cannot see the channel. */
+  async function channelMembers(teamId: string, channelId: string, limit = 500): Promise<string[] | null> {
+    const client = clients.forTeam(teamId);
+    const members: string[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await client.conversations.members({ channel: channelId, limit: 200, ...(cursor ? { cursor } : {}) });
+        members.push(...(page.members ?? []));
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor && members.length < limit);
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === 'channel_not_found' || code === 'not_in_channel' || code === 'method_not_supported_for_channel_type') return null;
+      throw error;
+    }
+    return members;
+  }
+
+  return { user, humans, channelMembers };
+}
+
+export type Directory = ReturnType<typeof createDirectory>;

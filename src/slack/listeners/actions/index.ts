@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.js';
+import { registerConsentActions } from './consent.js';
+import { registerDesignActions } from './design.js';
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  registerDesignActions(app, deps);
+  registerConsentActions(app, deps);
+}

@@ -1,0 +1,11 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.js';
+import { registerDesignStepView } from './design-step.js';
+import { registerReservationView } from './reservation.js';
+import { registerSetupView } from './setup.js';
+
+export function registerViews(app: App, deps: ListenerDeps): void {
+  registerSetupView(app, deps);
+  registerDesignStepView(app, deps);
+  registerReservationView(app, deps);
+}

@@ -1,0 +1,188 @@
+import type { AgreementContent } from '../domain/agreement.js';
+import type { Db } from './db.js';
+
+export type VersionStatus = 'proposed' | 'active' | 'superseded' | 'withdrawn';
+
+export interface AgreementVersion {
+  id: number;
+  teamId: string;
+  allianceId: string;
+  number: number;
+  roundId: number;
+  content: AgreementContent;
+  contentHash: string;
+  status: VersionStatus;
+  compiledBy: string;
+  compiledAt: Date;
+  activatedAt: Date | null;
+  endedAt: Date | null;
+}
+
+interface VersionRow {
+  id: number;
+  team_id: string;
+  alliance_id: string;
+  number: number;
+  round_id: number;
+  content_json: string;
+  content_hash: string;
+  status: VersionStatus;
+  compiled_by: string;
+  compiled_at: number;
+  activated_at: number | null;
+  ended_at: number | null;
+}
+
+const toVersion = (row: VersionRow): AgreementVersion => ({
+  id: row.id,
+  teamId: row.team_id,
+  allianceId: row.alliance_id,
+  number: row.number,
+  roundId: row.round_id,
+  content: JSON.parse(row.content_json) as AgreementContent,
+  contentHash: row.content_hash,
+  status: row.status,
+  compiledBy: row.compiled_by,
+  compiledAt: new Date(row.compiled_at),
+  activatedAt: row.activated_at === null ? null : new Date(row.activated_at),
+  endedAt: row.ended_at === null ? null : new Date(row.ended_at),
+});
+
+export interface AgreementPost {
+  channelId: string;
+  part: number;
+  ts: string;
+  recipientId: string | null;
+}
+
+export interface Reservation {
+  id: number;
+  allianceId: string;
+  versionId: number;
+  userId: string;
+  concern: string;
+  watch: string;
+  status: 'open' | 'resolved';
+  createdAt: Date;
+}
+
+interface ReservationRow {
+  id: number;
+  alliance_id: string;
+  version_id: number;
+  user_id: string;
+  concern: string;
+  watch: string;
+  status: 'open' | 'resolved';
+  created_at: number;
+}
+
+const toReservation = (r: ReservationRow): Reservation => ({
+  id: r.id,
+  allianceId: r.alliance_id,
+  versionId: r.version_id,
+  userId: r.user_id,
+  concern: r.concern,
+  watch: r.watch,
+  status: r.status,
+  createdAt: new Date(r.created_at),
+});
+
+export function createAgreementsRepo(db: Db) {
+  const nextNumber = db.prepare('SELECT coalesce(max(number), 0) + 1 FROM agreement_versions WHERE alliance_id = ?');
+  const insertVersion = db.prepare(`
+    INSERT INTO agreement_versions (team_id, alliance_id, number, round_id, content_json, content_hash, status, compiled_by, compiled_at)
+    VALUES (@teamId, @allianceId, @number, @roundId, @content, @hash, 'proposed', @compiledBy, @now)`);
+  const byId = db.prepare('SELECT * FROM agreement_versions WHERE id = ?');
+  const byNumber = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? AND number = ?');
+  const ofAlliance = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? ORDER BY number');
+  const proposed = db.prepare("SELECT * FROM agreement_versions WHERE alliance_id = ? AND status = 'proposed'");
+  const setStatus = db.prepare('UPDATE agreement_versions SET status = @status, ended_at = @endedAt WHERE id = @id AND status = @from');
+  const activate = db.prepare("UPDATE agreement_versions SET status = 'active', activated_at = @now WHERE id = @id AND status = 'proposed'");
+
+  const insertPost = db.prepare(`
+    INSERT INTO agreement_posts (version_id, team_id, channel_id, part, ts, recipient_id)
+    VALUES (@versionId, @teamId, @channelId, @part, @ts, @recipientId)
+    ON CONFLICT (version_id, channel_id, part) DO UPDATE SET ts = excluded.ts`);
+  const postsOf = db.prepare('SELECT channel_id, part, ts, recipient_id FROM agreement_posts WHERE version_id = ? ORDER BY channel_id, part');
+
+  const insertConsent = db.prepare(
+    'INSERT INTO consents (version_id, team_id, user_id, agreed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const consentsOf = db.prepare('SELECT user_id FROM consents WHERE version_id = ?');
+
+  const insertReservation = db.prepare(`
+    INSERT INTO reservations (team_id, alliance_id, version_id, user_id, concern, watch, view_id, created_at)
+    VALUES (@teamId, @allianceId, @versionId, @userId, @concern, @watch, @viewId, @now)
+    ON CONFLICT (view_id) DO NOTHING`);
+  const reservationsOfAlliance = db.prepare('SELECT * FROM reservations WHERE alliance_id = ? AND status = ? ORDER BY id');
+  const reservationsOfVersion = db.prepare('SELECT * FROM reservations WHERE version_id = ? ORDER BY id');
+  const resolveReservation = db.prepare("UPDATE reservations SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'");
+
+  return {
+    /** Writes a new immutable version, numbered after the alliance's last one. */
+    insertVersion(input: { teamId: string; allianceId: string; roundId: number; content: AgreementContent; hash: string; compiledBy: string; now: Date }): AgreementVersion {
+      const number = nextNumber.pluck().get(input.allianceId) as number;
+      const id = Number(
+        insertVersion.run({ ...input, number, content: JSON.stringify(input.content), now: input.now.getTime() }).lastInsertRowid,
+      );
+      const row = byId.get(id) as VersionRow;
+      return toVersion(row);
+    },
+    version(id: number): AgreementVersion | undefined {
+      const row = byId.get(id) as VersionRow | undefined;
+      return row ? toVersion(row) : undefined;
+    },
+    versionByNumber(allianceId: string, number: number): AgreementVersion | undefined {
+      const row = byNumber.get(allianceId, number) as VersionRow | undefined;
+      return row ? toVersion(row) : undefined;
+    },
+    versions(allianceId: string): AgreementVersion[] {
+      return (ofAlliance.all(allianceId) as VersionRow[]).map(toVersion);
+    },
+    proposedVersion(allianceId: string): AgreementVersion | undefined {
+      const row = proposed.get(allianceId) as VersionRow | undefined;
+      return row ? toVersion(row) : undefined;
+    },
+    /** Moves a version from one status to another; false if it was no longer in `from`. */
+    transition(id: number, from: VersionStatus, to: 'superseded' | 'withdrawn', now: Date): boolean {
+      return setStatus.run({ id, from, status: to, endedAt: now.getTime() }).changes > 0;
+    },
+    activate(id: number, now: Date): boolean {
+      return activate.run({ id, now: now.getTime() }).changes > 0;
+    },
+    recordPost(input: { versionId: number; teamId: string; channelId: string; part: number; ts: string; recipientId: string | null }): void {
+      insertPost.run(input);
+    },
+    posts(versionId: number): AgreementPost[] {
+      return (postsOf.all(versionId) as { channel_id: string; part: number; ts: string; recipient_id: string | null }[]).map((r) => ({
+        channelId: r.channel_id,
+        part: r.part,
+        ts: r.ts,
+        recipientId: r.recipient_id,
+      }));
+    },
+    /** Records consent; false if this member had already agreed (a double click). */
+    consent(versionId: number, teamId: string, userId: string, now: Date): boolean {
+      return insertConsent.run(versionId, teamId, userId, now.getTime()).changes > 0;
+    },
+    consents(versionId: number): Set<string> {
+      return new Set(consentsOf.pluck().all(versionId) as string[]);
+    },
+    addReservation(input: { teamId: string; allianceId: string; versionId: number; userId: string; concern: string; watch: string; viewId: string | null; now: Date }): number | null {
+      const result = insertReservation.run({ ...input, now: input.now.getTime() });
+      return result.changes > 0 ? Number(result.lastInsertRowid) : null;
+    },
+    reservations(allianceId: string, status: 'open' | 'resolved' = 'open'): Reservation[] {
+      return (reservationsOfAlliance.all(allianceId, status) as ReservationRow[]).map(toReservation);
+    },
+    reservationsOfVersion(versionId: number): Reservation[] {
+      return (reservationsOfVersion.all(versionId) as ReservationRow[]).map(toReservation);
+    },
+    resolveReservation(id: number, now: Date): boolean {
+      return resolveReservation.run(now.getTime(), id).changes > 0;
+    },
+  };
+}
+
+export type AgreementsRepo = ReturnType<typeof createAgreementsRepo>;

@@ -1,0 +1,129 @@
+import { type Alliance, type AllianceSettings, allianceSettingsSchema, type AllianceStatus } from '../domain/alliance.js';
+import type { TemplateId } from '../domain/templates/index.js';
+import type { Db } from './db.js';
+
+interface AllianceRow {
+  id: string;
+  team_id: string;
+  channel_id: string;
+  name: string;
+  template_id: TemplateId;
+  starter_id: string;
+  status: AllianceStatus;
+  settings_json: string;
+  active_version_id: number | null;
+  created_at: number;
+  activated_at: number | null;
+}
+
+const toAlliance = (row: AllianceRow): Alliance => ({
+  id: row.id,
+  teamId: row.team_id,
+  channelId: row.channel_id,
+  name: row.name,
+  templateId: row.template_id,
+  starterId: row.starter_id,
+  status: row.status,
+  settings: allianceSettingsSchema.parse(JSON.parse(row.settings_json)),
+  activeVersionId: row.active_version_id,
+  createdAt: new Date(row.created_at),
+  activatedAt: row.activated_at === null ? null : new Date(row.activated_at),
+});
+
+export interface Member {
+  userId: string;
+  joinedAt: Date;
+  leftAt: Date | null;
+}
+
+export function createAlliancesRepo(db: Db) {
+  const insert = db.prepare(`
+    INSERT INTO alliances (id, team_id, channel_id, name, template_id, starter_id, status, settings_json, setup_view_id, created_at)
+    VALUES (@id, @teamId, @channelId, @name, @templateId, @starterId, 'designing', @settings, @setupViewId, @now)`);
+  const byId = db.prepare('SELECT * FROM alliances WHERE id = ?');
+  const bySetupView = db.prepare('SELECT * FROM alliances WHERE setup_view_id = ?');
+  const liveInChannel = db.prepare("SELECT * FROM alliances WHERE team_id = ? AND channel_id = ? AND status <> 'archived'");
+  const setStatus = db.prepare('UPDATE alliances SET status = ? WHERE id = ?');
+  const activate = db.prepare(
+    "UPDATE alliances SET status = 'active', active_version_id = @versionId, activated_at = coalesce(activated_at, @now) WHERE id = @id",
+  );
+  const updateSettings = db.prepare('UPDATE alliances SET settings_json = ? WHERE id = ?');
+  const liveAlliances = db.prepare("SELECT a.* FROM alliances a JOIN workspaces w ON w.team_id = a.team_id WHERE a.status <> 'archived' AND w.uninstalled_at IS NULL");
+
+  const addMember = db.prepare(`
+    INSERT INTO alliance_members (alliance_id, team_id, user_id, joined_at) VALUES (@allianceId, @teamId, @userId, @now)
+    ON CONFLICT (alliance_id, user_id) DO UPDATE SET left_at = NULL, left_reason = NULL, joined_at = excluded.joined_at
+    WHERE alliance_members.left_at IS NOT NULL`);
+  const removeMember = db.prepare(
+    'UPDATE alliance_members SET left_at = @now, left_reason = @reason WHERE alliance_id = @allianceId AND user_id = @userId AND left_at IS NULL',
+  );
+  const currentMembers = db.prepare(
+    'SELECT user_id FROM alliance_members WHERE alliance_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
+  );
+  const allMembers = db.prepare('SELECT user_id, joined_at, left_at FROM alliance_members WHERE alliance_id = ? ORDER BY joined_at, user_id');
+  const isMember = db.prepare('SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL');
+
+  return {
+    create(input: {
+      id: string;
+      teamId: string;
+      channelId: string;
+      name: string;
+      templateId: TemplateId;
+      starterId: string;
+      settings: AllianceSettings;
+      setupViewId: string | null;
+      members: readonly string[];
+      now: Date;
+    }): void {
+      insert.run({ ...input, settings: JSON.stringify(input.settings), now: input.now.getTime() });
+      for (const userId of input.members) addMember.run({ allianceId: input.id, teamId: input.teamId, userId, now: input.now.getTime() });
+    },
+    get(id: string): Alliance | undefined {
+      const row = byId.get(id) as AllianceRow | undefined;
+      return row ? toAlliance(row) : undefined;
+    },
+    bySetupView(viewId: string): Alliance | undefined {
+      const row = bySetupView.get(viewId) as AllianceRow | undefined;
+      return row ? toAlliance(row) : undefined;
+    },
+    liveInChannel(teamId: string, channelId: string): Alliance | undefined {
+      const row = liveInChannel.get(teamId, channelId) as AllianceRow | undefined;
+      return row ? toAlliance(row) : undefined;
+    },
+    /** Every alliance not archived, in workspaces where the app is installed. */
+    live(): Alliance[] {
+      return (liveAlliances.all() as AllianceRow[]).map(toAlliance);
+    },
+    setStatus(id: string, status: AllianceStatus): void {
+      setStatus.run(status, id);
+    },
+    activate(id: string, versionId: number, now: Date): void {
+      activate.run({ id, versionId, now: now.getTime() });
+    },
+    updateSettings(id: string, settings: AllianceSettings): void {
+      updateSettings.run(JSON.stringify(allianceSettingsSchema.parse(settings)), id);
+    },
+    addMember(allianceId: string, teamId: string, userId: string, now: Date): boolean {
+      return addMember.run({ allianceId, teamId, userId, now: now.getTime() }).changes > 0;
+    },
+    removeMember(allianceId: string, userId: string, reason: string, now: Date): boolean {
+      return removeMember.run({ allianceId, userId, reason, now: now.getTime() }).changes > 0;
+    },
+    members(allianceId: string): string[] {
+      return currentMembers.pluck().all(allianceId) as string[];
+    },
+    memberHistory(allianceId: string): Member[] {
+      return (allMembers.all(allianceId) as { user_id: string; joined_at: number; left_at: number | null }[]).map((r) => ({
+        userId: r.user_id,
+        joinedAt: new Date(r.joined_at),
+        leftAt: r.left_at === null ? null : new Date(r.left_at),
+      }));
+    },
+    isMember(allianceId: string, userId: string): boolean {
+      return isMember.get(allianceId, userId) !== undefined;
+    },
+  };
+}
+
+export type AlliancesRepo = ReturnType<typeof createAlliancesRepo>;
