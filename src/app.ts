@@ -27,6 +27,8 @@ export interface RunningAlliance {
   port: number;
   store: Store;
   tick(now: Date): Promise<RunDueReport>;
+  /** Resolves once the work listeners started after acking Slack has finished. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +117,9 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     port,
     store,
     tick,
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -276,7 +276,7 @@ describe('driving a real Bolt app', () => {
     await expect(sender.submitView({ userId: 'U1' })).rejects.toThrow(ImpossibleUserAction);
     await expect(sender.submitView({ userId: 'U1', values: { text: 'x', cadence: 'weekly' } })).rejects.toThrow(/not an option/);
     await expect(sender.submitView({ userId: 'U1', values: { text: 'x'.repeat(201) } })).rejects.toThrow(/at most 200/);
-    await expect(sender.submitView({ userId: 'U1', values: { nope: 'x' } })).rejects.toThrow(/no input with action_id=nope/);
+    await expect(sender.submitView({ userId: 'U1', values: { nope: 'x' } })).rejects.toThrow(/no input with action_id or block_id=nope/);
     await expect(sender.submitView({ userId: 'U2' })).rejects.toThrow(/no open modal/);
   });
 

@@ -54,7 +54,7 @@ export async function bootAlliance(options: BootOptions = {}): Promise<Harness> 
   const logger = createLogger(config.logLevel, 'alliance', (line) => logs.push(line));
   let app = await startAlliance({ config, clock, logger, scheduler: 'manual' });
   let appUrl = `http://127.0.0.1:${app.port}/slack/events`;
-  const slack = new SlackSender({ appUrl, signingSecret, fake });
+  const slack = new SlackSender({ appUrl, signingSecret, fake, settle: () => app.idle() });
 
   const harness: Harness = {
     fake,

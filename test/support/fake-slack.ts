@@ -649,6 +649,17 @@ export class FakeSlack {
     return top ? clone(top) : undefined;
   }
 
+  /**
+   * Rewrites an open modal's private_metadata, as a crafted client could before submitting:
+   * Slack hands the app whatever the client sends back, so the app must not trust it.
+   */
+  tamperViewMetadata(viewId: string, privateMetadata: string): void {
+    for (const stack of this.stacks.values()) {
+      const view = stack.find((v) => v.id === viewId);
+      if (view) view.private_metadata = privateMetadata;
+    }
+  }
+
   /** The view published to the user's App Home, if any. */
   homeView(userId: string): FakeView | undefined {
     const v = this.homes.get(userId);

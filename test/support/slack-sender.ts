@@ -27,6 +27,11 @@ export interface SlackSenderOptions {
   verificationToken?: string;
   /** Clock for request timestamps, epoch milliseconds. */
   now?: () => number;
+  /**
+   * Awaited after each request is answered: the app acks first and finishes its work afterwards,
+   * as Slack apps must; tests wait for that work before looking at what the user sees.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface SenderResult {
@@ -96,6 +101,7 @@ export function signSlackRequest(signingSecret: string, timestampSec: number, bo
 export class SlackSender {
   /** Where signed requests go; a restarted app listens on a new port. */
   appUrl: string;
+  private readonly settle: (() => Promise<void>) | undefined;
   private readonly signingSecret: string;
   private readonly fake: FakeSlack;
   private readonly teamId: string;
@@ -105,6 +111,7 @@ export class SlackSender {
 
   constructor(options: SlackSenderOptions) {
     this.appUrl = options.appUrl;
+    this.settle = options.settle;
     this.signingSecret = options.signingSecret;
     this.fake = options.fake;
     this.teamId = options.teamId ?? options.fake.teamId;
@@ -134,6 +141,8 @@ export class SlackSender {
       body: input.body,
     });
     const text = await res.text();
+    const elapsedMs = Date.now() - started;
+    await this.settle?.();
     const contentType = res.headers.get('content-type') ?? '';
     let body: unknown = text;
     if (/json/i.test(contentType) && text !== '') {
@@ -143,7 +152,7 @@ export class SlackSender {
         body = text;
       }
     }
-    return { status: res.status, body, text, elapsedMs: Date.now() - started };
+    return { status: res.status, body, text, elapsedMs };
   }
 
   private form(fields: Record<string, string>): Promise<SenderResult> {
@@ -475,10 +484,13 @@ export class SlackSender {
    * The user closes their top modal (Cancel / ×). Slack sends `view_closed` only for views opened with
    * `notify_on_close: true`; a view with `clear_on_close: true` closes the whole stack.
    */
-  async closeView(input: { userId: string; viewId?: string }): Promise<CloseResult> {
+  /** Closes the top modal; `values` is what the user typed in it without submitting (keyed as for submitView). */
+  async closeView(input: { userId: string; viewId?: string; values?: Record<string, unknown> }): Promise<CloseResult> {
     this.assertActiveUser(input.userId);
     const { view, surface } = this.visibleView(input.userId, input.viewId);
     if (surface !== 'modal') throw new ImpossibleUserAction('App Home views cannot be closed');
+    // Slack sends the inputs as they stand: initial values, plus whatever was typed.
+    const typed = { values: stateValues(statefulElements(view.blocks), input.values ?? {}, { enforceRequired: false }) };
     const cleared = view.clear_on_close;
     if (cleared) this.fake.clearViews(input.userId);
     else this.fake.popView(input.userId);
@@ -489,7 +501,7 @@ export class SlackSender {
       user: this.userRef(input.userId),
       api_app_id: this.appId,
       token: this.verificationToken,
-      view: this.viewPayload(view, view.state),
+      view: this.viewPayload(view, typed),
       is_cleared: cleared,
       is_enterprise_install: false,
       enterprise: null,
@@ -732,15 +744,17 @@ function isEmptyState(state: Obj): boolean {
 
 /**
  * `{ [block_id]: { [action_id]: value } }` for every stateful element, starting from the initial
- * values (Slack includes untouched initial values) overridden by `overrides` keyed by action_id.
+ * values (Slack includes untouched initial values) overridden by `overrides` keyed by action_id, or
+ * by block_id when several inputs share an action_id (block ids are unique within a view).
  * With `enforceRequired`, refuses what the Slack client refuses to submit: an empty required input
  * or text shorter than min_length.
  */
 export function stateValues(elements: StatefulElement[], overrides: Record<string, unknown>, opts: { enforceRequired: boolean }): Record<string, Record<string, unknown>> {
   for (const key of Object.keys(overrides)) {
+    if (elements.some((e) => e.blockId === key)) continue;
     const owners = elements.filter((e) => e.actionId === key);
     if (owners.length === 0) {
-      throw impossible(`no input with action_id=${key}; inputs are: ${elements.map((e) => e.actionId).join(', ') || '(none)'}`);
+      throw impossible(`no input with action_id or block_id=${key}; inputs are: ${elements.map((e) => `${e.blockId}/${e.actionId}`).join(', ') || '(none)'}`);
     }
     if (owners.length > 1) throw impossible(`action_id=${key} is used by several inputs (blocks ${owners.map((o) => o.blockId).join(', ')})`);
   }
@@ -748,8 +762,9 @@ export function stateValues(elements: StatefulElement[], overrides: Record<strin
   for (const item of elements) {
     const labelObj = item.input && isObject(item.input.label) ? item.input.label : undefined;
     const label = `"${labelObj ? String(labelObj.text) : item.actionId}" (block ${item.blockId})`;
-    const state = Object.prototype.hasOwnProperty.call(overrides, item.actionId)
-      ? enteredState(item.element, overrides[item.actionId], label)
+    const key = Object.prototype.hasOwnProperty.call(overrides, item.blockId) ? item.blockId : item.actionId;
+    const state = Object.prototype.hasOwnProperty.call(overrides, key)
+      ? enteredState(item.element, overrides[key], label)
       : initialState(item.element);
     if (opts.enforceRequired && item.input) {
       if (item.input.optional !== true && isEmptyState(state)) {
