@@ -300,4 +300,40 @@ describe('starting an alliance and designing it together', () => {
     expect(h.fake.messages('CTEAM').filter((m) => hasAction(m, ACTIONS.addAnswers))).toHaveLength(1);
     expect(h.fake.messages('UBOB')).toHaveLength(1);
   });
+
+  it('tells the starter when Slack refuses the announcement, and keeps what was stored', async () => {
+    await openSetup();
+    h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    const result = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
+    expect(result.outcome).toBe('closed');
+    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM');
+    expect(alliance?.status).toBe('designing');
+    expect(h.fake.messages('CTEAM')).toEqual([]);
+    const dms = h.fake.messages('UALICE').map((m) => m.text);
+    expect(dms.some((t) => t.includes('Slack would not let me post its announcement') && t.includes('channel_not_found'))).toBe(true);
+    // The invitations still went out.
+    expect(h.fake.messages('UBOB').some((m) => hasAction(m, ACTIONS.addAnswers))).toBe(true);
+  });
+
+  it('records one consent for a double click on I agree, and shows earlier versions on request', async () => {
+    const alliance = await startAlliance();
+    await answerEverything('UALICE');
+    await answerEverything('UBOB');
+    await answerEverything('UCAROL');
+    const post = agreementPost()!;
+    await Promise.all([
+      h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: post.ts, actionId: ACTIONS.agree }),
+      h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: post.ts, actionId: ACTIONS.agree }),
+    ]);
+    const version = h.app.store.agreements.versions(alliance.id)[0]!;
+    expect([...h.app.store.agreements.consents(version.id)]).toEqual(['UBOB']);
+    expect(JSON.stringify(h.fake.message('CTEAM', post.ts)?.blocks)).toContain('1 of 3 agreed');
+
+    await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show v1' });
+    const shown = h.fake.ephemerals('UDAVE').at(-1);
+    expect(JSON.stringify(shown?.blocks)).toContain('*Version 1* is waiting for everyone to agree');
+    expect(JSON.stringify(shown?.blocks)).toContain(`https://${h.fake.teamDomain}.slack.com/archives/CTEAM/p${post.ts.replace('.', '')}`);
+    await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show v9' });
+    expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('There is no version 9 yet');
+  });
 });
