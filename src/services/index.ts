@@ -10,6 +10,7 @@ import { createConsentService } from './consent.js';
 import { createDesignService, DESIGN_INVITE } from './design.js';
 import { createDirectory } from './directory.js';
 import { createOutbox, type DeliveryRenderer } from './outbox.js';
+import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
 import { buildUnreachableReport, REPORT_UNREACHABLE } from './unreachable.js';
 
 export interface ServiceDeps {
@@ -63,23 +64,26 @@ export function buildServices(deps: ServiceDeps) {
     newAllianceId: () => `al_${randomBytes(8).toString('hex')}`,
     notifyStarter,
   });
+  const pulses = createPulseService({ store, clients, logger: logger.child('pulses') });
   const consent = createConsentService({
     store,
     clients,
     logger: logger.child('consent'),
     publisher,
     design,
-    onActivated: () => {},
+    onActivated: (alliance, _version, now) => pulses.ensureScheduled(alliance, now),
   });
 
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
+  renderers[PULSE_INVITE] = (d, now) => pulses.renderInvitation(d.subjectId, d.userId, now);
+  renderers[PULSE_REMINDER] = (d, now) => pulses.renderReminder(d.subjectId, d.userId, now);
   renderers[REPORT_UNREACHABLE] = (d) => {
     const failed = store.deliveries.byId(d.subjectId);
     const alliance = store.alliances.get(d.allianceId);
     return failed && alliance ? buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' }) : null;
   };
 
-  return { directory, outbox, publisher, design, consent };
+  return { directory, outbox, publisher, design, consent, pulses };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -10,7 +10,7 @@ export interface RenderedMessage {
 }
 
 /** Builds a delivery's message at send time; null means it is no longer relevant (it is cancelled). */
-export type DeliveryRenderer = (delivery: Delivery) => RenderedMessage | null;
+export type DeliveryRenderer = (delivery: Delivery, now: Date) => RenderedMessage | null;
 
 export interface OutboxDeps {
   store: Store;
@@ -67,7 +67,7 @@ export function createOutbox(deps: OutboxDeps) {
   async function send(delivery: Delivery, now: Date): Promise<'sent' | 'retry' | 'unreachable' | 'failed' | 'cancelled'> {
     const { deliveries } = deps.store;
     const render = deps.renderers[delivery.kind];
-    const message = render ? render(delivery) : null;
+    const message = render ? render(delivery, now) : null;
     if (!message) {
       deliveries.finish(delivery.id, deps.owner, 'cancelled', render ? null : `no renderer for ${delivery.kind}`);
       return 'cancelled';

@@ -14,12 +14,16 @@ export const ACTIONS = {
   agree: 'consent.agree',
   reservations: 'consent.reservations',
   amend: 'consent.amend',
+  checkIn: 'pulse.check_in',
+  editCheckIn: 'pulse.edit',
 } as const;
 
 export const VIEWS = {
   setup: 'alliance.setup',
   designStep: 'design.step',
   reservation: 'consent.reservation',
+  checkIn: 'pulse.check_in',
+  settings: 'alliance.settings',
 } as const;
 
 /** Input blocks of the setup modal; each holds one element whose action_id is `value`. */
@@ -37,6 +41,16 @@ export const SETUP_BLOCKS = {
   anonymous: 'setup.anonymous',
   threshold: 'setup.threshold',
   visibility: 'setup.visibility',
+} as const;
+
+export const CHECKIN_BLOCKS = {
+  working: 'checkin.working',
+  atRisk: 'checkin.at_risk',
+  renegotiate: 'checkin.renegotiate',
+  reason: 'checkin.reason',
+  rating: (aspectId: string) => `rating:${aspectId}`,
+  commitment: (promptId: string) => `commitment:${promptId}`,
+  reservation: (reservationId: number | string) => `reservation:${reservationId}`,
 } as const;
 
 export const RESERVATION_BLOCKS = {

@@ -142,4 +142,8 @@ export const stepMetadataSchema = jsonOf(
   z.object({ a: allianceIdSchema, r: z.number().int().positive(), s: z.number().int().min(0).max(20) }),
 );
 
+export const pulseRefSchema = jsonOf(
+  z.object({ p: z.number().int().positive(), k: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/).optional() }),
+);
+
 export const encode = (value: Record<string, unknown>): string => JSON.stringify(value);

@@ -6,6 +6,7 @@ import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createDesignRepo } from './design-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
+import { createPulsesRepo } from './pulses-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
 
 /** All repositories over one connection. SQL lives in these modules and nowhere else. */
@@ -21,6 +22,7 @@ export function createStore(db: Db) {
     design: createDesignRepo(db),
     agreements: createAgreementsRepo(db),
     deliveries: createDeliveriesRepo(db),
+    pulses: createPulsesRepo(db),
   };
 }
 

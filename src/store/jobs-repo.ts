@@ -95,6 +95,15 @@ export function createJobsRepo(db: Db) {
     fail(id: number, owner: string, now: Date, error: string): void {
       fail.run({ id, owner, now: now.getTime(), error });
     },
+    /**
+     * Schedules a run unless one of this kind is already pending for the subject: recurring work
+     * keeps exactly one next run, however often it is (re)activated.
+     */
+    scheduleIfNone(input: { teamId: string; kind: string; subjectId: string; runAt: Date; now: Date }): boolean {
+      if (nextPending.get(input.subjectId, input.kind)) return false;
+      insert.run({ ...input, runAt: input.runAt.getTime(), now: input.now.getTime() });
+      return true;
+    },
     /** Cancels pending runs of one kind for a subject (e.g. when a schedule changes). */
     cancelPending(subjectId: string, kind: string, now: Date): number {
       return cancelPending.run({ subjectId, kind, now: now.getTime() }).changes;

@@ -428,6 +428,7 @@ export class FakeSlack {
   private readonly channelMap = new Map<string, FakeChannel>();
   private readonly dms = new Map<string, DmState>();
   private readonly messageMap = new Map<string, StoredMessage[]>();
+  private readonly latencies = new Map<string, number>();
   private readonly deleted: StoredMessage[] = [];
   private readonly ephemeralList: EphemeralMessage[] = [];
   private readonly pins: PinRecord[] = [];
@@ -755,6 +756,12 @@ export class FakeSlack {
     this.failures.clear();
   }
 
+  /** Delays every answer to `method` ('*' for all) by `ms`, after its effect has happened. */
+  setLatency(method: string, ms: number): void {
+    if (ms > 0) this.latencies.set(method, ms);
+    else this.latencies.delete(method);
+  }
+
   // -------------------------------------------------------------------------------------------
   // The Slack client's side of views: used by SlackSender to apply what the user's Slack client
   // does after a view_submission / view_closed answer.
@@ -935,7 +942,11 @@ export class FakeSlack {
 
     const answer = (response: Record<string, unknown>): void => {
       record(200, response);
-      this.send(res, 200, response);
+      // Slack acts first and answers after the network delay: a client that dies while waiting has
+      // had its effect, without knowing it (what the outbox's reconciliation exists for).
+      const latency = this.latencies.get(method) ?? this.latencies.get('*') ?? 0;
+      if (latency > 0) setTimeout(() => this.send(res, 200, response), latency);
+      else this.send(res, 200, response);
     };
 
     if (parseError) return answer({ ok: false, error: parseError });

@@ -2,8 +2,10 @@ import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { registerConsentActions } from './consent.js';
 import { registerDesignActions } from './design.js';
+import { registerPulseActions } from './pulse.js';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   registerDesignActions(app, deps);
   registerConsentActions(app, deps);
+  registerPulseActions(app, deps);
 }

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { COMMAND } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { handleAllianceCommand } from './alliance.js';
+import { handleCheckIn } from './checkin.js';
 import { handleShow } from './show.js';
 import { handleStart } from './start.js';
 
@@ -11,6 +12,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     handleAllianceCommand(deps, {
       start: handleStart(deps),
       show: handleShow(deps),
+      checkin: handleCheckIn(deps),
     }),
   );
 }

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
+import { registerCheckInView } from './check-in.js';
 import { registerDesignStepView } from './design-step.js';
 import { registerReservationView } from './reservation.js';
 import { registerSetupView } from './setup.js';
@@ -8,4 +9,5 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   registerSetupView(app, deps);
   registerDesignStepView(app, deps);
   registerReservationView(app, deps);
+  registerCheckInView(app, deps);
 }

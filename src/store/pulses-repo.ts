@@ -1,0 +1,272 @@
+import type { CheckInAnswers, CommitmentStatus, PulseResults, PulseStatus, ResponseForResults } from '../domain/pulse.js';
+import type { Db } from './db.js';
+
+export interface Pulse {
+  id: number;
+  teamId: string;
+  allianceId: string;
+  versionId: number | null;
+  periodKey: string;
+  scheduledAt: Date;
+  opensAt: Date;
+  closesAt: Date;
+  remindAt: Date | null;
+  status: PulseStatus;
+  anonymous: boolean;
+  threshold: number;
+  closedAt: Date | null;
+  results: PulseResults | null;
+}
+
+interface PulseRow {
+  id: number;
+  team_id: string;
+  alliance_id: string;
+  version_id: number | null;
+  period_key: string;
+  scheduled_at: number;
+  opens_at: number;
+  closes_at: number;
+  remind_at: number | null;
+  status: PulseStatus;
+  anonymous: number;
+  threshold: number;
+  closed_at: number | null;
+  results_json: string | null;
+}
+
+const toPulse = (r: PulseRow): Pulse => ({
+  id: r.id,
+  teamId: r.team_id,
+  allianceId: r.alliance_id,
+  versionId: r.version_id,
+  periodKey: r.period_key,
+  scheduledAt: new Date(r.scheduled_at),
+  opensAt: new Date(r.opens_at),
+  closesAt: new Date(r.closes_at),
+  remindAt: r.remind_at === null ? null : new Date(r.remind_at),
+  status: r.status,
+  anonymous: r.anonymous === 1,
+  threshold: r.threshold,
+  closedAt: r.closed_at === null ? null : new Date(r.closed_at),
+  results: r.results_json === null ? null : (JSON.parse(r.results_json) as PulseResults),
+});
+
+export interface StoredResponse {
+  id: string;
+  userId: string | null;
+  answers: CheckInAnswers;
+}
+
+export function createPulsesRepo(db: Db) {
+  const insert = db.prepare(`
+    INSERT INTO pulses (team_id, alliance_id, version_id, period_key, scheduled_at, opens_at, closes_at, remind_at, status, anonymous, threshold, closed_at)
+    VALUES (@teamId, @allianceId, @versionId, @periodKey, @scheduledAt, @opensAt, @closesAt, @remindAt, @status, @anonymous, @threshold, @closedAt)
+    ON CONFLICT (alliance_id, period_key) DO NOTHING`);
+  const byId = db.prepare('SELECT * FROM pulses WHERE id = ?');
+  const byPeriod = db.prepare('SELECT * FROM pulses WHERE alliance_id = ? AND period_key = ?');
+  const openOf = db.prepare("SELECT * FROM pulses WHERE alliance_id = ? AND status = 'open' ORDER BY scheduled_at DESC LIMIT 1");
+  const closedOf = db.prepare("SELECT * FROM pulses WHERE alliance_id = ? AND status = 'closed' ORDER BY scheduled_at DESC LIMIT ?");
+  const allOf = db.prepare('SELECT * FROM pulses WHERE alliance_id = ? ORDER BY scheduled_at');
+  const close = db.prepare("UPDATE pulses SET status = 'closed', closed_at = @now, results_json = @results WHERE id = @id AND status = 'open'");
+
+  const addInvitee = db.prepare('INSERT INTO pulse_invitees (pulse_id, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const removeInvitee = db.prepare('DELETE FROM pulse_invitees WHERE pulse_id = ? AND user_id = ?');
+  const invitees = db.prepare('SELECT user_id FROM pulse_invitees WHERE pulse_id = ? ORDER BY user_id');
+  const isInvitee = db.prepare('SELECT 1 FROM pulse_invitees WHERE pulse_id = ? AND user_id = ?');
+  const participate = db.prepare('INSERT INTO pulse_participation (pulse_id, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const participated = db.prepare('SELECT 1 FROM pulse_participation WHERE pulse_id = ? AND user_id = ?');
+  const participants = db.prepare('SELECT user_id FROM pulse_participation WHERE pulse_id = ?');
+  const silent = db.prepare(`
+    SELECT i.user_id FROM pulse_invitees i
+     WHERE i.pulse_id = ? AND NOT EXISTS (SELECT 1 FROM pulse_participation p WHERE p.pulse_id = i.pulse_id AND p.user_id = i.user_id)
+     ORDER BY i.user_id`);
+
+  const insertResponse = db.prepare(`
+    INSERT INTO pulse_responses (id, pulse_id, team_id, user_id, edit_key_hash, working, at_risk, renegotiate, renegotiate_reason)
+    VALUES (@id, @pulseId, @teamId, @userId, @editKeyHash, @working, @atRisk, @renegotiate, @reason)`);
+  const updateResponse = db.prepare(`
+    UPDATE pulse_responses SET working = @working, at_risk = @atRisk, renegotiate = @renegotiate, renegotiate_reason = @reason WHERE id = @id`);
+  const namedResponse = db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ? AND user_id = ?');
+  const keyedResponse = db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ? AND edit_key_hash = ?');
+  const responsesOf = db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ? ORDER BY id');
+  const deleteRatings = db.prepare('DELETE FROM pulse_ratings WHERE response_id = ?');
+  const insertRating = db.prepare('INSERT INTO pulse_ratings (response_id, aspect_id, rating) VALUES (?, ?, ?)');
+  const ratingsOf = db.prepare('SELECT aspect_id, rating FROM pulse_ratings WHERE response_id = ?');
+  const deleteChecks = db.prepare('DELETE FROM pulse_reservation_checks WHERE response_id = ?');
+  const insertCheck = db.prepare('INSERT INTO pulse_reservation_checks (response_id, reservation_id, still_concern) VALUES (?, ?, ?)');
+  const checksOf = db.prepare('SELECT reservation_id, still_concern FROM pulse_reservation_checks WHERE response_id = ?');
+  const upsertCommitment = db.prepare(`
+    INSERT INTO commitment_checks (pulse_id, team_id, user_id, prompt_id, status) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (pulse_id, user_id, prompt_id) DO UPDATE SET status = excluded.status`);
+  const commitmentsOf = db.prepare('SELECT user_id, prompt_id, status FROM commitment_checks WHERE pulse_id = ?');
+  const commitmentsOfUser = db.prepare('SELECT prompt_id, status FROM commitment_checks WHERE pulse_id = ? AND user_id = ?');
+
+  interface ResponseRow {
+    id: string;
+    user_id: string | null;
+    working: string;
+    at_risk: string;
+    renegotiate: number;
+    renegotiate_reason: string;
+  }
+
+  function loadResponse(row: ResponseRow, pulseId: number, commitmentUser: string | null): StoredResponse {
+    const ratings = Object.fromEntries((ratingsOf.all(row.id) as { aspect_id: string; rating: number }[]).map((r) => [r.aspect_id, r.rating]));
+    const reservations = Object.fromEntries(
+      (checksOf.all(row.id) as { reservation_id: number; still_concern: number }[]).map((c) => [String(c.reservation_id), c.still_concern === 1]),
+    );
+    const commitments = commitmentUser
+      ? Object.fromEntries((commitmentsOfUser.all(pulseId, commitmentUser) as { prompt_id: string; status: CommitmentStatus }[]).map((c) => [c.prompt_id, c.status]))
+      : {};
+    return {
+      id: row.id,
+      userId: row.user_id,
+      answers: {
+        ratings: ratings as CheckInAnswers['ratings'],
+        commitments,
+        reservations,
+        working: row.working,
+        atRisk: row.at_risk,
+        renegotiate: row.renegotiate === 1,
+        renegotiateReason: row.renegotiate_reason,
+      },
+    };
+  }
+
+  function writeDetails(responseId: string, answers: CheckInAnswers): void {
+    deleteRatings.run(responseId);
+    for (const [aspect, rating] of Object.entries(answers.ratings)) insertRating.run(responseId, aspect, rating);
+    deleteChecks.run(responseId);
+    for (const [reservationId, still] of Object.entries(answers.reservations)) insertCheck.run(responseId, Number(reservationId), still ? 1 : 0);
+  }
+
+  return {
+    /** Creates the pulse of a period; returns null when that period already has one. */
+    create(input: {
+      teamId: string;
+      allianceId: string;
+      versionId: number | null;
+      periodKey: string;
+      scheduledAt: Date;
+      opensAt: Date;
+      closesAt: Date;
+      remindAt: Date | null;
+      status: 'open' | 'skipped';
+      anonymous: boolean;
+      threshold: number;
+      now: Date;
+    }): number | null {
+      const result = insert.run({
+        ...input,
+        scheduledAt: input.scheduledAt.getTime(),
+        opensAt: input.opensAt.getTime(),
+        closesAt: input.closesAt.getTime(),
+        remindAt: input.remindAt?.getTime() ?? null,
+        anonymous: input.anonymous ? 1 : 0,
+        closedAt: input.status === 'skipped' ? input.now.getTime() : null,
+      });
+      return result.changes > 0 ? Number(result.lastInsertRowid) : null;
+    },
+    get(id: number): Pulse | undefined {
+      const row = byId.get(id) as PulseRow | undefined;
+      return row ? toPulse(row) : undefined;
+    },
+    byPeriod(allianceId: string, periodKey: string): Pulse | undefined {
+      const row = byPeriod.get(allianceId, periodKey) as PulseRow | undefined;
+      return row ? toPulse(row) : undefined;
+    },
+    openPulse(allianceId: string): Pulse | undefined {
+      const row = openOf.get(allianceId) as PulseRow | undefined;
+      return row ? toPulse(row) : undefined;
+    },
+    /** The latest closed pulses, newest first. */
+    closedPulses(allianceId: string, limit: number): Pulse[] {
+      return (closedOf.all(allianceId, limit) as PulseRow[]).map(toPulse);
+    },
+    all(allianceId: string): Pulse[] {
+      return (allOf.all(allianceId) as PulseRow[]).map(toPulse);
+    },
+    close(id: number, results: PulseResults, now: Date): boolean {
+      return close.run({ id, now: now.getTime(), results: JSON.stringify(results) }).changes > 0;
+    },
+    addInvitees(pulseId: number, teamId: string, userIds: readonly string[]): void {
+      for (const userId of userIds) addInvitee.run(pulseId, teamId, userId);
+    },
+    removeInvitee(pulseId: number, userId: string): void {
+      removeInvitee.run(pulseId, userId);
+    },
+    invitees(pulseId: number): string[] {
+      return invitees.pluck().all(pulseId) as string[];
+    },
+    isInvitee(pulseId: number, userId: string): boolean {
+      return isInvitee.get(pulseId, userId) !== undefined;
+    },
+    /** Records that a member answered; false if they already had. */
+    recordParticipation(pulseId: number, teamId: string, userId: string): boolean {
+      return participate.run(pulseId, teamId, userId).changes > 0;
+    },
+    hasParticipated(pulseId: number, userId: string): boolean {
+      return participated.get(pulseId, userId) !== undefined;
+    },
+    participants(pulseId: number): string[] {
+      return participants.pluck().all(pulseId) as string[];
+    },
+    silentInvitees(pulseId: number): string[] {
+      return silent.pluck().all(pulseId) as string[];
+    },
+    insertResponse(input: { id: string; pulseId: number; teamId: string; userId: string | null; editKeyHash: string | null; answers: CheckInAnswers }): void {
+      insertResponse.run({
+        id: input.id,
+        pulseId: input.pulseId,
+        teamId: input.teamId,
+        userId: input.userId,
+        editKeyHash: input.editKeyHash,
+        working: input.answers.working,
+        atRisk: input.answers.atRisk,
+        renegotiate: input.answers.renegotiate ? 1 : 0,
+        reason: input.answers.renegotiateReason,
+      });
+      writeDetails(input.id, input.answers);
+    },
+    replaceResponse(id: string, answers: CheckInAnswers): void {
+      updateResponse.run({ id, working: answers.working, atRisk: answers.atRisk, renegotiate: answers.renegotiate ? 1 : 0, reason: answers.renegotiateReason });
+      writeDetails(id, answers);
+    },
+    namedResponse(pulseId: number, userId: string): StoredResponse | undefined {
+      const row = namedResponse.get(pulseId, userId) as ResponseRow | undefined;
+      return row ? loadResponse(row, pulseId, userId) : undefined;
+    },
+    /** An anonymous response found by its edit key; commitments come from `userId`, who holds the key. */
+    keyedResponse(pulseId: number, editKeyHash: string, userId: string): StoredResponse | undefined {
+      const row = keyedResponse.get(pulseId, editKeyHash) as ResponseRow | undefined;
+      return row ? loadResponse(row, pulseId, userId) : undefined;
+    },
+    saveCommitmentChecks(pulseId: number, teamId: string, userId: string, statuses: Readonly<Record<string, CommitmentStatus>>): void {
+      for (const [promptId, status] of Object.entries(statuses)) upsertCommitment.run(pulseId, teamId, userId, promptId, status);
+    },
+    /** Everything needed to freeze a pulse's results. */
+    responsesForResults(pulseId: number): ResponseForResults[] {
+      return (responsesOf.all(pulseId) as ResponseRow[]).map((row) => {
+        const loaded = loadResponse(row, pulseId, null).answers;
+        return {
+          ratings: loaded.ratings,
+          renegotiate: loaded.renegotiate,
+          renegotiateReason: loaded.renegotiateReason,
+          working: loaded.working,
+          atRisk: loaded.atRisk,
+          reservations: loaded.reservations,
+        };
+      });
+    },
+    commitmentChecks(pulseId: number): { userId: string; promptId: string; status: CommitmentStatus }[] {
+      return (commitmentsOf.all(pulseId) as { user_id: string; prompt_id: string; status: CommitmentStatus }[]).map((c) => ({
+        userId: c.user_id,
+        promptId: c.prompt_id,
+        status: c.status,
+      }));
+    },
+  };
+}
+
+export type PulsesRepo = ReturnType<typeof createPulsesRepo>;

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: runs every benchmark in turn and prints its report. Benchmarks are not tests:
+ * a missed target is printed ("TARGET MISSED") but the exit code stays 0. A benchmark that crashes
+ * is reported and makes the exit code 1.
+ *
+ *   npm run bench                       every benchmark
+ *   npm run bench -- --only ack-latency one of them
+ *   npm run bench -- --list             their names
+ *
+ * To add one, add a `{ name, run }` entry to BENCHMARKS; `run` resolves to its report lines.
+ */
+import { performance } from 'node:perf_hooks';
+import { benchAckLatency, formatAckLatency } from './ack-latency.js';
+
+export interface Benchmark {
+  name: string;
+  /** One line saying what it measures, for --list. */
+  description: string;
+  run(): Promise<string>;
+}
+
+export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'ack-latency',
+    description: 'ack latency of signed /alliance help, Alliance vs a bare Bolt app (target: p99 ratio ≤ 1.25)',
+    run: async () => formatAckLatency(await benchAckLatency()),
+  },
+];
+
+function usage(): string {
+  return `usage: npm run bench [-- --only <name>] [-- --list]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;
+}
+
+function parseArgs(argv: readonly string[]): { only: string | undefined; list: boolean } | string {
+  let only: string | undefined;
+  let list = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--list') list = true;
+    else if (arg === '--only') {
+      only = argv[i + 1];
+      if (only === undefined || only.startsWith('--')) return '--only needs a benchmark name';
+      i += 1;
+    } else if (arg?.startsWith('--only=')) only = arg.slice('--only='.length);
+    else if (arg === '--help' || arg === '-h') return '';
+    else return `unknown argument ${arg}`;
+  }
+  return { only, list };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    if (args !== '') console.error(args);
+    console.error(usage());
+    return args === '' ? 0 : 2;
+  }
+  if (args.list) {
+    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(16)} ${b.description}`);
+    return 0;
+  }
+  const selected = args.only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name === args.only);
+  if (selected.length === 0) {
+    console.error(`no benchmark named ${JSON.stringify(args.only)}`);
+    console.error(usage());
+    return 2;
+  }
+
+  let crashed = 0;
+  const began = performance.now();
+  console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
+  for (const bench of selected) {
+    console.log(`\n== ${bench.name}`);
+    const started = performance.now();
+    try {
+      console.log(await bench.run());
+    } catch (error) {
+      crashed += 1;
+      console.log(`  FAILED TO RUN: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    console.log(`  (${bench.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  console.log(`\n${selected.length} benchmark(s) in ${((performance.now() - began) / 1000).toFixed(1)} s${crashed > 0 ? `, ${crashed} failed to run` : ''}`);
+  return crashed > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,227 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
+import { validateMessage, validateView } from '../support/block-kit.js';
+import { bootAlliance, type Harness } from '../support/boot.js';
+import { activateAlliance, dmsWith } from '../support/flows.js';
+
+const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
+// Thursday 2026-01-08 10:00 in Berlin is 09:00Z; the alliance is set up on Monday the 5th.
+const FIRST_PULSE = '2026-01-08T09:00:00Z';
+
+function checkInValues(ratings: [number, number, number, number], extra: Record<string, unknown> = {}) {
+  const [a, c, b, o] = ratings;
+  return {
+    [CHECKIN_BLOCKS.rating('atmosphere')]: String(a),
+    [CHECKIN_BLOCKS.rating('co_responsibility')]: String(c),
+    [CHECKIN_BLOCKS.rating('behavior')]: String(b),
+    [CHECKIN_BLOCKS.rating('overall')]: String(o),
+    [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
+    [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'at_risk',
+    ...extra,
+  };
+}
+
+describe('pulse check-ins', () => {
+  let h: Harness;
+  async function boot(anonymous: boolean) {
+    h = await bootAlliance({
+      now: '2026-01-05T08:00:00Z',
+      arrange: (fake) => {
+        for (const id of MEMBERS) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+        fake.addUser({ id: 'UDAVE', name: 'dave' });
+        fake.addChannel({ id: 'CTEAM', name: 'team', members: [...MEMBERS, 'UDAVE'], botIsMember: true });
+      },
+    });
+    return activateAlliance(h, {
+      channelId: 'CTEAM',
+      starter: 'UALICE',
+      members: MEMBERS,
+      setup: anonymous ? { [SETUP_BLOCKS.anonymous]: ['anonymous'] } : {},
+    });
+  }
+  afterEach(async () => h?.close());
+
+  async function checkIn(userId: string, ratings: [number, number, number, number], extra: Record<string, unknown> = {}) {
+    const invite = dmsWith(h, userId, ACTIONS.checkIn)[0]!;
+    await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
+    expect(h.fake.topView(userId)?.callback_id).toBe(VIEWS.checkIn);
+    const result = await h.slack.submitView({ userId, values: checkInValues(ratings, extra) });
+    expect(result.outcome).toBe('updated');
+    return result;
+  }
+
+  it('runs a whole pulse: DMs at the instant, check-in, edit, reminder to the silent only, close, late click', async () => {
+    const alliance = await boot(false);
+    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-01-08T09:00:00.000Z');
+
+    // A minute early: nothing.
+    await h.tickAt('2026-01-08T08:59:00Z');
+    expect(dmsWith(h, 'UBOB', ACTIONS.checkIn)).toEqual([]);
+
+    await h.tickAt(FIRST_PULSE);
+    const pulse = h.app.store.pulses.openPulse(alliance.id)!;
+    expect(pulse).toMatchObject({ status: 'open', periodKey: '2026-01-08' });
+    expect(pulse.closesAt.toISOString()).toBe('2026-01-10T09:00:00.000Z');
+    for (const user of MEMBERS) {
+      const dms = dmsWith(h, user, ACTIONS.checkIn);
+      expect(dms).toHaveLength(1);
+      expect(validateMessage(dms[0]!)).toEqual([]);
+      expect(dms[0]!.text).toContain('How is the alliance going?');
+      // The closing time is Slack date formatting: each reader sees their own time zone.
+      expect(JSON.stringify(dms[0]!.blocks)).toContain(`<!date^${pulse.closesAt.getTime() / 1000}^`);
+    }
+    expect(dmsWith(h, 'UDAVE', ACTIONS.checkIn)).toEqual([]);
+
+    // Bob checks in; the modal is Slack-valid and asks about his own commitments.
+    const invite = dmsWith(h, 'UBOB', ACTIONS.checkIn)[0]!;
+    await h.slack.clickButton({ userId: 'UBOB', channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
+    const modal = h.fake.topView('UBOB')!;
+    expect(validateView(modal)).toEqual([]);
+    expect(JSON.stringify(modal.blocks)).toContain('UBOB on co_responsibility.count_on');
+    expect(JSON.stringify(modal.blocks)).not.toContain('UALICE on co_responsibility.count_on');
+    await h.slack.submitView({ userId: 'UBOB', values: checkInValues([4, 3, 2, 3], { [CHECKIN_BLOCKS.working]: 'Reviews are quick' }) });
+    const stored = h.app.store.pulses.namedResponse(pulse.id, 'UBOB');
+    expect(stored?.answers.ratings).toEqual({ atmosphere: 4, co_responsibility: 3, behavior: 2, overall: 3 });
+    expect(stored?.answers.working).toBe('Reviews are quick');
+    expect(h.app.store.pulses.commitmentChecks(pulse.id)).toEqual(
+      expect.arrayContaining([{ userId: 'UBOB', promptId: 'co_responsibility.count_on', status: 'kept' }]),
+    );
+
+    // The DM now thanks him and offers an edit.
+    const thanked = h.fake.message(invite.channel, invite.ts)!;
+    expect(thanked.text).toContain('Thanks — you checked in');
+    expect(JSON.stringify(thanked.blocks)).toContain(ACTIONS.editCheckIn);
+
+    // He edits: the modal reopens prefilled and the answer is replaced, not doubled.
+    await h.slack.clickButton({ userId: 'UBOB', channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.editCheckIn });
+    expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Reviews are quick');
+    await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('behavior')]: '4' } });
+    expect(h.app.store.pulses.namedResponse(pulse.id, 'UBOB')?.answers.ratings.behavior).toBe(4);
+    expect(h.app.store.pulses.responsesForResults(pulse.id)).toHaveLength(1);
+
+    await checkIn('UALICE', [5, 4, 4, 4]);
+
+    // The reminder goes 24 hours before closing, only to Carol.
+    await h.tickAt('2026-01-09T09:00:00Z');
+    for (const [user, count] of [['UALICE', 1], ['UBOB', 1], ['UCAROL', 2]] as const) {
+      expect(dmsWith(h, user, ACTIONS.checkIn).length + dmsWith(h, user, ACTIONS.editCheckIn).length).toBe(count);
+    }
+    const reminder = h.fake.messages('UCAROL').at(-1)!;
+    expect(reminder.text).toContain('A reminder');
+    // Ticking again does not remind twice.
+    const carolBefore = h.fake.messages('UCAROL').length;
+    await h.tickAt('2026-01-09T09:05:00Z');
+    expect(h.fake.messages('UCAROL')).toHaveLength(carolBefore);
+    expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toHaveLength(2);
+
+    // Close: results frozen.
+    await h.tickAt('2026-01-10T09:00:00Z');
+    const closed = h.app.store.pulses.get(pulse.id)!;
+    expect(closed.status).toBe('closed');
+    expect(closed.results).toMatchObject({ invited: 3, answered: 2, aspects: { behavior: { count: 2, mean: 4 }, overall: { mean: 3.5 } } });
+
+    // Carol clicks late: told it closed and when the next one opens.
+    await h.slack.clickButton({ userId: 'UCAROL', channelId: reminder.channel, ts: reminder.ts, actionId: ACTIONS.checkIn });
+    const late = h.fake.ephemerals('UCAROL').at(-1)?.text ?? h.fake.responses().at(-1)?.body;
+    expect(JSON.stringify(late)).toContain('This pulse closed');
+    expect(JSON.stringify(late)).toContain(`<!date^${Date.parse('2026-01-15T09:00:00Z') / 1000}^`);
+    expect(h.fake.topView('UCAROL')).toBeUndefined();
+
+    // /alliance checkin between pulses says when the next one is.
+    await h.slack.command({ userId: 'UCAROL', channelId: 'CTEAM', text: 'checkin' });
+    expect(h.fake.ephemerals('UCAROL').at(-1)?.text).toContain('No pulse is open');
+  });
+
+  it('keeps anonymous answers free of user ids, and still lets members edit with their own key', async () => {
+    const alliance = await boot(true);
+    await h.tickAt(FIRST_PULSE);
+    const pulse = h.app.store.pulses.openPulse(alliance.id)!;
+    expect(pulse.anonymous).toBe(true);
+    await checkIn('UBOB', [2, 2, 2, 2], { [CHECKIN_BLOCKS.atRisk]: 'Deadlines' });
+    await checkIn('UCAROL', [4, 4, 4, 4]);
+
+    const rows = h.app.store.db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ?').all(pulse.id) as Record<string, unknown>[];
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.user_id).toBeNull();
+      expect(Object.values(row).join(' ')).not.toMatch(/UBOB|UCAROL/);
+    }
+    expect(h.app.store.pulses.participants(pulse.id).sort()).toEqual(['UBOB', 'UCAROL']);
+    // Nothing anonymous in the logs: no log line mentions a member with this pulse's answers.
+    expect(h.logs.filter((l) => /UBOB|UCAROL/.test(l) && /pulse|check-in|response/i.test(l))).toEqual([]);
+
+    // A second check-in from the command is refused; the edit button finds the answer.
+    await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'checkin' });
+    expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('already checked in');
+    const dm = dmsWith(h, 'UBOB', ACTIONS.editCheckIn)[0]!;
+    await h.slack.clickButton({ userId: 'UBOB', channelId: dm.channel, ts: dm.ts, actionId: ACTIONS.editCheckIn });
+    expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Deadlines');
+    await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('overall')]: '3' } });
+    const ratings = h.app.store.db
+      .prepare("SELECT r.rating FROM pulse_ratings r JOIN pulse_responses p ON p.id = r.response_id WHERE p.pulse_id = ? AND r.aspect_id = 'overall' ORDER BY r.rating")
+      .pluck()
+      .all(pulse.id);
+    expect(ratings).toEqual([3, 4]);
+  });
+
+  it('opens one pulse when the same instant is ticked twice', async () => {
+    const alliance = await boot(false);
+    await h.tickAt(FIRST_PULSE);
+    await h.tickAt(FIRST_PULSE);
+    await h.tickAt('2026-01-08T09:01:00Z');
+    expect(h.app.store.pulses.all(alliance.id)).toHaveLength(1);
+    for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn)).toHaveLength(1);
+  });
+
+  it('loses nothing when Slack answers 429 with Retry-After or 500', async () => {
+    const alliance = await boot(false);
+    h.fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 }, 2);
+    h.fake.failNext('chat.postMessage', { status: 500 }, 1);
+    await h.tickAt(FIRST_PULSE);
+    for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn)).toHaveLength(1);
+    expect(h.fake.calls('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(2);
+    expect(h.app.store.deliveries.forSubject('pulse_invite', h.app.store.pulses.openPulse(alliance.id)!.id).map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('records an unreachable member, tells the starter once, and does not retry forever', async () => {
+    const alliance = await boot(false);
+    h.fake.setUserDeleted('UCAROL', true);
+    await h.tickAt(FIRST_PULSE);
+    const pulse = h.app.store.pulses.openPulse(alliance.id)!;
+    expect(h.app.store.deliveries.find('pulse_invite', pulse.id, 'UCAROL')?.state).toBe('unreachable');
+    const reports = () => h.fake.messages('UALICE').filter((m) => m.text.includes("can't reach a member"));
+    expect(reports()).toHaveLength(1);
+    expect(JSON.stringify(reports()[0]!.blocks)).toContain('<@UCAROL>');
+    // The reminder and the next pulse do not report again.
+    await h.tickAt('2026-01-09T09:00:00Z');
+    await h.tickAt('2026-01-15T09:00:00Z');
+    expect(reports()).toHaveLength(1);
+  });
+
+  it('catches up after downtime inside the window, and skips a pulse whose window passed', async () => {
+    const alliance = await boot(false);
+    // Down from before the first pulse until 30 hours after it: still open, so it goes out now.
+    await h.tickAt('2026-01-09T15:00:00Z');
+    const first = h.app.store.pulses.all(alliance.id);
+    expect(first.map((p) => [p.periodKey, p.status])).toEqual([['2026-01-08', 'open']]);
+    expect(first[0]!.closesAt.toISOString()).toBe('2026-01-10T09:00:00.000Z');
+    for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn)).toHaveLength(1);
+
+    // Down again from the 10th to the 22nd at 12:00: the 15th's window passed (skipped), the 22nd's is still open.
+    await h.tickAt('2026-01-10T09:00:00Z');
+    await h.tickAt('2026-01-22T12:00:00Z');
+    const pulses = h.app.store.pulses.all(alliance.id).map((p) => [p.periodKey, p.status]);
+    expect(pulses).toEqual([
+      ['2026-01-08', 'closed'],
+      ['2026-01-15', 'skipped'],
+      ['2026-01-22', 'open'],
+    ]);
+    // Back after the 29th's window closed entirely: recorded skipped, nothing sent, next scheduled.
+    await h.tickAt('2026-01-24T09:00:00Z');
+    const sentBefore = h.fake.calls('chat.postMessage').length;
+    await h.tickAt('2026-02-02T08:00:00Z');
+    expect(h.app.store.pulses.all(alliance.id).map((p) => [p.periodKey, p.status]).at(-1)).toEqual(['2026-01-29', 'skipped']);
+    expect(h.fake.calls('chat.postMessage').length).toBe(sentBefore);
+    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-02-05T09:00:00.000Z');
+  });
+});

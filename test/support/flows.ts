@@ -1,0 +1,66 @@
+import { expect } from 'vitest';
+import type { Alliance } from '../../src/domain/alliance.js';
+import { getTemplate, type TemplateId } from '../../src/domain/templates/index.js';
+import { ACTIONS, promptBlockId, SETUP_BLOCKS } from '../../src/slack/ids.js';
+import type { Harness } from './boot.js';
+import type { StoredMessage } from './fake-slack.js';
+
+export const hasAction = (message: StoredMessage, actionId: string): boolean =>
+  JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
+
+/** Every prompt of a step answered with text that says who wrote it. */
+export function stepAnswers(templateId: TemplateId, step: number, who: string, extra = ''): Record<string, string> {
+  const section = getTemplate(templateId).sections[step];
+  if (!section) throw new Error(`no step ${step}`);
+  return Object.fromEntries(section.prompts.map((p) => [promptBlockId(p.id), `${who} on ${p.id}${extra}`]));
+}
+
+export interface ActivateOptions {
+  channelId: string;
+  starter: string;
+  members: string[];
+  name?: string;
+  setup?: Record<string, unknown>;
+  templateId?: TemplateId;
+}
+
+/**
+ * Drives the real UI, as the team would, to an alliance in effect: /alliance start, the setup
+ * modal, every member's answers, everyone's consent.
+ */
+export async function activateAlliance(h: Harness, options: ActivateOptions): Promise<Alliance> {
+  const templateId = options.templateId ?? 'team';
+  await h.slack.command({ userId: options.starter, channelId: options.channelId, text: `start ${options.name ?? 'Core team'}` });
+  const submitted = await h.slack.submitView({
+    userId: options.starter,
+    values: { [SETUP_BLOCKS.members]: options.members, [SETUP_BLOCKS.template]: templateId, ...options.setup },
+  });
+  expect(submitted.outcome, JSON.stringify(submitted.errors)).toBe('closed');
+  const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, options.channelId);
+  if (!alliance) throw new Error('no alliance was created');
+  const announcement = h.fake.messages(options.channelId).find((m) => hasAction(m, ACTIONS.addAnswers));
+  if (!announcement) throw new Error('no announcement');
+  for (const userId of options.members) {
+    await h.slack.clickButton({ userId, channelId: options.channelId, ts: announcement.ts, actionId: ACTIONS.addAnswers });
+    for (let step = 0; step < getTemplate(templateId).sections.length; step++) {
+      await h.slack.submitView({ userId, values: stepAnswers(templateId, step, userId) });
+    }
+    await h.slack.closeView({ userId });
+  }
+  const version = h.app.store.agreements.versions(alliance.id).at(-1);
+  if (!version) throw new Error('no version compiled');
+  const post = h.app.store.agreements.posts(version.id).find((p) => p.part === 0);
+  if (!post) throw new Error('agreement not posted');
+  for (const userId of options.members) {
+    const channel = post.recipientId ? h.app.store.agreements.posts(version.id).find((p) => p.part === 0 && p.recipientId === userId)! : post;
+    await h.slack.clickButton({ userId, channelId: channel.channelId, ts: channel.ts, actionId: ACTIONS.agree });
+  }
+  const active = h.app.store.alliances.get(alliance.id);
+  expect(active?.status).toBe('active');
+  return active!;
+}
+
+/** The DMs a member got from the app that carry a given button. */
+export function dmsWith(h: Harness, userId: string, actionId: string): StoredMessage[] {
+  return h.fake.messages(userId).filter((m) => hasAction(m, actionId));
+}
