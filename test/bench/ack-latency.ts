@@ -12,6 +12,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { App, LogLevel } from '@slack/bolt';
 import type { LogLevelName } from '../../src/config.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
@@ -141,6 +143,19 @@ function stats(target: Target): LatencyStats {
   };
 }
 
+/**
+ * A full garbage collection, run between rounds: both apps share this process's heap, so without it
+ * one app's garbage would be collected during the other's round and bill it for the pause.
+ */
+function garbageCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  if (typeof gc !== 'function') throw new Error('ack-latency: could not get a gc() function');
+  return () => {
+    gc();
+  };
+}
+
 /** Splits `total` into `parts` sizes that differ by at most one. */
 function split(total: number, parts: number): number[] {
   const n = Math.max(1, Math.min(parts, total));
@@ -174,12 +189,15 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     const h = harness;
     const fake = h.fake;
 
-    // The baseline: what Bolt costs on its own, same fake Slack, same secret, same token.
+    // The baseline: what Bolt costs on its own, same fake Slack, same secret, same token. Alliance
+    // turns Bolt's conversation store off (it would otherwise look up, and fail to find, state for
+    // every request); the baseline does too, so that per-request cost does not pad the baseline.
     bare = new App({
       token: fake.botToken,
       signingSecret: h.signingSecret,
       clientOptions: { slackApiUrl: fake.apiUrl },
       logLevel: LogLevel.ERROR,
+      convoStore: false,
     });
     bare.command('/alliance', async ({ ack }) => {
       await ack();
@@ -199,9 +217,12 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       latencies: [], non200: 0, badBody: 0, transportErrors: 0, firstProblem: undefined,
     };
 
-    // Bodies are built (trigger ids and response urls minted) before anything is timed.
+    const collectGarbage = garbageCollector();
+    // Bodies are built (trigger ids and response urls minted) and the heap is emptied before anything
+    // is timed.
     const round = async (target: Target, size: number): Promise<RoundResult> => {
       const bodies = Array.from({ length: size }, () => helpCommandBody(fake));
+      collectGarbage();
       const result = await c.runRound({ port: target.port, path: PATH, bodies, concurrency, check: target.check });
       await target.settle();
       return result;
