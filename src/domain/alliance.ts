@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CADENCES, isValidTimeZone, type LocalSchedule } from './schedule.js';
+import { celebrationSchema, signalSettingsSchema } from './signal-settings.js';
 import { getTemplate, type TemplateId } from './templates/index.js';
 
 /**
@@ -38,6 +39,8 @@ export const allianceSettingsSchema = z
     anonymityThreshold: z.number().int().min(MIN_ANONYMITY_THRESHOLD).max(50).default(MIN_ANONYMITY_THRESHOLD),
     /** `channel`: the agreement is posted in the channel; `members`: it is sent to members only. */
     visibility: z.enum(['channel', 'members']),
+    signals: signalSettingsSchema.default(signalSettingsSchema.parse({})),
+    celebration: celebrationSchema,
   });
 
 export type AllianceSettings = z.infer<typeof allianceSettingsSchema>;

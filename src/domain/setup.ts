@@ -33,6 +33,9 @@ export interface ValidSetup {
 
 const weekday = z.coerce.number().int().min(1).max(7);
 
+/** An agreement everyone consents to needs a group that can actually talk; also keeps modals small. */
+export const MAX_MEMBERS = 100;
+
 /**
  * Checks a setup form. Returns either the alliance to create or, per field, a sentence telling the
  * person what to change. `now` anchors the pulse schedule.
@@ -76,6 +79,7 @@ export function validateSetup(form: SetupForm, now: Date): { ok: true; setup: Va
 
   const members = [...new Set(form.members)];
   if (members.length === 0) errors.members = 'Pick the people who will design and keep this alliance.';
+  else if (members.length > MAX_MEMBERS) errors.members = `An alliance works best as a team you can talk with; pick at most ${MAX_MEMBERS} members.`;
   else if (form.templateId && isTemplateId(form.templateId) && settings.success) {
     const problem = memberCountProblem(form.templateId, members.length, settings.data);
     if (problem) errors.members = problem;

@@ -3,7 +3,8 @@ import { compileAgreement, contentHash } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { canCompileEarly, designProgress, resumeStep, validateStep } from '../domain/design.js';
 import { AllianceError } from '../domain/errors.js';
-import { type SetupErrors, type SetupForm, validateSetup } from '../domain/setup.js';
+import { type SetupErrors, type SetupForm, type ValidSetup, validateSetup } from '../domain/setup.js';
+import type { CelebrationTarget, SignalSettings } from '../domain/signal-settings.js';
 import { getTemplate } from '../domain/templates/index.js';
 import {
   buildDesignAnnouncement,
@@ -157,14 +158,8 @@ export function createDesignService(deps: DesignDeps) {
     }
   }
 
-  async function submitSetup(input: { teamId: string; userId: string; viewId: string; form: SetupForm; now: Date }): Promise<
-    { ok: false; errors: SetupErrors } | { ok: true; allianceId: string; roundId: number; fresh: boolean }
-  > {
-    const previous = store.alliances.bySetupView(input.viewId);
-    if (previous) {
-      const round = store.design.latestRound(previous.id);
-      return { ok: true, allianceId: previous.id, roundId: round?.id ?? 0, fresh: false };
-    }
+  /** Checks step 1 of setup, including what only Slack knows (members, the channel); writes nothing. */
+  async function checkSetup(input: { teamId: string; form: SetupForm; now: Date }): Promise<{ ok: false; errors: SetupErrors } | { ok: true; setup: ValidSetup }> {
     const checked = validateSetup(input.form, input.now);
     if (!checked.ok) return checked;
     const { setup } = checked;
@@ -180,7 +175,22 @@ export function createDesignService(deps: DesignDeps) {
     }
     const problem = await channelProblem(input.teamId, setup.channelId);
     if (problem) return { ok: false, errors: { channelId: problem } };
+    return { ok: true, setup };
+  }
 
+  /**
+   * Step 2 of setup: stores the alliance (status designing) and opens its first design round.
+   * Step 1 arrives again through private_metadata, so it is validated again. The modal's view id
+   * makes a double submission create one alliance.
+   */
+  function createAlliance(input: { teamId: string; userId: string; viewId: string; form: SetupForm; signals: SignalSettings; celebration: CelebrationTarget; now: Date }):
+    | { ok: false; problem: string }
+    | { ok: true; allianceId: string; roundId: number; fresh: boolean } {
+    const previous = store.alliances.bySetupView(input.viewId);
+    if (previous) return { ok: true, allianceId: previous.id, roundId: store.design.latestRound(previous.id)?.id ?? 0, fresh: false };
+    const checked = validateSetup(input.form, input.now);
+    if (!checked.ok) return { ok: false, problem: Object.values(checked.errors)[0] ?? 'Please start again with `/alliance start`.' };
+    const { setup } = checked;
     const allianceId = deps.newAllianceId();
     try {
       const roundId = store.transaction(() => {
@@ -191,7 +201,7 @@ export function createDesignService(deps: DesignDeps) {
           name: setup.name,
           templateId: setup.templateId,
           starterId: input.userId,
-          settings: setup.settings,
+          settings: { ...setup.settings, signals: input.signals, celebration: input.celebration },
           setupViewId: input.viewId,
           members: setup.members,
           now: input.now,
@@ -204,7 +214,7 @@ export function createDesignService(deps: DesignDeps) {
       if (error instanceof Error && /UNIQUE constraint failed: alliances\.(team_id|setup_view_id)/.test(error.message)) {
         const again = store.alliances.bySetupView(input.viewId);
         if (again) return { ok: true, allianceId: again.id, roundId: store.design.latestRound(again.id)?.id ?? 0, fresh: false };
-        return { ok: false, errors: { channelId: 'Someone just started an alliance in this channel. Use /alliance show there to see it.' } };
+        return { ok: false, problem: 'Someone just started an alliance in this channel. Use `/alliance show` there to see it.' };
       }
       throw error;
     }
@@ -418,7 +428,8 @@ export function createDesignService(deps: DesignDeps) {
 
   return {
     prepareStart,
-    submitSetup,
+    checkSetup,
+    createAlliance,
     announceRound,
     renderInvitation,
     refreshAnnouncement,

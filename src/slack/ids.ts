@@ -24,6 +24,7 @@ export const VIEWS = {
   reservation: 'consent.reservation',
   checkIn: 'pulse.check_in',
   settings: 'alliance.settings',
+  setupSignals: 'alliance.setup_signals',
 } as const;
 
 /** Input blocks of the setup modal; each holds one element whose action_id is `value`. */
@@ -51,6 +52,30 @@ export const CHECKIN_BLOCKS = {
   rating: (aspectId: string) => `rating:${aspectId}`,
   commitment: (promptId: string) => `commitment:${promptId}`,
   reservation: (reservationId: number | string) => `reservation:${reservationId}`,
+} as const;
+
+/** Inputs of the signals and celebration part (setup step 2 and settings). */
+export const SIGNAL_BLOCKS = {
+  enabled: 'signals.enabled',
+  lowThreshold: 'signals.low_threshold',
+  lowPulses: 'signals.low_pulses',
+  drop: 'signals.drop',
+  stdev: 'signals.stdev',
+  participationPercent: 'signals.participation_percent',
+  participationPulses: 'signals.participation_pulses',
+  asksCount: 'signals.asks_count',
+  reviewDays: 'signals.review_days',
+  lingeringPulses: 'signals.lingering_pulses',
+  snoozeWeeks: 'signals.snooze_weeks',
+  celebrationKind: 'celebration.kind',
+  celebrationThreshold: 'celebration.threshold',
+  celebrationPulses: 'celebration.pulses',
+} as const;
+
+/** Inputs only the settings modal has. */
+export const SETTINGS_BLOCKS = {
+  openHours: 'settings.open_hours',
+  reminderHours: 'settings.reminder_hours',
 } as const;
 
 export const RESERVATION_BLOCKS = {

@@ -146,4 +146,29 @@ export const pulseRefSchema = jsonOf(
   z.object({ p: z.number().int().positive(), k: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/).optional() }),
 );
 
+const nullableText = z.string().max(200).nullable();
+/** Step 1 of setup, carried to step 2 in private_metadata; re-validated there like any input. */
+export const carriedSetupSchema = jsonOf(
+  z.object({
+    c: channelIdSchema,
+    f: z.object({
+      name: z.string().max(200),
+      channelId: nullableText,
+      members: z.array(userIdSchema).max(100),
+      templateId: nullableText,
+      cadence: nullableText,
+      pulseWeekday: nullableText,
+      pulseTime: nullableText,
+      timeZone: nullableText,
+      digestWeekday: nullableText,
+      digestTime: nullableText,
+      anonymous: z.boolean(),
+      anonymityThreshold: z.string().max(10),
+      visibility: nullableText,
+    }),
+  }),
+);
+
+export const allianceRefSchema = jsonOf(z.object({ a: allianceIdSchema }));
+
 export const encode = (value: Record<string, unknown>): string => JSON.stringify(value);

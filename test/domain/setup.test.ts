@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type SetupForm, validateSetup } from '../../src/domain/setup.js';
 import { TEMPLATES } from '../../src/domain/templates/index.js';
 import { validateStep } from '../../src/domain/design.js';
+import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 
 const now = new Date('2026-03-02T12:00:00Z');
 const form: SetupForm = {
@@ -38,6 +39,8 @@ describe('setup validation', () => {
           anonymous: false,
           anonymityThreshold: 3,
           visibility: 'channel',
+          signals: DEFAULT_SIGNALS,
+          celebration: { kind: 'aspects_at_least', threshold: 4, pulses: 4 },
         },
       },
     });

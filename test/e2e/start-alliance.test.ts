@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { ACTIONS, promptBlockId, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
-import { validateMessage } from '../support/block-kit.js';
+import { validateMessage, validateView } from '../support/block-kit.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
 import type { StoredMessage } from '../support/fake-slack.js';
 
@@ -46,7 +46,11 @@ describe('starting an alliance and designing it together', () => {
   async function startAlliance(values: Record<string, unknown> = {}) {
     await openSetup();
     const result = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'], ...values } });
-    expect(result.outcome).toBe('closed');
+    expect(result.outcome).toBe('updated');
+    expect(h.fake.topView('UALICE')?.callback_id).toBe(VIEWS.setupSignals);
+    expect(validateView(h.fake.topView('UALICE')!)).toEqual([]);
+    const step2 = await h.slack.submitView({ userId: 'UALICE' });
+    expect(step2.outcome).toBe('closed');
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM');
     expect(alliance).toBeDefined();
     return alliance!;
@@ -233,7 +237,8 @@ describe('starting an alliance and designing it together', () => {
     await h.slack.closeView({ userId: 'UALICE' });
     await openSetup('COPEN');
     const ok = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
-    expect(ok.outcome).toBe('closed');
+    expect(ok.outcome).toBe('updated');
+    expect((await h.slack.submitView({ userId: 'UALICE' })).outcome).toBe('closed');
     expect(h.fake.calls('conversations.join').map((c) => c.args.channel)).toEqual(['COPEN']);
     expect(h.fake.messages('COPEN').some((m) => hasAction(m, ACTIONS.addAnswers))).toBe(true);
   });
@@ -293,9 +298,9 @@ describe('starting an alliance and designing it together', () => {
 
   it('creates one alliance when the same setup modal is submitted twice (a double click)', async () => {
     await openSetup();
-    const values = { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] };
+    await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
     // Both submissions are built from the same open modal before either is answered.
-    const results = await Promise.all([h.slack.submitView({ userId: 'UALICE', values }), h.slack.submitView({ userId: 'UALICE', values })]);
+    const results = await Promise.all([h.slack.submitView({ userId: 'UALICE' }), h.slack.submitView({ userId: 'UALICE' })]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     expect(h.fake.messages('CTEAM').filter((m) => hasAction(m, ACTIONS.addAnswers))).toHaveLength(1);
     expect(h.fake.messages('UBOB')).toHaveLength(1);
@@ -303,8 +308,9 @@ describe('starting an alliance and designing it together', () => {
 
   it('tells the starter when Slack refuses the announcement, and keeps what was stored', async () => {
     await openSetup();
+    await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
     h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
-    const result = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
+    const result = await h.slack.submitView({ userId: 'UALICE' });
     expect(result.outcome).toBe('closed');
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM');
     expect(alliance?.status).toBe('designing');

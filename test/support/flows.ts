@@ -21,6 +21,8 @@ export interface ActivateOptions {
   members: string[];
   name?: string;
   setup?: Record<string, unknown>;
+  /** Values for step 2 (signals and celebration), keyed by block id. */
+  signals?: Record<string, unknown>;
   templateId?: TemplateId;
 }
 
@@ -35,7 +37,9 @@ export async function activateAlliance(h: Harness, options: ActivateOptions): Pr
     userId: options.starter,
     values: { [SETUP_BLOCKS.members]: options.members, [SETUP_BLOCKS.template]: templateId, ...options.setup },
   });
-  expect(submitted.outcome, JSON.stringify(submitted.errors)).toBe('closed');
+  expect(submitted.outcome, JSON.stringify(submitted.errors)).toBe('updated');
+  const signals = await h.slack.submitView({ userId: options.starter, values: options.signals ?? {} });
+  expect(signals.outcome, JSON.stringify(signals.errors)).toBe('closed');
   const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, options.channelId);
   if (!alliance) throw new Error('no alliance was created');
   const announcement = h.fake.messages(options.channelId).find((m) => hasAction(m, ACTIONS.addAnswers));
