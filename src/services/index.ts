@@ -11,6 +11,7 @@ import { createDesignService, DESIGN_INVITE } from './design.js';
 import { createDirectory } from './directory.js';
 import { createOutbox, type DeliveryRenderer } from './outbox.js';
 import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
+import { createSettingsService } from './settings.js';
 import { buildUnreachableReport, REPORT_UNREACHABLE } from './unreachable.js';
 
 export interface ServiceDeps {
@@ -74,6 +75,16 @@ export function buildServices(deps: ServiceDeps) {
     onActivated: (alliance, _version, now) => pulses.ensureScheduled(alliance, now),
   });
 
+  const settings = createSettingsService({
+    store,
+    clients,
+    logger: logger.child('settings'),
+    directory,
+    botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
+    onScheduleChanged: (alliance, now) => pulses.reschedule(alliance, now),
+    onMembershipChanged: async () => {},
+  });
+
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
   renderers[PULSE_INVITE] = (d, now) => pulses.renderInvitation(d.subjectId, d.userId, now);
   renderers[PULSE_REMINDER] = (d, now) => pulses.renderReminder(d.subjectId, d.userId, now);
@@ -83,7 +94,7 @@ export function buildServices(deps: ServiceDeps) {
     return failed && alliance ? buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' }) : null;
   };
 
-  return { directory, outbox, publisher, design, consent, pulses };
+  return { directory, outbox, publisher, design, consent, pulses, settings };
 }
 
 export type Services = ReturnType<typeof buildServices>;

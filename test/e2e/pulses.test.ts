@@ -224,4 +224,59 @@ describe('pulse check-ins', () => {
     expect(h.fake.calls('chat.postMessage').length).toBe(sentBefore);
     expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-02-05T09:00:00.000Z');
   });
+
+  it('lets members change the schedule and the members in /alliance settings; removed members get no more pulses, added ones the next', async () => {
+    const alliance = await boot(false);
+    await h.tickAt(FIRST_PULSE);
+    const pulse = h.app.store.pulses.openPulse(alliance.id)!;
+
+    // Dave is not a member: refused.
+    await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'settings' });
+    expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('Only the members');
+
+    await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'settings' });
+    const modal = h.fake.topView('UBOB')!;
+    expect(modal.callback_id).toBe(VIEWS.settings);
+    expect(validateView(modal)).toEqual([]);
+
+    // A reminder longer than the pulse is open is refused inline.
+    const bad = await h.slack.submitView({ userId: 'UBOB', values: { 'settings.open_hours': '24', 'settings.reminder_hours': '48' } });
+    expect(bad.outcome).toBe('errors');
+    expect(bad.errors?.['settings.reminder_hours']).toContain('before the pulse closes');
+
+    const saved = await h.slack.submitView({
+      userId: 'UBOB',
+      values: {
+        'settings.open_hours': '48',
+        'settings.reminder_hours': '24',
+        [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UDAVE'],
+        [SETUP_BLOCKS.cadence]: 'biweekly',
+        [SETUP_BLOCKS.pulseWeekday]: '5',
+        [SETUP_BLOCKS.pulseTime]: '15:00',
+        [SETUP_BLOCKS.timeZone]: 'America/New_York',
+      },
+    });
+    expect(saved.outcome).toBe('closed');
+    const updated = h.app.store.alliances.get(alliance.id)!;
+    expect(updated.settings.pulse).toMatchObject({ cadence: 'biweekly', weekday: 5, localTime: '15:00' });
+    expect(updated.settings.timeZone).toBe('America/New_York');
+    expect(h.app.store.alliances.members(alliance.id)).toEqual(['UALICE', 'UBOB', 'UDAVE']);
+    // The next pulse: Friday the 9th, 15:00 in New York (20:00Z), counted from today.
+    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-01-09T20:00:00.000Z');
+    const note = h.fake.messages('CTEAM').at(-1)!;
+    expect(note.text).toContain('<@UBOB> updated the settings');
+    expect(note.text).toContain('every other Friday at 15:00 (America/New_York)');
+    expect(note.text).toContain('welcomed <@UDAVE>');
+    expect(note.text).toContain('removed <@UCAROL>');
+
+    // Carol left the open pulse: no reminder for her.
+    expect(h.app.store.pulses.invitees(pulse.id)).toEqual(['UALICE', 'UBOB']);
+    await h.tickAt('2026-01-09T09:00:00Z');
+    expect(h.fake.messages('UCAROL').filter((m) => m.text.includes('A reminder'))).toEqual([]);
+
+    // The next pulse goes to Dave, not to Carol.
+    await h.tickAt('2026-01-09T20:00:00Z');
+    expect(dmsWith(h, 'UDAVE', ACTIONS.checkIn)).toHaveLength(1);
+    expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@ import type { ListenerDeps } from '../deps.js';
 import { registerCheckInView } from './check-in.js';
 import { registerDesignStepView } from './design-step.js';
 import { registerReservationView } from './reservation.js';
+import { registerSettingsView } from './settings.js';
 import { registerSetupView } from './setup.js';
 
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -10,4 +11,5 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   registerDesignStepView(app, deps);
   registerReservationView(app, deps);
   registerCheckInView(app, deps);
+  registerSettingsView(app, deps);
 }
