@@ -81,14 +81,18 @@ export interface AckLatencyResult {
   p95Ratio: number;
   p50Ratio: number;
   /**
-   * Median over adjacent round pairs of (alliance round p99 ÷ bare round p99). Less swayed by one
-   * disturbed round than the pooled ratio; shown for context, the target stays on the pooled one.
+   * Median over adjacent round pairs of (alliance round p99 ÷ bare round p99). Much less swayed by
+   * one disturbed round than the pooled ratio.
    */
   pairedRoundP99Ratio: number;
   /** Failures during warm-up (not in the stats above, but a sign something is off). */
   warmupFailures: number;
   /** Lines Alliance's logger emitted while measuring (at `allianceLogLevel`). */
   allianceLogLines: number;
+  /**
+   * `met`: the run is valid and both the pooled p99 ratio and the paired-round p99 ratio are within
+   * the target (so a single disturbed bare round cannot make Alliance look fast enough).
+   */
   target: { p99RatioAtMost: number; met: boolean; valid: boolean };
   /** Boot, warm-up and measurement. */
   durationMs: number;
@@ -293,7 +297,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     const a = stats(alliance);
     const b = stats(baseline);
     const p99Ratio = a.p99Ms / b.p99Ms;
-    const pairRatios = alliance.roundP99s.map((v, i) => v / (baseline.roundP99s[i] ?? Number.NaN));
+    const pairedRoundP99Ratio = median(alliance.roundP99s.map((v, i) => v / (baseline.roundP99s[i] ?? Number.NaN)));
     const valid = a.failures === 0 && b.failures === 0;
     return {
       requests,
@@ -308,10 +312,17 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       p99Ratio,
       p95Ratio: a.p95Ms / b.p95Ms,
       p50Ratio: a.p50Ms / b.p50Ms,
-      pairedRoundP99Ratio: median(pairRatios),
+      pairedRoundP99Ratio,
       warmupFailures,
       allianceLogLines,
-      target: { p99RatioAtMost: P99_RATIO_TARGET, met: valid && p99Ratio <= P99_RATIO_TARGET, valid },
+      target: {
+        p99RatioAtMost: P99_RATIO_TARGET,
+        // The pooled p99 of either app can be set by one disturbed round (a stall of a few ms moves
+        // 50 in-flight samples at once), which can make the ratio look better than the apps are;
+        // "met" needs the round-by-round figure to agree.
+        met: valid && p99Ratio <= P99_RATIO_TARGET && pairedRoundP99Ratio <= P99_RATIO_TARGET,
+        valid,
+      },
       durationMs: performance.now() - began,
     };
   } finally {
@@ -347,8 +358,14 @@ export function formatAckLatency(r: AckLatencyResult): string {
   }
   if (r.warmupFailures > 0) lines.push(`  warning: ${r.warmupFailures} request(s) failed during warm-up`);
   if (r.allianceLogLines > 0) lines.push(`  note: Alliance logged ${r.allianceLogLines} line(s) while measuring`);
-  const verdict = !r.target.valid ? 'TARGET MISSED (run invalid: some requests failed, see above)' : r.target.met ? 'target met' : 'TARGET MISSED';
-  lines.push(`  target: p99 ratio ≤ ${r.target.p99RatioAtMost.toFixed(2)}; measured ${r.p99Ratio.toFixed(2)}: ${verdict}`);
+  const limit = r.target.p99RatioAtMost;
+  let verdict: string;
+  if (!r.target.valid) verdict = 'TARGET MISSED (run invalid: some requests failed, see above)';
+  else if (r.target.met) verdict = 'target met';
+  else if (r.p99Ratio <= limit) {
+    verdict = `TARGET MISSED (the pooled ratio is within it, but round by round Alliance's p99 is ${r.pairedRoundP99Ratio.toFixed(2)}× the bare app's; a disturbed bare round probably set the pooled figure)`;
+  } else verdict = 'TARGET MISSED';
+  lines.push(`  target: p99 ratio ≤ ${limit.toFixed(2)}; measured ${r.p99Ratio.toFixed(2)}: ${verdict}`);
   lines.push(`  took ${(r.durationMs / 1000).toFixed(1)} s (boot, warm-up, measurement)`);
   return lines.join('\n');
 }
