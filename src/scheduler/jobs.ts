@@ -1,4 +1,5 @@
 import { PULSE_CLOSE, PULSE_OPEN, PULSE_REMIND } from '../services/pulses.js';
+import { SIGNALS_DAILY } from '../services/renegotiation.js';
 import type { ServiceDeps, Services } from '../services/index.js';
 import type { JobHandler } from './run-due.js';
 
@@ -8,5 +9,6 @@ export function buildJobHandlers(deps: ServiceDeps & Services): Record<string, J
     [PULSE_OPEN]: (job, now) => deps.pulses.runOpen(job, now),
     [PULSE_REMIND]: (job, now) => deps.pulses.runRemind(job, now),
     [PULSE_CLOSE]: (job, now) => deps.pulses.runClose(job, now),
+    [SIGNALS_DAILY]: (job, now) => deps.renegotiation.runDaily(job, now),
   };
 }

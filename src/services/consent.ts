@@ -19,7 +19,7 @@ export interface ConsentDeps {
   publisher: AgreementPublisher;
   design: DesignService;
   /** Called once a version takes effect (schedules pulses and digests). */
-  onActivated: (alliance: Alliance, version: AgreementVersion, now: Date) => void;
+  onActivated: (alliance: Alliance, version: AgreementVersion, now: Date) => Promise<void>;
 }
 
 const STALE = 'This button or form is out of date, so nothing was changed. Use `/alliance show` in the channel to see where the alliance stands.';
@@ -69,7 +69,7 @@ export function createConsentService(deps: ConsentDeps) {
     if (result.activated) {
       const activeVersion = store.agreements.version(version.id) ?? version;
       const refreshed = store.alliances.get(alliance.id) ?? alliance;
-      deps.onActivated(refreshed, activeVersion, input.now);
+      await deps.onActivated(refreshed, activeVersion, input.now);
       if (result.previous) await deps.publisher.refresh(result.previous.id);
       await deps.publisher.replyInThreads(version.id, {
         text: 'Everyone agreed: the alliance is in effect',

@@ -373,7 +373,8 @@ export function createDesignService(deps: DesignDeps) {
       const finishedIds = new Set(store.design.progress(round.id).filter((p) => p.finished).map((p) => p.userId));
       const progress = designProgress(members, finishedIds);
       if (input.byUserId !== null) {
-        if (input.byUserId !== alliance.starterId) {
+        // The alliance's starter, or whoever started this renegotiation, may compile early.
+        if (input.byUserId !== alliance.starterId && input.byUserId !== round.startedBy) {
           return { kind: 'notice', text: `Only <@${alliance.starterId}>, who started this alliance, can compile it early. It compiles by itself once everyone has answered.` };
         }
         if (!canCompileEarly(progress)) {

@@ -11,8 +11,12 @@ import { createDesignService, DESIGN_INVITE } from './design.js';
 import { createDirectory } from './directory.js';
 import { createOutbox, type DeliveryRenderer } from './outbox.js';
 import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
+import { createRenegotiationService, NEWCOMER_WELCOME } from './renegotiation.js';
 import { createSettingsService } from './settings.js';
 import { buildUnreachableReport, REPORT_UNREACHABLE } from './unreachable.js';
+
+/** Slack's answers that mean the account is gone, not just unreachable for now. */
+const DEACTIVATED = new Set(['user_disabled', 'account_inactive', 'user_not_found', 'users_not_found']);
 
 export interface ServiceDeps {
   store: Store;
@@ -35,13 +39,18 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('outbox'),
     owner: deps.owner,
     renderers,
-    onUnreachable: (delivery, reason, now) => {
+    onUnreachable: async (delivery, reason, now) => {
       const alliance = store.alliances.get(delivery.allianceId);
-      if (!alliance || delivery.kind === REPORT_UNREACHABLE || delivery.userId === alliance.starterId) return;
-      if (store.deliveries.wasReported(alliance.id, delivery.userId)) return;
-      store.deliveries.markReported(delivery.id, now);
-      store.deliveries.enqueue({ teamId: alliance.teamId, allianceId: alliance.id, kind: REPORT_UNREACHABLE, subjectId: delivery.id, userIds: [alliance.starterId], at: now, now });
-      logger.warn(`alliance ${alliance.id}: a member cannot be reached by DM (${reason}); the starter will be told`);
+      if (!alliance || delivery.kind === REPORT_UNREACHABLE) return;
+      if (delivery.userId !== alliance.starterId && !store.deliveries.wasReported(alliance.id, delivery.userId)) {
+        store.deliveries.markReported(delivery.id, now);
+        store.deliveries.enqueue({ teamId: alliance.teamId, allianceId: alliance.id, kind: REPORT_UNREACHABLE, subjectId: delivery.id, userIds: [alliance.starterId], at: now, now });
+        logger.warn(`alliance ${alliance.id}: a member cannot be reached by DM (${reason}); the starter will be told`);
+      }
+      // A deactivated account has left the team for good: it stops taking part, and that is a signal.
+      if (DEACTIVATED.has(reason) && store.alliances.isMember(alliance.id, delivery.userId)) {
+        await settings.changeMembers(alliance, { joined: [], left: [delivery.userId], cause: 'deactivated', byUserId: null, occurrence: `deactivated:${delivery.userId}:${delivery.id}` }, now);
+      }
     },
   });
 
@@ -65,14 +74,22 @@ export function buildServices(deps: ServiceDeps) {
     newAllianceId: () => `al_${randomBytes(8).toString('hex')}`,
     notifyStarter,
   });
-  const pulses = createPulseService({ store, clients, logger: logger.child('pulses') });
+  const pulses = createPulseService({
+    store,
+    clients,
+    logger: logger.child('pulses'),
+    onClosed: (pulse, alliance, now) => renegotiation.afterPulseClosed(pulse, alliance, now),
+  });
   const consent = createConsentService({
     store,
     clients,
     logger: logger.child('consent'),
     publisher,
     design,
-    onActivated: (alliance, _version, now) => pulses.ensureScheduled(alliance, now),
+    onActivated: async (alliance, version, now) => {
+      pulses.ensureScheduled(alliance, now);
+      await renegotiation.versionActivated(alliance, version, now);
+    },
   });
 
   const settings = createSettingsService({
@@ -82,19 +99,31 @@ export function buildServices(deps: ServiceDeps) {
     directory,
     botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
     onScheduleChanged: (alliance, now) => pulses.reschedule(alliance, now),
-    onMembershipChanged: async () => {},
+    onMembershipChanged: (alliance, change, now) => renegotiation.membershipChanged(alliance, change, now),
+  });
+  const renegotiation = createRenegotiationService({
+    store,
+    clients,
+    logger: logger.child('renegotiation'),
+    design,
+    publisher,
+    directory,
+    outbox,
+    botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
+    changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now),
   });
 
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
   renderers[PULSE_INVITE] = (d, now) => pulses.renderInvitation(d.subjectId, d.userId, now);
   renderers[PULSE_REMINDER] = (d, now) => pulses.renderReminder(d.subjectId, d.userId, now);
+  renderers[NEWCOMER_WELCOME] = (d) => renegotiation.renderWelcome(d.subjectId, d.userId);
   renderers[REPORT_UNREACHABLE] = (d) => {
     const failed = store.deliveries.byId(d.subjectId);
     const alliance = store.alliances.get(d.allianceId);
     return failed && alliance ? buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' }) : null;
   };
 
-  return { directory, outbox, publisher, design, consent, pulses, settings };
+  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -22,7 +22,7 @@ export interface OutboxDeps {
   concurrency?: number;
   leaseMs?: number;
   /** Called after a member turned out to be unreachable (first time for this alliance). */
-  onUnreachable?: (delivery: Delivery, reason: string, now: Date) => void;
+  onUnreachable?: (delivery: Delivery, reason: string, now: Date) => Promise<void>;
 }
 
 /** Slack's answers that mean "this person cannot get a DM from us", not "try again". */
@@ -101,7 +101,7 @@ export function createOutbox(deps: OutboxDeps) {
       const code = slackErrorCode(error);
       if (code && UNREACHABLE_ERRORS.has(code)) {
         deliveries.finish(delivery.id, deps.owner, 'unreachable', code);
-        deps.onUnreachable?.(delivery, code, now);
+        await deps.onUnreachable?.(delivery, code, now).catch((hookError: unknown) => deps.logger.error('outbox: handling an unreachable member failed:', hookError));
         return 'unreachable';
       }
       const reason = code ?? (error instanceof Error ? error.message : String(error));

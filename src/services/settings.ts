@@ -21,9 +21,12 @@ export interface SettingsForm {
 export interface MembershipChange {
   joined: string[];
   left: string[];
-  /** Why: 'settings' (someone edited the members), 'channel' (joined/left the channel), 'deactivated'. */
-  cause: 'settings' | 'channel' | 'deactivated';
+  /** Why: 'settings' (someone edited the members), 'channel' (joined/left the channel), 'deactivated', or a newcomer's 'proposal'. */
+  cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
   byUserId: string | null;
+  /** Identifies what triggered the change (an event id, a modal), so its signal is raised once. */
+  occurrence: string;
+  proposal?: string;
 }
 
 export interface SettingsDeps {
@@ -140,7 +143,7 @@ export function createSettingsService(deps: SettingsDeps) {
     store.alliances.updateSettings(alliance.id, settings);
     const updated = store.alliances.get(alliance.id) ?? alliance;
     deps.onScheduleChanged(updated, input.now);
-    const membership: MembershipChange = { joined, left, cause: 'settings', byUserId: input.userId };
+    const membership: MembershipChange = { joined, left, cause: 'settings', byUserId: input.userId, occurrence: `settings:${input.now.getTime()}:${input.userId}` };
     applyMembership(updated, membership, input.now);
 
     const changes: string[] = [];

@@ -16,6 +16,10 @@ export const ACTIONS = {
   amend: 'consent.amend',
   checkIn: 'pulse.check_in',
   editCheckIn: 'pulse.edit',
+  startRenegotiation: 'flag.start_renegotiation',
+  notNow: 'flag.not_now',
+  commit: 'newcomer.commit',
+  proposeChanges: 'newcomer.propose',
 } as const;
 
 export const VIEWS = {
@@ -25,6 +29,8 @@ export const VIEWS = {
   checkIn: 'pulse.check_in',
   settings: 'alliance.settings',
   setupSignals: 'alliance.setup_signals',
+  snooze: 'flag.snooze',
+  propose: 'newcomer.propose',
 } as const;
 
 /** Input blocks of the setup modal; each holds one element whose action_id is `value`. */
@@ -76,6 +82,15 @@ export const SIGNAL_BLOCKS = {
 export const SETTINGS_BLOCKS = {
   openHours: 'settings.open_hours',
   reminderHours: 'settings.reminder_hours',
+} as const;
+
+export const SNOOZE_BLOCKS = {
+  weeks: 'snooze.weeks',
+  reason: 'snooze.reason',
+} as const;
+
+export const PROPOSE_BLOCKS = {
+  text: 'propose.text',
 } as const;
 
 export const RESERVATION_BLOCKS = {

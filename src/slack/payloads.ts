@@ -36,6 +36,14 @@ export const eventEnvelopeSchema = z.object({
   event_id: z.string().min(1),
 });
 
+export const tokensRevokedSchema = eventEnvelopeSchema.extend({
+  event: z.object({ type: z.string(), tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
+});
+
+export const membershipEventSchema = eventEnvelopeSchema.extend({
+  event: z.object({ type: z.enum(['member_joined_channel', 'member_left_channel']), user: userIdSchema, channel: channelIdSchema }),
+});
+
 /** Parses a JSON string (button value, private_metadata) and then its shape. */
 export function jsonOf<T extends z.ZodType>(schema: T) {
   return z
@@ -168,6 +176,8 @@ export const carriedSetupSchema = jsonOf(
     }),
   }),
 );
+
+export const flagRefSchema = jsonOf(z.object({ f: z.number().int().positive() }));
 
 export const allianceRefSchema = jsonOf(z.object({ a: allianceIdSchema }));
 

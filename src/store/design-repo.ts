@@ -12,6 +12,7 @@ export interface DesignRound {
   startedAt: Date;
   announcementChannel: string | null;
   announcementTs: string | null;
+  flagId: number | null;
 }
 
 interface RoundRow {
@@ -25,6 +26,7 @@ interface RoundRow {
   started_at: number;
   announcement_channel: string | null;
   announcement_ts: string | null;
+  flag_id: number | null;
 }
 
 const toRound = (row: RoundRow): DesignRound => ({
@@ -38,6 +40,7 @@ const toRound = (row: RoundRow): DesignRound => ({
   startedAt: new Date(row.started_at),
   announcementChannel: row.announcement_channel,
   announcementTs: row.announcement_ts,
+  flagId: row.flag_id,
 });
 
 export interface MemberProgress {
@@ -55,6 +58,7 @@ export function createDesignRepo(db: Db) {
   const latestRound = db.prepare('SELECT * FROM design_rounds WHERE alliance_id = ? ORDER BY id DESC LIMIT 1');
   const closeRound = db.prepare("UPDATE design_rounds SET status = @status, closed_at = @now WHERE id = @id AND status = 'open'");
   const reopenRound = db.prepare("UPDATE design_rounds SET status = 'open', closed_at = NULL WHERE id = ? AND status = 'compiled'");
+  const setFlag = db.prepare('UPDATE design_rounds SET flag_id = ? WHERE id = ?');
   const setAnnouncement = db.prepare('UPDATE design_rounds SET announcement_channel = ?, announcement_ts = ? WHERE id = ?');
 
   const upsertAnswer = db.prepare(`
@@ -101,6 +105,9 @@ export function createDesignRepo(db: Db) {
     },
     reopenRound(id: number): boolean {
       return reopenRound.run(id).changes > 0;
+    },
+    setFlag(id: number, flagId: number): void {
+      setFlag.run(flagId, id);
     },
     setAnnouncement(id: number, channelId: string, ts: string): void {
       setAnnouncement.run(channelId, ts, id);

@@ -5,6 +5,7 @@ import { writeTransaction } from './db.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createDesignRepo } from './design-repo.js';
 import { createEventsRepo } from './events-repo.js';
+import { createFlagsRepo } from './flags-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
 import { createPulsesRepo } from './pulses-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
@@ -23,6 +24,7 @@ export function createStore(db: Db) {
     agreements: createAgreementsRepo(db),
     deliveries: createDeliveriesRepo(db),
     pulses: createPulsesRepo(db),
+    flags: createFlagsRepo(db),
   };
 }
 

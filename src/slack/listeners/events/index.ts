@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { eventEnvelopeSchema } from '../../payloads.js';
+import { eventEnvelopeSchema, membershipEventSchema, tokensRevokedSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 
 export function registerEvents(app: App, deps: ListenerDeps): void {
@@ -24,10 +24,31 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
   const stopWorkspace = async ({ body }: { body: unknown }) => {
     const envelope = eventEnvelopeSchema.safeParse(body);
     if (!envelope.success) return;
+    // tokens_revoked also fires for user tokens, which Alliance never holds; only the bot's matter.
+    const revoked = tokensRevokedSchema.safeParse(body);
+    if (revoked.success && revoked.data.event.type === 'tokens_revoked' && (revoked.data.event.tokens.bot ?? []).length === 0) return;
     if (deps.store.workspaces.markUninstalled(envelope.data.team_id, deps.clock.now())) {
       deps.logger.info(`workspace ${envelope.data.team_id}: app uninstalled or tokens revoked; scheduled work paused`);
     }
   };
   app.event('app_uninstalled', stopWorkspace);
   app.event('tokens_revoked', stopWorkspace);
+
+  // Someone joins or leaves the alliance's channel: welcome or remove them, and raise the signal.
+  for (const type of ['member_joined_channel', 'member_left_channel'] as const) {
+    app.event(type, async ({ body }) => {
+      const parsed = membershipEventSchema.safeParse(body);
+      if (!parsed.success) {
+        deps.logger.warn(`events: ${type} without the expected fields ignored`);
+        return;
+      }
+      const input = { teamId: parsed.data.team_id, userId: parsed.data.event.user, channelId: parsed.data.event.channel, eventId: parsed.data.event_id, now: deps.clock.now() };
+      try {
+        if (type === 'member_joined_channel') await deps.renegotiation.memberJoinedChannel(input);
+        else await deps.renegotiation.memberLeftChannel(input);
+      } catch (error) {
+        deps.logger.error(`events: handling ${type} failed:`, error);
+      }
+    });
+  }
 }

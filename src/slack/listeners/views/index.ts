@@ -3,6 +3,7 @@ import type { ListenerDeps } from '../deps.js';
 import { registerCheckInView } from './check-in.js';
 import { registerDesignStepView } from './design-step.js';
 import { registerReservationView } from './reservation.js';
+import { registerRenegotiationViews } from './renegotiation.js';
 import { registerSettingsView } from './settings.js';
 import { registerSetupView } from './setup.js';
 
@@ -12,4 +13,5 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   registerReservationView(app, deps);
   registerCheckInView(app, deps);
   registerSettingsView(app, deps);
+  registerRenegotiationViews(app, deps);
 }
