@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import { createAgreementPublisher } from './agreement-publisher.js';
 import { createConsentService } from './consent.js';
 import { createDesignService, DESIGN_INVITE } from './design.js';
+import { createDigestService } from './digests.js';
 import { createDirectory } from './directory.js';
 import { createOutbox, type DeliveryRenderer } from './outbox.js';
 import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
@@ -80,6 +81,7 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('pulses'),
     onClosed: (pulse, alliance, now) => renegotiation.afterPulseClosed(pulse, alliance, now),
   });
+  const digests = createDigestService({ store, clients, logger: logger.child('digests'), publisher, nextPulseAt: (id) => pulses.nextPulseAt(id) });
   const consent = createConsentService({
     store,
     clients,
@@ -88,6 +90,7 @@ export function buildServices(deps: ServiceDeps) {
     design,
     onActivated: async (alliance, version, now) => {
       pulses.ensureScheduled(alliance, now);
+      digests.ensureScheduled(alliance, now);
       await renegotiation.versionActivated(alliance, version, now);
     },
   });
@@ -98,7 +101,10 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('settings'),
     directory,
     botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
-    onScheduleChanged: (alliance, now) => pulses.reschedule(alliance, now),
+    onScheduleChanged: (alliance, now) => {
+      pulses.reschedule(alliance, now);
+      digests.reschedule(alliance, now);
+    },
     onMembershipChanged: (alliance, change, now) => renegotiation.membershipChanged(alliance, change, now),
   });
   const renegotiation = createRenegotiationService({
@@ -123,7 +129,7 @@ export function buildServices(deps: ServiceDeps) {
     return failed && alliance ? buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' }) : null;
   };
 
-  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation };
+  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation, digests };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -3,6 +3,7 @@ import { createAlliancesRepo } from './alliances-repo.js';
 import type { Db } from './db.js';
 import { writeTransaction } from './db.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
+import { createDigestsRepo } from './digests-repo.js';
 import { createDesignRepo } from './design-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
@@ -25,6 +26,7 @@ export function createStore(db: Db) {
     deliveries: createDeliveriesRepo(db),
     pulses: createPulsesRepo(db),
     flags: createFlagsRepo(db),
+    digests: createDigestsRepo(db),
   };
 }
 

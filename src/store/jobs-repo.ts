@@ -40,10 +40,14 @@ const toRecord = (row: JobRow): JobRecord => ({
 });
 
 export function createJobsRepo(db: Db) {
+  // Scheduling the same run twice is a no-op, but a run that was cancelled (a schedule changed and
+  // then changed back) is brought back rather than silently lost.
   const insert = db.prepare(`
     INSERT INTO jobs (team_id, kind, subject_id, run_at, created_at)
     VALUES (@teamId, @kind, @subjectId, @runAt, @now)
-    ON CONFLICT (kind, subject_id, run_at) DO NOTHING`);
+    ON CONFLICT (kind, subject_id, run_at) DO UPDATE SET
+      state = 'pending', attempts = 0, last_error = NULL, finished_at = NULL, created_at = excluded.created_at
+    WHERE jobs.state = 'cancelled'`);
 
   // One statement picks and claims the oldest due row. SQLite runs it under the write lock, so two
   // processes cannot claim the same row; a row whose lease expired (its runner died) is due again.

@@ -45,6 +45,14 @@ describe('runDue', () => {
     expect(store.jobs.forSubject('a')).toHaveLength(1);
   });
 
+  it('brings back a cancelled run when it is scheduled again (a schedule changed, then changed back)', () => {
+    schedule('a', minutes(5));
+    expect(store.jobs.cancelPending('a', 'test.job', T0)).toBe(1);
+    expect(store.jobs.scheduleIfNone({ teamId: 'T1', kind: 'test.job', subjectId: 'a', runAt: minutes(5), now: T0 })).toBe(true);
+    expect(store.jobs.forSubject('a')).toMatchObject([{ state: 'pending', attempts: 0 }]);
+    expect(store.jobs.nextPending('a', 'test.job')?.runAt).toEqual(minutes(5));
+  });
+
   it('two callers on one database file run each job exactly once', async () => {
     const other = migratedStore(dir.file('jobs.db'));
     for (let i = 0; i < 40; i++) schedule(`s${i}`, minutes(-i));

@@ -41,9 +41,3 @@ export function buildHelpMessage(unknown?: string): HelpMessage {
   );
   return { text, blocks };
 }
-
-/** Honest placeholder for a subcommand whose feature has not shipped. */
-export function buildNotAvailableMessage(subcommand: Subcommand): HelpMessage {
-  const text = `\`/alliance ${subcommand}\` is not available yet. Try \`/alliance help\` to see what you can do today.`;
-  return { text, blocks: [section(text)] };
-}

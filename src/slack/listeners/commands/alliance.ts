@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { buildHelpMessage, buildNotAvailableMessage } from '../../blocks/help.js';
+import { buildHelpMessage } from '../../blocks/help.js';
 import { SUBCOMMANDS, type Subcommand } from '../../ids.js';
 import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
@@ -17,23 +17,9 @@ const help: SubcommandHandler = async ({ ack }) => {
   await ack({ response_type: 'ephemeral', ...message });
 };
 
-const notAvailable =
-  (name: Subcommand): SubcommandHandler =>
-  async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', ...buildNotAvailableMessage(name) });
-  };
-
 /** The `/alliance` router: parses the payload, picks the subcommand, answers unknown ones with help. */
-export function handleAllianceCommand(deps: ListenerDeps, handlers: Partial<Record<Subcommand, SubcommandHandler>>) {
-  const table: Record<Subcommand, SubcommandHandler> = {
-    start: handlers.start ?? notAvailable('start'),
-    checkin: handlers.checkin ?? notAvailable('checkin'),
-    show: handlers.show ?? notAvailable('show'),
-    digest: handlers.digest ?? notAvailable('digest'),
-    renegotiate: handlers.renegotiate ?? notAvailable('renegotiate'),
-    settings: handlers.settings ?? notAvailable('settings'),
-    help,
-  };
+export function handleAllianceCommand(deps: ListenerDeps, handlers: Record<Exclude<Subcommand, 'help'>, SubcommandHandler>) {
+  const table: Record<Subcommand, SubcommandHandler> = { ...handlers, help };
 
   return async (args: CommandArgs): Promise<void> => {
     const parsed = commandPayloadSchema.safeParse(args.command);

@@ -3,6 +3,7 @@ import { COMMAND } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
 import { handleAllianceCommand } from './alliance.js';
 import { handleCheckIn } from './checkin.js';
+import { handleDigest } from './digest.js';
 import { handleRenegotiate } from './renegotiate.js';
 import { handleSettings } from './settings.js';
 import { handleShow } from './show.js';
@@ -17,6 +18,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       checkin: handleCheckIn(deps),
       settings: handleSettings(deps),
       renegotiate: handleRenegotiate(deps),
+      digest: handleDigest(deps),
     }),
   );
 }
