@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -10,10 +11,15 @@ export interface Finished {
   stderr: string;
 }
 
-/** Runs one of the project's entry points as a real child process (through tsx, as npm scripts do). */
-export function runEntry(entry: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: PROJECT_ROOT,
+const TSX_LOADER = import.meta.resolve('tsx');
+
+/**
+ * Runs one of the project's entry points as a real child process (through tsx, as npm scripts do).
+ * `cwd` defaults to the project; pass an empty directory to keep a developer's `.env` out.
+ */
+export function runEntry(entry: string, args: string[], env: Record<string, string>, cwd: string = PROJECT_ROOT): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(PROJECT_ROOT, entry), ...args], {
+    cwd,
     // Only what the test gives: no developer's .env or shell variables leak in.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

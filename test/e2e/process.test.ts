@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../support/fake-slack.js';
+import { runEntry, waitFor } from '../support/processes.js';
+import { SlackSender } from '../support/slack-sender.js';
+import { tempDir } from '../support/temp-db.js';
+
+/** The README's promises, checked on real processes in an empty directory (no .env). */
+describe('running Alliance as a process', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir('alliance-process-');
+  });
+  afterEach(() => dir.cleanup());
+
+  // How fast it exits is measured, not asserted: timings belong in benchmarks, not tests.
+  it('npm start without configuration exits 1 with one sentence saying what to set', async () => {
+    const run = runEntry('src/main.ts', [], {}, dir.path);
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      "Alliance cannot start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment or in .env (see 'Quick start' in README.md to create the Slack app from manifest.json).",
+    ]);
+    expect(result.stdout).toBe('');
+  });
+
+  it('a malformed token is named without echoing it, and no stack trace is printed', async () => {
+    const result = await runEntry('src/main.ts', [], { SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_SIGNING_SECRET: 'abc' }, dir.path).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+    expect(result.stderr).not.toContain('xoxp-secret-user-token');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('with credentials and a fake Slack, serves /healthz and a signed /alliance help, and stops cleanly on SIGTERM', async () => {
+    const fake = await FakeSlack.start();
+    fake.addUser({ id: 'UALICE', name: 'alice' });
+    fake.addChannel({ id: 'CTEAM', name: 'team', members: ['UALICE'], botIsMember: true });
+    const signingSecret = randomBytes(16).toString('hex');
+    // PORT=0 lets the system pick a free port; the app says which one it bound.
+    const run = runEntry(
+      'src/main.ts',
+      [],
+      { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: signingSecret, PORT: '0', SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dir.file('data/alliance.db'), LOG_LEVEL: 'info' },
+      dir.path,
+    );
+    let output = '';
+    run.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => /HTTP mode on port \d+/.test(output), 15_000, 'the app to report its port');
+    const port = Number(/HTTP mode on port (\d+)/.exec(output)![1]);
+    const status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status);
+    expect(status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ ok: true });
+
+    const slack = new SlackSender({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret, fake });
+    const reply = await slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'help' });
+    expect(reply.status).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain('/alliance start');
+
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('stopped cleanly');
+    // The token never reaches the logs.
+    expect(result.stdout + result.stderr).not.toContain(fake.botToken);
+    await fake.close();
+  });
+
+  it('npm run tick exits 0 on a fresh database, and 2 on an invalid instant', async () => {
+    const fresh = await runEntry('src/cli/tick.ts', ['--at', '2026-01-05T09:00:00Z'], { DATABASE_PATH: dir.file('fresh.db') }, dir.path).done;
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain('nothing was due');
+    const invalid = await runEntry('src/cli/tick.ts', ['--at', 'next tuesday'], { DATABASE_PATH: dir.file('fresh.db') }, dir.path).done;
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('--at must be an ISO-8601 instant');
+  });
+
+  it('refuses to start on a database holding a migration this build does not know, with one sentence', async () => {
+    const { migratedStore } = await import('../support/temp-db.js');
+    const { db } = migratedStore(dir.file('newer.db'));
+    db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_future.sql', 'x', 'now')").run();
+    db.close();
+    const result = await runEntry('src/cli/tick.ts', ['--at', '2026-01-05T09:00:00Z'], { DATABASE_PATH: dir.file('newer.db') }, dir.path).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'The database at this DATABASE_PATH has migration 9999_future.sql, which this build of Alliance does not know; run a newer build or point DATABASE_PATH at another database.',
+    );
+  });
+});
