@@ -51,7 +51,9 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   }
   const store = createStore(db);
 
-  const slackLogger = logger.child('slack');
+  // Bolt's and the Web API client's debug output dumps whole payloads and API responses (people's
+  // answers, profiles); it never reaches the logs, whatever LOG_LEVEL says.
+  const slackLogger = logger.child('slack', 'info');
   const clientOptions = webClientOptions({ slackApiUrl: config.slackApiUrl, logger: slackLogger });
   const client = createSlackClient(config.slack.botToken, clientOptions);
   const identity = await identify(client).catch((error: unknown) => {
@@ -80,6 +82,8 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     ...(socketMode ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } } : {}),
     customRoutes: [healthz],
     logger: slackLogger,
+    // Without an explicit level Bolt resets the logger it is given to INFO.
+    logLevel: slackLogger.getLevel(),
     clientOptions,
     convoStore: false,
   });
@@ -87,18 +91,13 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   // Bolt answers Slack as soon as a listener acks and carries on; remember the work still running so
   // shutdown can let it finish.
   const inFlight = new Set<Promise<unknown>>();
-  app.use(async ({ next }) => {
-    const work = next();
+  const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      inFlight.delete(work);
-    }
-  });
+    return work.finally(() => inFlight.delete(work));
+  };
 
   const core = composeCore({ store, clock, logger, clients });
-  registerListeners(app, { store, clock, logger, ...core.services });
+  registerListeners(app, { store, clock, logger, ...core.services }, track);
   const tick = core.tick;
 
   let port = config.port;

@@ -20,7 +20,8 @@ function render(part: unknown): string {
 }
 
 export interface AppLogger extends Logger {
-  child(name: string): AppLogger;
+  /** A logger for a part of the app; `atLeast` raises its level (never lowers it). */
+  child(name: string, atLeast?: LogLevelName): AppLogger;
 }
 
 /**
@@ -51,7 +52,8 @@ export function createLogger(
     setName: (next: string) => {
       label = next;
     },
-    child: (childName: string) => createLogger(current, `${label}:${childName}`, write),
+    child: (childName: string, atLeast?: LogLevelName) =>
+      createLogger(atLeast && ORDER[atLeast] > ORDER[current] ? atLeast : current, `${label}:${childName}`, write),
   };
 }
 

@@ -1,17 +1,17 @@
-import type { App, BlockAction as BoltBlockAction } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import { ACTIONS } from '../../ids.js';
 import { versionRefSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyPrivately } from '../reply.js';
-import { afterAck, parseClick } from './design.js';
+import { afterAck, parseClick } from './click.js';
 
 const parseVersionRef = (value: string | undefined) => {
   const parsed = versionRefSchema.safeParse(value ?? '');
   return parsed.success ? parsed.data : null;
 };
 
-export function registerConsentActions(app: App, deps: ListenerDeps): void {
-  app.action<BoltBlockAction>(ACTIONS.agree, async (args) => {
+export function registerConsentActions(on: ListenerRegistry, deps: ListenerDeps): void {
+  on.action(ACTIONS.agree, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'agree', async () => {
       const click = await parseClick(args, deps, parseVersionRef);
@@ -21,7 +21,7 @@ export function registerConsentActions(app: App, deps: ListenerDeps): void {
     });
   });
 
-  app.action<BoltBlockAction>(ACTIONS.reservations, async (args) => {
+  on.action(ACTIONS.reservations, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'open reservations', async () => {
       const click = await parseClick(args, deps, parseVersionRef);
@@ -35,7 +35,7 @@ export function registerConsentActions(app: App, deps: ListenerDeps): void {
     });
   });
 
-  app.action<BoltBlockAction>(ACTIONS.amend, async (args) => {
+  on.action(ACTIONS.amend, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'reopen prompts', async () => {
       const click = await parseClick(args, deps, parseVersionRef);

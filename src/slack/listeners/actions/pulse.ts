@@ -1,19 +1,19 @@
-import type { App, BlockAction as BoltBlockAction } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import { ACTIONS } from '../../ids.js';
 import { pulseRefSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyPrivately } from '../reply.js';
-import { afterAck, parseClick } from './design.js';
+import { afterAck, parseClick } from './click.js';
 
 const parsePulseRef = (value: string | undefined) => {
   const parsed = pulseRefSchema.safeParse(value ?? '');
   return parsed.success ? parsed.data : null;
 };
 
-export function registerPulseActions(app: App, deps: ListenerDeps): void {
+export function registerPulseActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Check in" (invitation, reminder) and "Edit my answer" (after answering) both open the modal.
   for (const actionId of [ACTIONS.checkIn, ACTIONS.editCheckIn]) {
-    app.action<BoltBlockAction>(actionId, async (args) => {
+    on.action(actionId, async (args) => {
       await args.ack();
       await afterAck(args, deps, 'check in', async () => {
         const click = await parseClick(args, deps, parsePulseRef);

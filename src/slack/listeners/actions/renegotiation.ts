@@ -1,9 +1,9 @@
-import type { App, BlockAction as BoltBlockAction } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import { ACTIONS } from '../../ids.js';
 import { flagRefSchema, versionRefSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyPrivately } from '../reply.js';
-import { afterAck, parseClick } from './design.js';
+import { afterAck, parseClick } from './click.js';
 
 const parseFlagRef = (value: string | undefined) => {
   const parsed = flagRefSchema.safeParse(value ?? '');
@@ -14,11 +14,11 @@ const parseVersionRef = (value: string | undefined) => {
   return parsed.success ? parsed.data : null;
 };
 
-export function registerRenegotiationActions(app: App, deps: ListenerDeps): void {
+export function registerRenegotiationActions(on: ListenerRegistry, deps: ListenerDeps): void {
   const reply = (args: Parameters<typeof afterAck>[0], target: { userId: string; channelId?: string | undefined }, text: string) =>
     replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, target, text);
 
-  app.action<BoltBlockAction>(ACTIONS.startRenegotiation, async (args) => {
+  on.action(ACTIONS.startRenegotiation, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'start renegotiation', async () => {
       const click = await parseClick(args, deps, parseFlagRef);
@@ -28,7 +28,7 @@ export function registerRenegotiationActions(app: App, deps: ListenerDeps): void
     });
   });
 
-  app.action<BoltBlockAction>(ACTIONS.notNow, async (args) => {
+  on.action(ACTIONS.notNow, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'not now', async () => {
       const click = await parseClick(args, deps, parseFlagRef);
@@ -39,7 +39,7 @@ export function registerRenegotiationActions(app: App, deps: ListenerDeps): void
     });
   });
 
-  app.action<BoltBlockAction>(ACTIONS.commit, async (args) => {
+  on.action(ACTIONS.commit, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'commit', async () => {
       const click = await parseClick(args, deps, parseVersionRef);
@@ -49,7 +49,7 @@ export function registerRenegotiationActions(app: App, deps: ListenerDeps): void
     });
   });
 
-  app.action<BoltBlockAction>(ACTIONS.proposeChanges, async (args) => {
+  on.action(ACTIONS.proposeChanges, async (args) => {
     await args.ack();
     await afterAck(args, deps, 'propose changes', async () => {
       const click = await parseClick(args, deps, parseVersionRef);

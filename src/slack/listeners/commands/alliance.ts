@@ -1,11 +1,10 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { buildHelpMessage } from '../../blocks/help.js';
 import { SUBCOMMANDS, type Subcommand } from '../../ids.js';
 import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import type { CommandArgs } from '../registry.js';
 import { replyToCommandFailure } from '../failures.js';
 
-export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** A subcommand handler acks itself: some answer at once, others ack and then open a modal. */
 export type SubcommandHandler = (args: CommandArgs, payload: CommandPayload, rest: string) => Promise<void>;

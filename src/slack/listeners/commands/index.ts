@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import { COMMAND } from '../../ids.js';
 import type { ListenerDeps } from '../deps.js';
+import type { ListenerRegistry } from '../registry.js';
 import { handleAllianceCommand } from './alliance.js';
 import { handleCheckIn } from './checkin.js';
 import { handleDigest } from './digest.js';
@@ -9,8 +9,8 @@ import { handleSettings } from './settings.js';
 import { handleShow } from './show.js';
 import { handleStart } from './start.js';
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command(
+export function registerCommands(on: ListenerRegistry, deps: ListenerDeps): void {
+  on.command(
     COMMAND,
     handleAllianceCommand(deps, {
       start: handleStart(deps),

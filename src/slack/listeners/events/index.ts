@@ -1,26 +1,23 @@
-import type { App } from '@slack/bolt';
 import { eventEnvelopeSchema, membershipEventSchema, tokensRevokedSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import type { ListenerRegistry } from '../registry.js';
 
-export function registerEvents(app: App, deps: ListenerDeps): void {
-  // Slack re-sends an event (same event_id, with X-Slack-Retry-Num) when it thinks we missed it.
-  // Bolt has already acknowledged it; here we make sure its effect happens once.
-  app.use(async ({ body, next }) => {
-    if ((body as { type?: unknown }).type === 'event_callback') {
-      const envelope = eventEnvelopeSchema.safeParse(body);
-      if (!envelope.success) {
-        deps.logger.warn('events: envelope without team_id or event_id ignored');
-        return;
-      }
-      const first = deps.store.events.recordOnce(envelope.data.team_id, envelope.data.event_id, deps.clock.now());
-      if (!first) {
-        deps.logger.debug(`events: duplicate delivery of ${envelope.data.event_id} ignored`);
-        return;
-      }
-    }
-    await next();
-  });
+/**
+ * Slack re-sends an event (same event_id, with X-Slack-Retry-Num) when it thinks we missed it.
+ * Bolt has already acknowledged it; this makes sure its effect happens once. False drops it.
+ */
+export function firstDelivery(deps: ListenerDeps, body: unknown): boolean {
+  const envelope = eventEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    deps.logger.warn('events: envelope without team_id or event_id ignored');
+    return false;
+  }
+  const first = deps.store.events.recordOnce(envelope.data.team_id, envelope.data.event_id, deps.clock.now());
+  if (!first) deps.logger.debug(`events: duplicate delivery of ${envelope.data.event_id} ignored`);
+  return first;
+}
 
+export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
   const stopWorkspace = async ({ body }: { body: unknown }) => {
     const envelope = eventEnvelopeSchema.safeParse(body);
     if (!envelope.success) return;
@@ -31,12 +28,12 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       deps.logger.info(`workspace ${envelope.data.team_id}: app uninstalled or tokens revoked; scheduled work paused`);
     }
   };
-  app.event('app_uninstalled', stopWorkspace);
-  app.event('tokens_revoked', stopWorkspace);
+  on.event('app_uninstalled', stopWorkspace);
+  on.event('tokens_revoked', stopWorkspace);
 
   // Someone joins or leaves the alliance's channel: welcome or remove them, and raise the signal.
   for (const type of ['member_joined_channel', 'member_left_channel'] as const) {
-    app.event(type, async ({ body }) => {
+    on.event(type, async ({ body }) => {
       const parsed = membershipEventSchema.safeParse(body);
       if (!parsed.success) {
         deps.logger.warn(`events: ${type} without the expected fields ignored`);

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import type { CheckInForm } from '../../../domain/pulse.js';
 import { noticeView } from '../../../services/design.js';
 import { slackErrorCode } from '../../clients.js';
@@ -37,8 +37,8 @@ function errorBlock(key: string): string {
   return key; // rating:<id>, commitment:<id>, reservation:<id> are block ids already
 }
 
-export function registerCheckInView(app: App, deps: ListenerDeps): void {
-  app.view(VIEWS.checkIn, async ({ ack, body }) => {
+export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): void {
+  on.view(VIEWS.checkIn, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? pulseRefSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import { INPUT_ACTION, promptIdFromBlock, VIEWS } from '../../ids.js';
 import { type StateValues, stepMetadataSchema, viewClosedSchema, viewSubmissionSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
@@ -18,8 +18,8 @@ function readAnswers(values: StateValues): Record<string, string> {
 
 const TAMPERED = 'This form did not come from Alliance as it is now, so nothing was saved. Open your answers again from the alliance message.';
 
-export function registerDesignStepView(app: App, deps: ListenerDeps): void {
-  app.view(VIEWS.designStep, async ({ ack, body }) => {
+export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps): void {
+  on.view(VIEWS.designStep, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? stepMetadataSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {
@@ -56,7 +56,7 @@ export function registerDesignStepView(app: App, deps: ListenerDeps): void {
   });
 
   // Closing the modal keeps what was typed in the open step (notify_on_close is set on every step).
-  app.view({ callback_id: VIEWS.designStep, type: 'view_closed' }, async ({ ack, body }) => {
+  on.viewClosed(VIEWS.designStep, async ({ ack, body }) => {
     await ack();
     const parsed = viewClosedSchema.safeParse(body);
     const meta = parsed.success ? stepMetadataSchema.safeParse(parsed.data.view.private_metadata) : null;

@@ -1,5 +1,5 @@
-import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
+import type { ListenerRegistry } from '../registry.js';
 import { registerCheckInView } from './check-in.js';
 import { registerDesignStepView } from './design-step.js';
 import { registerReservationView } from './reservation.js';
@@ -7,11 +7,11 @@ import { registerRenegotiationViews } from './renegotiation.js';
 import { registerSettingsView } from './settings.js';
 import { registerSetupView } from './setup.js';
 
-export function registerViews(app: App, deps: ListenerDeps): void {
-  registerSetupView(app, deps);
-  registerDesignStepView(app, deps);
-  registerReservationView(app, deps);
-  registerCheckInView(app, deps);
-  registerSettingsView(app, deps);
-  registerRenegotiationViews(app, deps);
+export function registerViews(on: ListenerRegistry, deps: ListenerDeps): void {
+  registerSetupView(on, deps);
+  registerDesignStepView(on, deps);
+  registerReservationView(on, deps);
+  registerCheckInView(on, deps);
+  registerSettingsView(on, deps);
+  registerRenegotiationViews(on, deps);
 }

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import { noticeView } from '../../../services/design.js';
 import { slackErrorCode } from '../../clients.js';
 import { INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../../ids.js';
@@ -7,9 +7,9 @@ import type { ListenerDeps } from '../deps.js';
 
 const TAMPERED = 'This form did not come from Alliance as it is now, so nothing was changed.';
 
-export function registerRenegotiationViews(app: App, deps: ListenerDeps): void {
+export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Not now": quiet the signal for a while, recording who and why.
-  app.view(VIEWS.snooze, async ({ ack, body }) => {
+  on.view(VIEWS.snooze, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? flagRefSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {
@@ -37,7 +37,7 @@ export function registerRenegotiationViews(app: App, deps: ListenerDeps): void {
   });
 
   // A newcomer proposes changes instead of committing as things are.
-  app.view(VIEWS.propose, async ({ ack, body }) => {
+  on.view(VIEWS.propose, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? versionRefSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {

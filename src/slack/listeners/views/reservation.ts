@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import { noticeView } from '../../../services/design.js';
 import { INPUT_ACTION, RESERVATION_BLOCKS, VIEWS } from '../../ids.js';
 import { stateReader, versionRefSchema, viewSubmissionSchema } from '../../payloads.js';
@@ -6,8 +6,8 @@ import type { ListenerDeps } from '../deps.js';
 import { SOMETHING_WENT_WRONG } from '../failures.js';
 import { slackErrorCode } from '../../clients.js';
 
-export function registerReservationView(app: App, deps: ListenerDeps): void {
-  app.view(VIEWS.reservation, async ({ ack, body }) => {
+export function registerReservationView(on: ListenerRegistry, deps: ListenerDeps): void {
+  on.view(VIEWS.reservation, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? versionRefSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {

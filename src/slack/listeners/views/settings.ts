@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import type { SetupField } from '../../../domain/setup.js';
 import type { SignalsField } from '../../../domain/signal-settings.js';
 import { noticeView } from '../../../services/design.js';
@@ -9,8 +9,8 @@ import type { ListenerDeps } from '../deps.js';
 import { SOMETHING_WENT_WRONG } from '../failures.js';
 import { readSetupForm, readSignalsForm, SETUP_FIELD_BLOCKS, SIGNAL_FIELD_BLOCKS } from './setup.js';
 
-export function registerSettingsView(app: App, deps: ListenerDeps): void {
-  app.view(VIEWS.settings, async ({ ack, body }) => {
+export function registerSettingsView(on: ListenerRegistry, deps: ListenerDeps): void {
+  on.view(VIEWS.settings, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? allianceRefSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRegistry } from '../registry.js';
 import type { SetupField, SetupForm } from '../../../domain/setup.js';
 import type { SignalsField, SignalsForm } from '../../../domain/signal-settings.js';
 import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, validateSignalsForm } from '../../../domain/signal-settings.js';
@@ -84,9 +84,9 @@ export function readSignalsForm(values: StateValues): SignalsForm {
 
 const TAMPERED = 'Alliance could not read this form. Please close it and run `/alliance start` again.';
 
-export function registerSetupView(app: App, deps: ListenerDeps): void {
+export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): void {
   // Step 1: check everything (Slack included), then move on to the signals without storing anything.
-  app.view(VIEWS.setup, async ({ ack, body }) => {
+  on.view(VIEWS.setup, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? setupMetadataSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {
@@ -115,7 +115,7 @@ export function registerSetupView(app: App, deps: ListenerDeps): void {
   });
 
   // Step 2: the signals and celebration; now the alliance is created and announced.
-  app.view(VIEWS.setupSignals, async ({ ack, body }) => {
+  on.view(VIEWS.setupSignals, async ({ ack, body }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const carried = parsed.success ? carriedSetupSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !carried?.success) {
