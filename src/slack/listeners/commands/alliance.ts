@@ -11,9 +11,11 @@ export type SubcommandHandler = (args: CommandArgs, payload: CommandPayload, res
 
 const isSubcommand = (word: string): word is Subcommand => (SUBCOMMANDS as readonly string[]).includes(word);
 
+// The help never changes, so it is built once rather than on every request.
+const HELP = { response_type: 'ephemeral' as const, ...buildHelpMessage() };
+
 const help: SubcommandHandler = async ({ ack }) => {
-  const message = buildHelpMessage();
-  await ack({ response_type: 'ephemeral', ...message });
+  await ack(HELP);
 };
 
 /** The `/alliance` router: parses the payload, picks the subcommand, answers unknown ones with help. */
