@@ -10,6 +10,7 @@ import { createConsentService } from './consent.js';
 import { createDesignService, DESIGN_INVITE } from './design.js';
 import { createDigestService } from './digests.js';
 import { createDirectory } from './directory.js';
+import { createHomeService } from './home.js';
 import { createOutbox, type DeliveryRenderer } from './outbox.js';
 import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
 import { createRenegotiationService, NEWCOMER_WELCOME } from './renegotiation.js';
@@ -119,6 +120,8 @@ export function buildServices(deps: ServiceDeps) {
     changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now),
   });
 
+  const home = createHomeService({ store, clients, logger: logger.child('home'), nextPulseAt: (id) => pulses.nextPulseAt(id) });
+
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
   renderers[PULSE_INVITE] = (d, now) => pulses.renderInvitation(d.subjectId, d.userId, now);
   renderers[PULSE_REMINDER] = (d, now) => pulses.renderReminder(d.subjectId, d.userId, now);
@@ -129,7 +132,7 @@ export function buildServices(deps: ServiceDeps) {
     return failed && alliance ? buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' }) : null;
   };
 
-  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation, digests };
+  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation, digests, home };
 }
 
 export type Services = ReturnType<typeof buildServices>;

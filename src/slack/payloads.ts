@@ -40,6 +40,10 @@ export const tokensRevokedSchema = eventEnvelopeSchema.extend({
   event: z.object({ type: z.string(), tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
 });
 
+export const homeOpenedSchema = eventEnvelopeSchema.extend({
+  event: z.object({ type: z.literal('app_home_opened'), user: userIdSchema, tab: z.string().optional() }),
+});
+
 export const membershipEventSchema = eventEnvelopeSchema.extend({
   event: z.object({ type: z.enum(['member_joined_channel', 'member_left_channel']), user: userIdSchema, channel: channelIdSchema }),
 });

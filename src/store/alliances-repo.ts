@@ -62,6 +62,10 @@ export function createAlliancesRepo(db: Db) {
   );
   const allMembers = db.prepare('SELECT user_id, joined_at, left_at FROM alliance_members WHERE alliance_id = ? ORDER BY joined_at, user_id');
   const isMember = db.prepare('SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL');
+  const ofMember = db.prepare(`
+    SELECT a.* FROM alliances a JOIN alliance_members m ON m.alliance_id = a.id
+     WHERE a.team_id = ? AND m.user_id = ? AND m.left_at IS NULL AND a.status <> 'archived'
+     ORDER BY a.created_at`);
 
   return {
     create(input: {
@@ -119,6 +123,10 @@ export function createAlliancesRepo(db: Db) {
         joinedAt: new Date(r.joined_at),
         leftAt: r.left_at === null ? null : new Date(r.left_at),
       }));
+    },
+    /** The live alliances a person is a member of in a workspace. */
+    ofMember(teamId: string, userId: string): Alliance[] {
+      return (ofMember.all(teamId, userId) as AllianceRow[]).map(toAlliance);
     },
     isMember(allianceId: string, userId: string): boolean {
       return isMember.get(allianceId, userId) !== undefined;

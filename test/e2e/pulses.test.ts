@@ -280,4 +280,17 @@ describe('pulse check-ins', () => {
     expect(dmsWith(h, 'UDAVE', ACTIONS.checkIn)).toHaveLength(1);
     expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toHaveLength(1);
   });
+
+  it('shows each member their alliances and the open pulse on the App Home tab', async () => {
+    await boot(false);
+    await h.tickAt(FIRST_PULSE);
+    await h.slack.event({ type: 'app_home_opened', user: 'UBOB', channel: 'D0BOB', tab: 'home' }, { eventId: 'Ev0HOME1' });
+    const home = h.fake.homeView('UBOB')!;
+    expect(validateView(home)).toEqual([]);
+    const text = JSON.stringify(home.blocks);
+    expect(text).toContain('*Core team* in <#CTEAM>: in effect (version 1).');
+    expect(text).toContain('A pulse is open until');
+    await h.slack.event({ type: 'app_home_opened', user: 'UDAVE', channel: 'D0DAVE', tab: 'home' }, { eventId: 'Ev0HOME2' });
+    expect(JSON.stringify(h.fake.homeView('UDAVE')?.blocks)).toContain('You are not part of an alliance yet');
+  });
 });

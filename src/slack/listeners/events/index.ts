@@ -1,4 +1,4 @@
-import { eventEnvelopeSchema, membershipEventSchema, tokensRevokedSchema } from '../../payloads.js';
+import { eventEnvelopeSchema, homeOpenedSchema, membershipEventSchema, tokensRevokedSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 
@@ -28,6 +28,11 @@ export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
       deps.logger.info(`workspace ${envelope.data.team_id}: app uninstalled or tokens revoked; scheduled work paused`);
     }
   };
+  on.event('app_home_opened', async ({ body }) => {
+    const parsed = homeOpenedSchema.safeParse(body);
+    if (!parsed.success || parsed.data.event.tab !== 'home') return;
+    await deps.home.publish({ teamId: parsed.data.team_id, userId: parsed.data.event.user, now: deps.clock.now() });
+  });
   on.event('app_uninstalled', stopWorkspace);
   on.event('tokens_revoked', stopWorkspace);
 
