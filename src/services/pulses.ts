@@ -9,6 +9,7 @@ import { escapeText, type ModalView } from '../slack/blocks/kit.js';
 import {
   buildCheckInDoneView,
   buildCheckInView,
+  buildPulseClosedMessage,
   buildPulseInvitation,
   buildPulseReminder,
   buildPulseThanks,
@@ -142,7 +143,38 @@ export function createPulseService(deps: PulseDeps) {
       return store.pulses.close(pulse.id, results, now);
     });
     const frozen = store.pulses.get(pulse.id);
-    if (closed && frozen && deps.onClosed) await deps.onClosed(frozen, alliance, now);
+    if (!closed || !frozen) return;
+    await retireMessages(frozen, alliance);
+    if (deps.onClosed) await deps.onClosed(frozen, alliance, now);
+  }
+
+  /**
+   * Once a pulse closes, its DMs lose their buttons: "Check in" could no longer work, and an
+   * anonymous member's edit key has no reason to stay in Slack.
+   */
+  async function retireMessages(pulse: Pulse, alliance: Alliance): Promise<void> {
+    const client = deps.clients.forTeam(alliance.teamId);
+    const answered = new Set(store.pulses.participants(pulse.id));
+    const next = nextPulseAt(alliance.id);
+    for (const kind of [PULSE_INVITE, PULSE_REMINDER]) {
+      for (const delivery of store.deliveries.forSubject(kind, pulse.id)) {
+        if (delivery.state !== 'sent' || !delivery.ts || !delivery.dmChannelId) continue;
+        const message = buildPulseClosedMessage({
+          pulseId: pulse.id,
+          allianceName: alliance.name,
+          channelId: alliance.channelId,
+          closesAt: pulse.closesAt,
+          anonymous: pulse.anonymous,
+          answered: answered.has(delivery.userId),
+          nextOpensAt: next,
+        });
+        try {
+          await client.chat.update({ channel: delivery.dmChannelId, ts: delivery.ts, ...message });
+        } catch (error) {
+          deps.logger.warn('pulse: could not update a closed pulse message:', slackErrorCode(error) ?? 'error');
+        }
+      }
+    }
   }
 
   function messageModel(pulse: Pulse) {

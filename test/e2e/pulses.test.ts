@@ -114,7 +114,9 @@ describe('pulse check-ins', () => {
     expect(h.fake.messages('UCAROL')).toHaveLength(carolBefore);
     expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toHaveLength(2);
 
-    // Close: results frozen.
+    // Close: results frozen. (Slack refuses to update the DMs this time, so Carol's reminder keeps
+    // its button: a late click must still get a clear answer.)
+    h.fake.failNext('chat.update', { error: 'message_not_found' }, 10);
     await h.tickAt('2026-01-10T09:00:00Z');
     const closed = h.app.store.pulses.get(pulse.id)!;
     expect(closed.status).toBe('closed');
@@ -157,11 +159,26 @@ describe('pulse check-ins', () => {
     await h.slack.clickButton({ userId: 'UBOB', channelId: dm.channel, ts: dm.ts, actionId: ACTIONS.editCheckIn });
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Deadlines');
     await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('overall')]: '3' } });
+    // The edit key lives only in Bob's DM button, never in the database in the clear.
+    const editButton = (h.fake.message(dm.channel, dm.ts)!.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === ACTIONS.editCheckIn);
+    const key = (JSON.parse(editButton?.value ?? '{}') as { k?: string }).k;
+    expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const dump = JSON.stringify(h.app.store.db.prepare('SELECT * FROM pulse_responses').all());
+    expect(dump).not.toContain(key!);
     const ratings = h.app.store.db
       .prepare("SELECT r.rating FROM pulse_ratings r JOIN pulse_responses p ON p.id = r.response_id WHERE p.pulse_id = ? AND r.aspect_id = 'overall' ORDER BY r.rating")
       .pluck()
       .all(pulse.id);
     expect(ratings).toEqual([3, 4]);
+
+    // When the pulse closes, the DMs lose their buttons, and with them the edit keys.
+    await h.tickAt('2026-01-10T09:00:00Z');
+    const closed = h.fake.message(dm.channel, dm.ts)!;
+    expect(closed.text).toContain('has closed');
+    expect(JSON.stringify(closed.blocks)).not.toContain(ACTIONS.editCheckIn);
+    expect(JSON.stringify(closed.blocks)).not.toContain(key!);
   });
 
   it('opens one pulse when the same instant is ticked twice', async () => {

@@ -178,6 +178,14 @@ export function buildCheckInDoneView(allianceName: string, closesAt: Date): Moda
   };
 }
 
+/** What a pulse DM becomes once the pulse has closed: no buttons left to press. */
+export function buildPulseClosedMessage(model: PulseMessageModel & { answered: boolean; nextOpensAt: Date | null }): { text: string; blocks: Block[] } {
+  const name = escapeText(model.allianceName);
+  const next = model.nextOpensAt ? ` The next one opens ${slackDate(model.nextOpensAt, '{date_short_pretty} at {time}')}.` : '';
+  const what = model.answered ? `:white_check_mark: *Thanks — you checked in* on *${name}*. This pulse has closed.` : `This pulse on *${name}* has closed.`;
+  return { text: `The pulse on ${name} has closed.`, blocks: [section(`${what}${next}`), context(['The results are in the next weekly digest in the channel.'])] };
+}
+
 /** A click after a pulse closed: when it closed and when the next one opens. */
 export function pulseClosedText(closedAt: Date, nextOpensAt: Date | null): string {
   const next = nextOpensAt ? ` The next one opens ${slackDate(nextOpensAt, '{date_short_pretty} at {time}')}.` : '';
