@@ -68,4 +68,15 @@ describe('pulse fan-out across processes', () => {
     // The ones the dead process had sent were found in the DM history, not sent again.
     expect(h.fake.calls('conversations.history').length).toBeGreaterThan(0);
   });
+
+  it('two tick processes at the digest instant post one digest', async () => {
+    // The first digest is due Monday the 5th at 09:30 Berlin (08:30Z), before any pulse.
+    const results = await Promise.all([
+      runEntry('src/cli/tick.ts', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
+      runEntry('src/cli/tick.ts', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
+    ]);
+    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
+    const digests = h.fake.messages('CTEAM').filter((m) => !m.thread_ts && m.text.startsWith("How we're doing"));
+    expect(digests).toHaveLength(1);
+  });
 });

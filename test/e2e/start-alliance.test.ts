@@ -342,4 +342,39 @@ describe('starting an alliance and designing it together', () => {
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show v9' });
     expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('There is no version 9 yet');
   });
+
+  it('treats a tampered button value as stale: a clear private answer, nothing written', async () => {
+    const alliance = await startAlliance();
+    await answerEverything('UALICE');
+    await answerEverything('UBOB');
+    await answerEverything('UCAROL');
+    const post = agreementPost()!;
+    const version = h.app.store.agreements.versions(alliance.id)[0]!;
+    const send = (value: string) => {
+      const payload = {
+        type: 'block_actions',
+        user: { id: 'UBOB', username: 'bob', name: 'bob', team_id: h.fake.teamId },
+        api_app_id: h.fake.appId,
+        token: 'verification',
+        container: { type: 'message', message_ts: post.ts, channel_id: 'CTEAM', is_ephemeral: false },
+        trigger_id: h.fake.mintTriggerId('UBOB'),
+        team: { id: h.fake.teamId, domain: h.fake.teamDomain },
+        channel: { id: 'CTEAM', name: 'team' },
+        message: { ts: post.ts, text: post.text, blocks: post.blocks },
+        response_url: h.fake.responseUrl({ channel: 'CTEAM', ts: post.ts, userId: 'UBOB' }),
+        actions: [{ action_id: ACTIONS.agree, block_id: 'consent.actions', value, type: 'button', action_ts: '1.2' }],
+        state: { values: {} },
+      };
+      return h.slack.raw({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' });
+    };
+    // Another alliance's id, then a version of this alliance that does not exist, then garbage.
+    for (const value of [JSON.stringify({ a: 'al_ffffffffffffffff', v: version.id }), JSON.stringify({ a: alliance.id, v: 999 }), 'not json']) {
+      const result = await send(value);
+      expect(result.status).toBe(200);
+      await h.app.idle();
+      const reply = h.fake.responses().at(-1)?.body as { text?: string } | undefined;
+      expect(reply?.text).toMatch(/out of date|did not come from Alliance/);
+    }
+    expect(h.app.store.agreements.consents(version.id).size).toBe(0);
+  });
 });
