@@ -51,7 +51,7 @@ export function deliveryRetryDelayMs(attempts: number): number {
  * delivery id carried in the message metadata, so a retry does not send it twice.
  */
 export function createOutbox(deps: OutboxDeps) {
-  const concurrency = deps.concurrency ?? 8;
+  const concurrency = deps.concurrency ?? 4;
   // Long enough for a large fan-out under rate limits; a row whose lease lapses is reconciled, not resent blindly.
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
 

@@ -107,20 +107,18 @@ const viewSchema = z.object({
   state: z.object({ values: stateValuesSchema }).default({ values: {} }),
 });
 
-export const viewSubmissionSchema = z.object({
-  type: z.literal('view_submission'),
-  team: z.object({ id: slackId }),
-  user: z.object({ id: userIdSchema }),
-  view: viewSchema,
-});
+const viewPayload = <T extends 'view_submission' | 'view_closed'>(type: T) =>
+  z.object({
+    type: z.literal(type),
+    team: z.object({ id: slackId }),
+    user: z.object({ id: userIdSchema }),
+    view: viewSchema,
+  });
+
+export const viewSubmissionSchema = viewPayload('view_submission');
 export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
 
-export const viewClosedSchema = z.object({
-  type: z.literal('view_closed'),
-  team: z.object({ id: slackId }),
-  user: z.object({ id: userIdSchema }),
-  view: viewSchema,
-});
+export const viewClosedSchema = viewPayload('view_closed');
 export type ViewClosed = z.infer<typeof viewClosedSchema>;
 
 export const blockActionSchema = z.object({

@@ -1,44 +1,59 @@
+import type { z } from 'zod';
+import type { Notice } from '../../../services/design.js';
+import type { ModalView } from '../../blocks/kit.js';
 import { slackErrorCode } from '../../clients.js';
-import { blockActionSchema, roundRefSchema } from '../../payloads.js';
+import { blockActionSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { SOMETHING_WENT_WRONG } from '../failures.js';
-import type { ActionArgs } from '../registry.js';
+import type { ActionArgs, ListenerRegistry } from '../registry.js';
 import { replyPrivately } from '../reply.js';
 
 const TAMPERED = 'That button did not come from Alliance as it is now, so nothing was changed. Use `/alliance show` to see where things stand.';
 
-/** Parses a click: the payload, then our own value on the button. Null (after telling the user) when either is off. */
-export async function parseClick<T>(args: ActionArgs, deps: ListenerDeps, parseValue: (value: string | undefined) => T | null) {
-  const body = blockActionSchema.safeParse(args.body);
-  if (!body.success) {
-    deps.logger.warn('action: payload did not match the expected shape');
-    return null;
-  }
-  const action = body.data.actions[0];
-  const value = parseValue(action?.value);
-  const target = { userId: body.data.user.id, channelId: body.data.channel?.id };
-  if (value === null) {
-    await replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, target, TAMPERED);
-    return null;
-  }
-  return { body: body.data, value, target };
+export interface Click<T> {
+  teamId: string;
+  userId: string;
+  /** Our own value on the button, parsed and checked. */
+  value: T;
 }
 
-export const parseRoundRef = (value: string | undefined) => {
-  const parsed = roundRefSchema.safeParse(value ?? '');
-  return parsed.success ? parsed.data : null;
-};
+/** What a click leads to: a private answer, a modal to open, or nothing more to say. */
+export type ClickOutcome = Notice | { kind: 'view'; view: ModalView } | undefined;
 
-/** Runs an action's work after ack; any unexpected failure still gets the person an answer. */
-export async function afterAck(args: ActionArgs, deps: ListenerDeps, what: string, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    deps.logger.error(`${what} failed:`, slackErrorCode(error) ?? error);
+/**
+ * One button, always the same shape: ack at once; parse Slack's payload and our button value
+ * with zod (a tampered or stale value gets a clear private answer and writes nothing); run the
+ * service call; then tell the person privately, or open the modal it returned with the click's
+ * trigger. An unexpected failure still gets the person an answer.
+ */
+export function onClick<S extends z.ZodType>(
+  on: ListenerRegistry,
+  deps: ListenerDeps,
+  actionId: string,
+  valueSchema: S,
+  work: (click: Click<z.infer<S>>) => Promise<ClickOutcome> | ClickOutcome,
+): void {
+  on.action(actionId, async (args: ActionArgs) => {
+    await args.ack();
     const body = blockActionSchema.safeParse(args.body);
-    if (body.success) {
-      await replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, { userId: body.data.user.id, channelId: body.data.channel?.id }, SOMETHING_WENT_WRONG);
+    if (!body.success) {
+      deps.logger.warn(`action ${actionId}: payload did not match the expected shape`);
+      return;
     }
-  }
+    const target = { userId: body.data.user.id, channelId: body.data.channel?.id };
+    const reply = (text: string) => replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, target, text);
+    const value = valueSchema.safeParse(body.data.actions[0]?.value ?? '');
+    if (!value.success) {
+      await reply(TAMPERED);
+      return;
+    }
+    try {
+      const outcome = await work({ teamId: body.data.team.id, userId: body.data.user.id, value: value.data });
+      if (outcome?.kind === 'notice') await reply(outcome.text);
+      else if (outcome?.kind === 'view') await args.client.views.open({ trigger_id: body.data.trigger_id, view: outcome.view });
+    } catch (error) {
+      deps.logger.error(`action ${actionId} failed:`, slackErrorCode(error) ?? error);
+      await reply(SOMETHING_WENT_WRONG);
+    }
+  });
 }
-

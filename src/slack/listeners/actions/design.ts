@@ -1,33 +1,17 @@
-import type { ListenerRegistry } from '../registry.js';
 import { ACTIONS } from '../../ids.js';
+import { roundRefSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
-import { replyPrivately } from '../reply.js';
-import { afterAck, parseClick, parseRoundRef } from './click.js';
+import type { ListenerRegistry } from '../registry.js';
+import { onClick } from './click.js';
 
 export function registerDesignActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Add my answers": opens the member's prompts where they left off.
-  on.action(ACTIONS.addAnswers, async (args) => {
-    await args.ack();
-    await afterAck(args, deps, 'add answers', async () => {
-      const click = await parseClick(args, deps, parseRoundRef);
-      if (!click) return;
-      const opened = deps.design.openAnswers({ teamId: click.body.team.id, userId: click.body.user.id, allianceId: click.value.a, roundId: click.value.r });
-      if (opened.kind === 'notice') {
-        await replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, click.target, opened.text);
-        return;
-      }
-      await args.client.views.open({ trigger_id: click.body.trigger_id, view: opened.view });
-    });
-  });
-
+  onClick(on, deps, ACTIONS.addAnswers, roundRefSchema, (c) =>
+    deps.design.openAnswers({ teamId: c.teamId, userId: c.userId, allianceId: c.value.a, roundId: c.value.r }),
+  );
   // "Compile now": the starter compiles with at least two answers in.
-  on.action(ACTIONS.compileNow, async (args) => {
-    await args.ack();
-    await afterAck(args, deps, 'compile now', async () => {
-      const click = await parseClick(args, deps, parseRoundRef);
-      if (!click) return;
-      const result = await deps.design.compile({ teamId: click.body.team.id, roundId: click.value.r, byUserId: click.body.user.id, now: deps.clock.now() });
-      if (result.kind === 'notice') await replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, click.target, result.text);
-    });
+  onClick(on, deps, ACTIONS.compileNow, roundRefSchema, async (c) => {
+    const result = await deps.design.compile({ teamId: c.teamId, roundId: c.value.r, byUserId: c.userId, now: deps.clock.now() });
+    return result.kind === 'notice' ? result : undefined;
   });
 }

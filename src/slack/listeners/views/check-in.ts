@@ -1,11 +1,9 @@
-import type { ListenerRegistry } from '../registry.js';
 import type { CheckInForm } from '../../../domain/pulse.js';
-import { noticeView } from '../../../services/design.js';
-import { slackErrorCode } from '../../clients.js';
 import { CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../../ids.js';
-import { pulseRefSchema, stateReader, type StateValues, viewSubmissionSchema } from '../../payloads.js';
+import { pulseRefSchema, stateReader, type StateValues } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
-import { SOMETHING_WENT_WRONG } from '../failures.js';
+import type { ListenerRegistry } from '../registry.js';
+import { onSubmit } from './submit.js';
 
 /** Reads the check-in modal's inputs into the domain's form, whatever was asked. */
 export function readCheckInForm(values: StateValues): CheckInForm {
@@ -29,46 +27,20 @@ export function readCheckInForm(values: StateValues): CheckInForm {
   return form;
 }
 
-/** Domain error keys → the modal's block ids. */
-function errorBlock(key: string): string {
-  if (key === 'working') return CHECKIN_BLOCKS.working;
-  if (key === 'atRisk') return CHECKIN_BLOCKS.atRisk;
-  if (key === 'reason') return CHECKIN_BLOCKS.reason;
-  return key; // rating:<id>, commitment:<id>, reservation:<id> are block ids already
-}
+/** Domain error keys → the modal's block ids (rating:<id> and the like are block ids already). */
+const ERROR_BLOCKS: Record<string, string> = { working: CHECKIN_BLOCKS.working, atRisk: CHECKIN_BLOCKS.atRisk, reason: CHECKIN_BLOCKS.reason };
 
 export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): void {
-  on.view(VIEWS.checkIn, async ({ ack, body }) => {
-    const parsed = viewSubmissionSchema.safeParse(body);
-    const meta = parsed.success ? pulseRefSchema.safeParse(parsed.data.view.private_metadata) : null;
-    if (!parsed.success || !meta?.success) {
-      await ack({ response_action: 'update', view: noticeView('This form did not come from Alliance as it is now, so nothing was saved. Use `/alliance checkin` in the alliance’s channel.') });
-      return;
-    }
-    let result;
-    try {
-      result = deps.pulses.submitCheckIn({
-        teamId: parsed.data.team.id,
-        userId: parsed.data.user.id,
-        pulseId: meta.data.p,
-        editKey: meta.data.k,
-        form: readCheckInForm(parsed.data.view.state.values),
-        now: deps.clock.now(),
-      });
-    } catch (error) {
-      deps.logger.error('check-in: saving failed:', error instanceof Error ? error.message : 'error');
-      await ack({ response_action: 'errors', errors: { [CHECKIN_BLOCKS.working]: SOMETHING_WENT_WRONG } });
-      return;
-    }
-    if (result.kind === 'errors') {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [errorBlock(k), v])) });
-      return;
-    }
-    if (result.kind === 'notice') {
-      await ack({ response_action: 'update', view: noticeView(result.text) });
-      return;
-    }
-    await ack({ response_action: 'update', view: result.view });
-    await result.after?.().catch((error: unknown) => deps.logger.warn('check-in: follow-up failed:', slackErrorCode(error) ?? 'error'));
+  onSubmit(on, deps, VIEWS.checkIn, pulseRefSchema, (s) => {
+    const result = deps.pulses.submitCheckIn({
+      teamId: s.teamId,
+      userId: s.userId,
+      pulseId: s.meta.p,
+      editKey: s.meta.k,
+      form: readCheckInForm(s.values),
+      now: deps.clock.now(),
+    });
+    if (result.kind === 'errors') return { kind: 'errors', errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [ERROR_BLOCKS[k] ?? k, v])) };
+    return result;
   });
 }

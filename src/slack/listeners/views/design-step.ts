@@ -1,10 +1,8 @@
 import type { ListenerRegistry } from '../registry.js';
 import { INPUT_ACTION, promptIdFromBlock, VIEWS } from '../../ids.js';
-import { type StateValues, stepMetadataSchema, viewClosedSchema, viewSubmissionSchema } from '../../payloads.js';
+import { type StateValues, stepMetadataSchema, viewClosedSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
-import { noticeView } from '../../../services/design.js';
-import { SOMETHING_WENT_WRONG } from '../failures.js';
-import { slackErrorCode } from '../../clients.js';
+import { onSubmit, type SubmitOutcome } from './submit.js';
 
 /** prompt id → text, from the inputs of a design step. */
 function readAnswers(values: StateValues): Record<string, string> {
@@ -16,43 +14,12 @@ function readAnswers(values: StateValues): Record<string, string> {
   return answers;
 }
 
-const TAMPERED = 'This form did not come from Alliance as it is now, so nothing was saved. Open your answers again from the alliance message.';
-
 export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps): void {
-  on.view(VIEWS.designStep, async ({ ack, body }) => {
-    const parsed = viewSubmissionSchema.safeParse(body);
-    const meta = parsed.success ? stepMetadataSchema.safeParse(parsed.data.view.private_metadata) : null;
-    if (!parsed.success || !meta?.success) {
-      await ack({ response_action: 'update', view: noticeView(TAMPERED) });
-      return;
-    }
-    let result;
-    try {
-      result = deps.design.submitStep({
-        teamId: parsed.data.team.id,
-        userId: parsed.data.user.id,
-        meta: meta.data,
-        values: readAnswers(parsed.data.view.state.values),
-        now: deps.clock.now(),
-      });
-    } catch (error) {
-      deps.logger.error('design step: saving failed:', error);
-      const first = Object.keys(parsed.data.view.state.values)[0];
-      await ack(first ? { response_action: 'errors', errors: { [first]: SOMETHING_WENT_WRONG } } : undefined);
-      return;
-    }
-    if (result.kind === 'errors') {
-      await ack({ response_action: 'errors', errors: result.errors });
-      return;
-    }
-    await ack({ response_action: 'update', view: result.view });
-    if (result.finishedNow) {
-      try {
-        await deps.design.afterFinished(result.roundId, parsed.data.team.id, deps.clock.now());
-      } catch (error) {
-        deps.logger.error('design step: follow-up after finishing failed:', slackErrorCode(error) ?? error);
-      }
-    }
+  onSubmit(on, deps, VIEWS.designStep, stepMetadataSchema, (s): SubmitOutcome => {
+    const result = deps.design.submitStep({ teamId: s.teamId, userId: s.userId, meta: s.meta, values: readAnswers(s.values), now: deps.clock.now() });
+    if (result.kind === 'errors') return result;
+    // The last step done: update the channel's progress line, and compile once everyone has answered.
+    return { kind: 'update', view: result.view, ...(result.finishedNow ? { after: () => deps.design.afterFinished(result.roundId, s.teamId, deps.clock.now()) } : {}) };
   });
 
   // Closing the modal keeps what was typed in the open step (notify_on_close is set on every step).

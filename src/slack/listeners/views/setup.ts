@@ -2,13 +2,11 @@ import type { ListenerRegistry } from '../registry.js';
 import type { SetupField, SetupForm } from '../../../domain/setup.js';
 import type { SignalsField, SignalsForm } from '../../../domain/signal-settings.js';
 import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, validateSignalsForm } from '../../../domain/signal-settings.js';
-import { noticeView } from '../../../services/design.js';
 import { buildSetupSignalsModal } from '../../blocks/setup-modal.js';
-import { slackErrorCode } from '../../clients.js';
 import { INPUT_ACTION, SETUP_BLOCKS, SIGNAL_BLOCKS, VIEWS } from '../../ids.js';
-import { carriedSetupSchema, encode, setupMetadataSchema, stateReader, type StateValues, viewSubmissionSchema } from '../../payloads.js';
+import { carriedSetupSchema, encode, setupMetadataSchema, stateReader, type StateValues } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
-import { SOMETHING_WENT_WRONG } from '../failures.js';
+import { errorsOn, onSubmit, type SubmitOutcome } from './submit.js';
 
 export const SETUP_FIELD_BLOCKS: Record<SetupField, string> = {
   name: SETUP_BLOCKS.name,
@@ -82,77 +80,32 @@ export function readSignalsForm(values: StateValues): SignalsForm {
   };
 }
 
-const TAMPERED = 'Alliance could not read this form. Please close it and run `/alliance start` again.';
-
 export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): void {
   // Step 1: check everything (Slack included), then move on to the signals without storing anything.
-  on.view(VIEWS.setup, async ({ ack, body }) => {
-    const parsed = viewSubmissionSchema.safeParse(body);
-    const meta = parsed.success ? setupMetadataSchema.safeParse(parsed.data.view.private_metadata) : null;
-    if (!parsed.success || !meta?.success) {
-      await ack({ response_action: 'errors', errors: { [SETUP_BLOCKS.name]: TAMPERED } });
-      return;
-    }
-    const form = readSetupForm(parsed.data.view.state.values);
-    let outcome;
-    try {
-      outcome = await deps.design.checkSetup({ teamId: parsed.data.team.id, form, now: deps.clock.now() });
-    } catch (error) {
-      // Nothing was saved; keep the modal open with everything the person typed.
-      deps.logger.error('setup: checking failed:', slackErrorCode(error) ?? error);
-      await ack({ response_action: 'errors', errors: { [SETUP_BLOCKS.name]: SOMETHING_WENT_WRONG } });
-      return;
-    }
-    if (!outcome.ok) {
-      const errors = Object.fromEntries(Object.entries(outcome.errors).map(([field, message]) => [SETUP_FIELD_BLOCKS[field as SetupField], message]));
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await ack({
-      response_action: 'update',
-      view: buildSetupSignalsModal({ allianceName: outcome.setup.name, carried: encode({ c: meta.data.c, f: form }), signals: DEFAULT_SIGNALS, celebration: DEFAULT_CELEBRATION }),
-    });
+  onSubmit(on, deps, VIEWS.setup, setupMetadataSchema, async (s): Promise<SubmitOutcome> => {
+    const form = readSetupForm(s.values);
+    const outcome = await deps.design.checkSetup({ teamId: s.teamId, form, now: deps.clock.now() });
+    if (!outcome.ok) return { kind: 'errors', errors: errorsOn(outcome.errors, SETUP_FIELD_BLOCKS) };
+    return {
+      kind: 'update',
+      view: buildSetupSignalsModal({ allianceName: outcome.setup.name, carried: encode({ c: s.meta.c, f: form }), signals: DEFAULT_SIGNALS, celebration: DEFAULT_CELEBRATION }),
+    };
   });
 
-  // Step 2: the signals and celebration; now the alliance is created and announced.
-  on.view(VIEWS.setupSignals, async ({ ack, body }) => {
-    const parsed = viewSubmissionSchema.safeParse(body);
-    const carried = parsed.success ? carriedSetupSchema.safeParse(parsed.data.view.private_metadata) : null;
-    if (!parsed.success || !carried?.success) {
-      await ack({ response_action: 'update', view: noticeView(TAMPERED) });
-      return;
-    }
-    const signals = validateSignalsForm(readSignalsForm(parsed.data.view.state.values));
-    if (!signals.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(signals.errors).map(([f, m]) => [SIGNAL_FIELD_BLOCKS[f as SignalsField], m])) });
-      return;
-    }
-    let created;
-    try {
-      created = deps.design.createAlliance({
-        teamId: parsed.data.team.id,
-        userId: parsed.data.user.id,
-        viewId: parsed.data.view.id,
-        form: carried.data.f,
-        signals: signals.signals,
-        celebration: signals.celebration,
-        now: deps.clock.now(),
-      });
-    } catch (error) {
-      deps.logger.error('setup: creating the alliance failed:', error);
-      await ack({ response_action: 'errors', errors: { [SIGNAL_BLOCKS.enabled]: SOMETHING_WENT_WRONG } });
-      return;
-    }
-    if (!created.ok) {
-      await ack({ response_action: 'update', view: noticeView(created.problem) });
-      return;
-    }
-    await ack();
-    if (!created.fresh) return;
-    try {
-      await deps.design.announceRound(created.roundId, deps.clock.now());
-    } catch (error) {
-      deps.logger.error('setup: announcing the new alliance failed:', slackErrorCode(error) ?? error);
-    }
+  // Step 2: the signals and celebration; now the alliance is created, then announced.
+  onSubmit(on, deps, VIEWS.setupSignals, carriedSetupSchema, (s): SubmitOutcome => {
+    const signals = validateSignalsForm(readSignalsForm(s.values));
+    if (!signals.ok) return { kind: 'errors', errors: errorsOn(signals.errors, SIGNAL_FIELD_BLOCKS) };
+    const created = deps.design.createAlliance({
+      teamId: s.teamId,
+      userId: s.userId,
+      viewId: s.viewId,
+      form: s.meta.f,
+      signals: signals.signals,
+      celebration: signals.celebration,
+      now: deps.clock.now(),
+    });
+    if (!created.ok) return { kind: 'notice', text: created.problem };
+    return { kind: 'close', ...(created.fresh ? { after: () => deps.design.announceRound(created.roundId, deps.clock.now()) } : {}) };
   });
 }
