@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { splitMembers } from './members.js';
 import { type Prompt, type Template, type TemplateId } from './templates/index.js';
 
 /**
@@ -155,7 +156,6 @@ export interface ConsentProgress {
 }
 
 export function consentProgress(members: readonly string[], agreedIds: ReadonlySet<string>): ConsentProgress {
-  const agreed = members.filter((m) => agreedIds.has(m));
-  const waiting = members.filter((m) => !agreedIds.has(m));
-  return { agreed, waiting, allAgreed: members.length > 0 && waiting.length === 0 };
+  const { done, waiting, everyone } = splitMembers(members, agreedIds);
+  return { agreed: done, waiting, allAgreed: everyone };
 }

@@ -1,4 +1,4 @@
-import { AllianceError } from './errors.js';
+import { splitMembers } from './members.js';
 import type { Prompt, Section, Template } from './templates/index.js';
 
 /**
@@ -13,9 +13,8 @@ export interface DesignProgress {
 }
 
 export function designProgress(members: readonly string[], finishedIds: ReadonlySet<string>): DesignProgress {
-  const finished = members.filter((m) => finishedIds.has(m));
-  const waiting = members.filter((m) => !finishedIds.has(m));
-  return { finished, waiting, everyoneFinished: members.length > 0 && waiting.length === 0 };
+  const { done, waiting, everyone } = splitMembers(members, finishedIds);
+  return { finished: done, waiting, everyoneFinished: everyone };
 }
 
 /** Fewest finished members for the starter to compile early. */
@@ -23,12 +22,6 @@ export const MIN_ANSWERS_TO_COMPILE_EARLY = 2;
 
 export function canCompileEarly(progress: DesignProgress): boolean {
   return progress.finished.length >= MIN_ANSWERS_TO_COMPILE_EARLY;
-}
-
-export function sectionAt(template: Template, step: number): Section {
-  const section = template.sections[step];
-  if (!section) throw new AllianceError('stale_action', 'That step of the prompts no longer exists. Open your answers again from the alliance message.');
-  return section;
 }
 
 /** Where a member resumes: their saved step, or the start once they have finished. */

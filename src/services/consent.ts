@@ -8,7 +8,8 @@ import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { AgreementVersion } from '../store/agreements-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
-import type { DesignService, Notice } from './design.js';
+import type { DesignService } from './design.js';
+import type { Notice } from './notice.js';
 import { designProgress } from '../domain/design.js';
 import { progressLine } from '../slack/blocks/design.js';
 

@@ -2,7 +2,6 @@ import type { Logger } from '@slack/bolt';
 import { compileAgreement, contentHash } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { canCompileEarly, designProgress, resumeStep, validateStep } from '../domain/design.js';
-import { AllianceError } from '../domain/errors.js';
 import { type SetupErrors, type SetupForm, type ValidSetup, validateSetup } from '../domain/setup.js';
 import type { CelebrationTarget, SignalSettings } from '../domain/signal-settings.js';
 import { getTemplate } from '../domain/templates/index.js';
@@ -14,7 +13,7 @@ import {
   type DesignRoundModel,
   progressLine,
 } from '../slack/blocks/design.js';
-import { type ModalView, section, escapeText, plain } from '../slack/blocks/kit.js';
+import { escapeText, type ModalView, noticeView } from '../slack/blocks/kit.js';
 import { buildSetupModal, MAX_PREFILLED_MEMBERS, type SetupDefaults } from '../slack/blocks/setup-modal.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import { promptBlockId } from '../slack/ids.js';
@@ -22,6 +21,7 @@ import type { DesignRound } from '../store/design-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Directory } from './directory.js';
+import type { Notice } from './notice.js';
 import type { Outbox } from './outbox.js';
 
 export const DESIGN_INVITE = 'design_invite';
@@ -39,14 +39,7 @@ export interface DesignDeps {
   notifyStarter: (alliance: Alliance, text: string) => Promise<void>;
 }
 
-export type Notice = { kind: 'notice'; text: string };
-
 const STALE = 'This button or form is out of date, so nothing was changed. Use `/alliance show` in the channel to see where the alliance stands.';
-
-/** A modal that only says something: used when a submitted step turns out to be stale. */
-export function noticeView(text: string): ModalView {
-  return { type: 'modal', title: plain('Alliance', 24), close: plain('Close', 24), blocks: [section(text)] };
-}
 
 /**
  * Starting an alliance and designing it: the setup modal, each member's answers step by step, and

@@ -13,7 +13,7 @@ import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Job } from '../store/jobs-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
-import type { Notice } from './design.js';
+import type { Notice } from './notice.js';
 
 export const DIGEST_POST = 'digest.post';
 

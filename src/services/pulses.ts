@@ -19,7 +19,7 @@ import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Job } from '../store/jobs-repo.js';
 import type { Store } from '../store/index.js';
 import type { Pulse } from '../store/pulses-repo.js';
-import type { Notice } from './design.js';
+import type { Notice } from './notice.js';
 
 export const PULSE_OPEN = 'pulse.open';
 export const PULSE_REMIND = 'pulse.remind';

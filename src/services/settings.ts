@@ -8,7 +8,7 @@ import { escapeText, type ModalView } from '../slack/blocks/kit.js';
 import { buildSettingsModal } from '../slack/blocks/settings-modal.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Store } from '../store/index.js';
-import type { Notice } from './design.js';
+import type { Notice } from './notice.js';
 import type { Directory } from './directory.js';
 
 export interface SettingsForm {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { validateMessage, validateView } from '../support/block-kit.js';
 import { bootAlliance, type Harness } from '../support/boot.js';

@@ -145,3 +145,8 @@ export const userMention = (userId: string): string =>
   /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : escapeText(userId);
 export const channelMention = (channelId: string): string =>
   /^[CGD][A-Z0-9]{2,}$/.test(channelId) ? `<#${channelId}>` : escapeText(channelId);
+
+/** A modal that only says something, e.g. in place of a form that turned out to be stale. */
+export function noticeView(text: string): ModalView {
+  return { type: 'modal', title: plain('Alliance', 24), close: plain('Close', 24), blocks: [section(text)] };
+}

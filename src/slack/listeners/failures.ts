@@ -1,5 +1,4 @@
 import type { Logger } from '@slack/bolt';
-import { isAllianceError } from '../../domain/errors.js';
 
 export const SOMETHING_WENT_WRONG =
   'Something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, let whoever runs Alliance for your workspace know.';
@@ -11,13 +10,13 @@ interface Replyable {
 }
 
 /**
- * A command failed after (or before) ack. The person always hears back: with the AllianceError's
- * own message when they can do something about it, otherwise a plain apology; the error itself is
- * logged with context. Once acked, the reply goes through response_url.
+ * A command failed after (or before) ack: the person always hears back with a plain apology, and
+ * the error is logged with context. (What people can cause themselves is not an error here: the
+ * services answer it as a Notice.) Once acked, the reply goes through response_url.
  */
 export async function replyToCommandFailure(args: Replyable, logger: Logger, what: string, error: unknown): Promise<void> {
-  const text = isAllianceError(error) ? error.userMessage : SOMETHING_WENT_WRONG;
-  if (!isAllianceError(error)) logger.error(`${what} failed:`, error);
+  const text = SOMETHING_WENT_WRONG;
+  logger.error(`${what} failed:`, error);
   try {
     if (!args.acked) await args.ack({ response_type: 'ephemeral', text });
     else await args.respond({ response_type: 'ephemeral', text });

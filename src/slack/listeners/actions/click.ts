@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Notice } from '../../../services/design.js';
+import type { Notice } from '../../../services/notice.js';
 import type { ModalView } from '../../blocks/kit.js';
 import { slackErrorCode } from '../../clients.js';
 import { blockActionSchema } from '../../payloads.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { noticeView, type Notice } from '../../../services/design.js';
+import type { Notice } from '../../../services/notice.js';
+import { noticeView } from '../../blocks/kit.js';
 import type { ModalView } from '../../blocks/kit.js';
 import { slackErrorCode } from '../../clients.js';
 import { type StateValues, viewSubmissionSchema } from '../../payloads.js';

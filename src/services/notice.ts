@@ -1,0 +1,6 @@
+/**
+ * What a service answers when the person asked for something that cannot happen (a stale button,
+ * someone who is not a member, a pulse that closed): not an error, but a sentence for them saying
+ * what happened and what they can do next. Listeners show it privately or in the modal.
+ */
+export type Notice = { kind: 'notice'; text: string };
