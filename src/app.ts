@@ -140,7 +140,11 @@ export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
   const schedulerDeps: SchedulerDeps = {
     jobs: deps.store.jobs,
     handlers: buildJobHandlers({ ...deps, ...services }),
-    steps: [{ name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) }],
+    steps: [
+      { name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) },
+      // Slack retries an event for about an hour; a day of event ids is plenty to recognise retries.
+      { name: 'forget old event ids', run: async (now) => void deps.store.events.pruneBefore(new Date(now.getTime() - 86_400_000)) },
+    ],
     logger: deps.logger.child('scheduler'),
     owner: deps.owner,
   };
