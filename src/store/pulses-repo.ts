@@ -100,6 +100,13 @@ export function createPulsesRepo(db: Db) {
     INSERT INTO commitment_checks (pulse_id, team_id, user_id, prompt_id, status) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (pulse_id, user_id, prompt_id) DO UPDATE SET status = excluded.status`);
   const commitmentsOf = db.prepare('SELECT user_id, prompt_id, status FROM commitment_checks WHERE pulse_id = ?');
+  // Freezing a pulse reads all its answers in three queries, not three per response.
+  const ratingsOfPulse = db.prepare(
+    'SELECT r.response_id, r.aspect_id, r.rating FROM pulse_ratings r JOIN pulse_responses p ON p.id = r.response_id WHERE p.pulse_id = ?',
+  );
+  const checksOfPulse = db.prepare(
+    'SELECT c.response_id, c.reservation_id, c.still_concern FROM pulse_reservation_checks c JOIN pulse_responses p ON p.id = c.response_id WHERE p.pulse_id = ?',
+  );
   const commitmentsOfUser = db.prepare('SELECT prompt_id, status FROM commitment_checks WHERE pulse_id = ? AND user_id = ?');
 
   interface ResponseRow {
@@ -247,17 +254,26 @@ export function createPulsesRepo(db: Db) {
     },
     /** Everything needed to freeze a pulse's results. */
     responsesForResults(pulseId: number): ResponseForResults[] {
-      return (responsesOf.all(pulseId) as ResponseRow[]).map((row) => {
-        const loaded = loadResponse(row, pulseId, null).answers;
-        return {
-          ratings: loaded.ratings,
-          renegotiate: loaded.renegotiate,
-          renegotiateReason: loaded.renegotiateReason,
-          working: loaded.working,
-          atRisk: loaded.atRisk,
-          reservations: loaded.reservations,
-        };
-      });
+      const ratings = new Map<string, Record<string, number>>();
+      for (const r of ratingsOfPulse.all(pulseId) as { response_id: string; aspect_id: string; rating: number }[]) {
+        const entry = ratings.get(r.response_id) ?? {};
+        entry[r.aspect_id] = r.rating;
+        ratings.set(r.response_id, entry);
+      }
+      const checks = new Map<string, Record<string, boolean>>();
+      for (const c of checksOfPulse.all(pulseId) as { response_id: string; reservation_id: number; still_concern: number }[]) {
+        const entry = checks.get(c.response_id) ?? {};
+        entry[String(c.reservation_id)] = c.still_concern === 1;
+        checks.set(c.response_id, entry);
+      }
+      return (responsesOf.all(pulseId) as ResponseRow[]).map((row) => ({
+        ratings: ratings.get(row.id) ?? {},
+        renegotiate: row.renegotiate === 1,
+        renegotiateReason: row.renegotiate_reason,
+        working: row.working,
+        atRisk: row.at_risk,
+        reservations: checks.get(row.id) ?? {},
+      }));
     },
     commitmentChecks(pulseId: number): { userId: string; promptId: string; status: CommitmentStatus }[] {
       return (commitmentsOf.all(pulseId) as { user_id: string; prompt_id: string; status: CommitmentStatus }[]).map((c) => ({

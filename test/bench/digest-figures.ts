@@ -10,9 +10,15 @@
  *   aspect and overall, a participation row. Each pulse is then frozen as `runClose` does it: the
  *   domain's `summarizePulse` over the responses in id order, stored by `store.pulses.close`.
  *   Ratings, comments and ids come from seeded PRNGs, so every run writes the same database.
- *   Workspace, alliances, agreement versions and pulses go through the real repositories; the four
- *   high-volume tables (invitees, responses, ratings, participation) through multi-row prepared
- *   INSERTs with the same columns the repositories write, one transaction per week.
+ *   Workspace, alliances, agreement versions and pulses go through the real repositories (pulses
+ *   are created open and closed with their frozen results, as runOpen and runClose do), one
+ *   transaction per week; invitees and participation through multi-row prepared INSERTs with the
+ *   repositories' columns. Responses and ratings are staged in a scratch database in arrival order
+ *   and loaded afterwards sorted by id, with pulse_responses' two indexes dropped and recreated from
+ *   their migration SQL: random ids written as they arrive cost a random page per row (measured:
+ *   ~90k rows/s and falling as the tables grow; sorted: ~430k rows/s). The result is the same rows
+ *   and the same schema (checked), in B-trees packed fuller than years of one-at-a-time answers
+ *   would leave them, so the database is somewhat smaller than an organically grown one.
  * - A (the app's path): `figuresFor` of the real digest service for every alliance: the latest 24
  *   closed pulses through `store.pulses.closedPulses`, then `computeDigestFigures`.
  * - B (the floor): one `GROUP BY` giving the average of every alliance × pulse × aspect over all
@@ -23,7 +29,8 @@
  *   pulse, read the way `runClose` reads them.
  *
  * Each measurement runs once unmeasured (warm-up; its output is checked for correctness) and then
- * `repeats` times; the report gives the median. Peak RSS is sampled at many points of the run
+ * `repeats` (A, C) or `floorRepeats` (B, B24) times; the report gives the median. The timings run
+ * with the app's connection settings (openDatabase) after a WAL checkpoint. Peak RSS is sampled at many points of the run
  * (better-sqlite3 is synchronous, so a timer would never fire mid-query) and also read from the
  * kernel's high-water mark, `process.resourceUsage().maxRSS`, which covers the whole process.
  */
@@ -54,8 +61,10 @@ export interface DigestBenchOptions {
   members?: number;
   /** Weekly closed pulses per alliance. Default 104 (two years). */
   pulses?: number;
-  /** Measured runs of each timing, after one warm-up run. Default 5. */
+  /** Measured runs of A and C, after one warm-up run each. Default 5. */
   repeats?: number;
+  /** Measured runs of B and B24 (seconds each at full size), after one warm-up run each. Default 3. */
+  floorRepeats?: number;
   /** Seed of the PRNGs behind ids, ratings and comments. Default 1. */
   seed?: number;
 }
@@ -91,6 +100,7 @@ export interface DigestBenchResult {
   members: number;
   pulses: number;
   repeats: number;
+  floorRepeats: number;
   seed: number;
   rows: RowCounts;
   generation: { totalMs: number; setupMs: number; pulsesMs: number; loadMs: number; rowsPerSecond: number };
@@ -118,6 +128,8 @@ export interface DigestBenchResult {
     figuresMatchFloor: number;
     /** Latest pulses whose results recomputed in C equal the frozen results_json. */
     freezeMatchesStored: number;
+    /** The generated database's schema (sqlite_master) is exactly that of a freshly migrated one. */
+    schemaMatchesMigrations: boolean;
   };
   memory: {
     /** RSS when the benchmark started. */
@@ -128,6 +140,8 @@ export interface DigestBenchResult {
     sampledPeakAt: string;
     /** `process.resourceUsage().maxRSS`: the process's high-water mark, whatever ran before too. */
     maxRssBytes: number;
+    /** The sampling point by which maxRSS had last grown (by more than 1 MB): the phase that set it. */
+    maxRssReachedBy: string;
     /** The largest of the two peaks: what the target is checked against. */
     peakRssBytes: number;
   };
@@ -197,9 +211,17 @@ function measure<T>(repeats: number, run: () => T): { timing: Timing; warmup: T 
   return { timing: { medianMs: median(runsMs), minMs: Math.min(...runsMs), maxMs: Math.max(...runsMs), runsMs, warmupMs }, warmup };
 }
 
+/**
+ * Peak memory, two ways: `rss` read at each sampling point, and the kernel's high-water mark
+ * (`maxRSS`), which also catches peaks inside a long native call (a big sort in SQLite) that no
+ * sampling point can see. Each point records when maxRSS last grew, to tell which phase set it.
+ */
 function createRssSampler() {
+  const maxRss = () => process.resourceUsage().maxRSS * 1024;
   let peak = process.memoryUsage.rss();
   let peakAt = 'start';
+  let highWater = maxRss();
+  let highWaterBy = 'start';
   return {
     sample(at: string): void {
       const rss = process.memoryUsage.rss();
@@ -207,12 +229,19 @@ function createRssSampler() {
         peak = rss;
         peakAt = at;
       }
+      const max = maxRss();
+      // Growth under 1 MB is noise; it would pin the peak on whatever phase ran last.
+      if (max > highWater + 1024 * 1024) highWaterBy = at;
+      highWater = Math.max(highWater, max);
     },
     get peak() {
       return peak;
     },
     get peakAt() {
       return peakAt;
+    },
+    get highWaterBy() {
+      return highWaterBy;
     },
   };
 }
@@ -425,7 +454,6 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
   // and both tables are filled in key order: every insert appends to the B-tree.
   const loadStarted = performance.now();
   const indexes = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = 'pulse_responses' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
-  db.pragma('threads = 2');
   db.exec('CREATE TABLE staging.sorted AS SELECT * FROM staging.responses ORDER BY id; DROP TABLE staging.responses;');
   rss.sample('generation: staged responses sorted');
   db.exec(`CREATE TABLE staging.aspects (aspect_id TEXT PRIMARY KEY, k INTEGER NOT NULL) WITHOUT ROWID`);
@@ -445,7 +473,6 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
     for (const index of indexes) db.exec(index.sql);
     rss.sample('generation: indexes rebuilt');
   });
-  db.pragma('threads = 0');
   db.exec('DETACH DATABASE staging');
   rmSync(stagingPath, { force: true });
   const loadMs = performance.now() - loadStarted;
@@ -490,6 +517,8 @@ const FLOOR_RECENT_SQL = `
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+const schemaOf = (db: Db) => JSON.stringify(db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all());
+
 export async function benchDigestFigures(options: DigestBenchOptions = {}): Promise<DigestBenchResult> {
   const began = performance.now();
   const opts = {
@@ -497,6 +526,7 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     members: options.members ?? 20,
     pulses: options.pulses ?? 104,
     repeats: options.repeats ?? 5,
+    floorRepeats: options.floorRepeats ?? 3,
     seed: options.seed ?? 1,
   };
   if (opts.members < 1 || opts.pulses < 1 || opts.alliances < 1) throw new Error('alliances, members and pulses must be at least 1');
@@ -508,15 +538,16 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
   try {
     const cacheSize = Number(db.pragma('cache_size', { simple: true }));
     const generationStarted = performance.now();
-    for (const p of (process.env.GEN_PRAGMAS ?? '').split(';').filter(Boolean)) db.pragma(p);
     const generated = generate(store, db, opts, rss);
-    for (const p of (process.env.GEN_AFTER ?? '').split(';').filter(Boolean)) db.pragma(p);
     const generationMs = performance.now() - generationStarted;
     const sizeAfterGeneration = dbSize(path);
+    rss.sample('generation: done');
     db.pragma('wal_checkpoint(TRUNCATE)');
-    db.pragma('optimize');
     const sizeAfterCheckpoint = dbSize(path);
-    rss.sample('after generation');
+    const fresh = migratedStore(':memory:', ANCHOR).db;
+    const schemaMatchesMigrations = schemaOf(db) === schemaOf(fresh);
+    fresh.close();
+    rss.sample('checkpoint');
 
     // A: the app's path, through the digest service's own figuresFor.
     const digests = createDigestService({
@@ -563,7 +594,7 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     const floorPlan = (db.prepare(`EXPLAIN QUERY PLAN ${FLOOR_SQL}`).all() as { detail: string }[]).map((r) => r.detail);
     const floorMeans = new Map<string, number>();
     let firstB = true;
-    const b = measure(opts.repeats, () => {
+    const b = measure(opts.floorRepeats, () => {
       let rows = 0;
       let checksum = 0;
       for (const row of floorStatement.iterate() as IterableIterator<[string, number, string, number, number]>) {
@@ -582,7 +613,7 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     }
 
     const floorRecentStatement = db.prepare(FLOOR_RECENT_SQL).raw();
-    const b24 = measure(opts.repeats, () => {
+    const b24 = measure(opts.floorRepeats, () => {
       let rows = 0;
       for (const row of floorRecentStatement.iterate() as IterableIterator<[string, number, string, number, number]>) {
         rows++;
@@ -639,8 +670,8 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
       floorRows: b.warmup.rows,
       floorRecentRows: b24.warmup,
       floorPlan,
-      checks: { figuresComplete, figuresMatchFloor, freezeMatchesStored },
-      memory: { startRssBytes: startRss, sampledPeakRssBytes: rss.peak, sampledPeakAt: rss.peakAt, maxRssBytes, peakRssBytes },
+      checks: { figuresComplete, figuresMatchFloor, freezeMatchesStored, schemaMatchesMigrations },
+      memory: { startRssBytes: startRss, sampledPeakRssBytes: rss.peak, sampledPeakAt: rss.peakAt, maxRssBytes, maxRssReachedBy: rss.highWaterBy, peakRssBytes },
       cacheSize,
       sizeAfterGeneration,
       sizeAfterCheckpoint,
@@ -682,12 +713,13 @@ export function formatDigestFigures(r: DigestBenchResult): string {
     `       = ${(r.freeze.medianMs / n).toFixed(3)} ms per pulse; freezing all ${thousands(r.rows.pulses)} pulses at that rate ≈ ${msText((r.freeze.medianMs / n) * r.rows.pulses)}, ` +
       `spread over ${r.pulses} weeks as they close`,
     `  checks: ${r.checks.figuresComplete}/${n} figures show a complete latest pulse; ${r.checks.figuresMatchFloor}/${n} latest means equal B's averages; ` +
-      `${r.checks.freezeMatchesStored}/${n} refrozen results equal the stored results_json`,
-    `  peak RSS: ${mb(r.memory.peakRssBytes)} (kernel maxRSS ${mb(r.memory.maxRssBytes)}; sampled peak ${mb(r.memory.sampledPeakRssBytes)} at ${r.memory.sampledPeakAt}; ` +
+      `${r.checks.freezeMatchesStored}/${n} refrozen results equal the stored results_json; ` +
+      `schema ${r.checks.schemaMatchesMigrations ? 'identical to' : 'DIFFERS FROM'} a freshly migrated database`,
+    `  peak RSS: ${mb(r.memory.peakRssBytes)} (kernel maxRSS ${mb(r.memory.maxRssBytes)}, reached by ${r.memory.maxRssReachedBy}; sampled peak ${mb(r.memory.sampledPeakRssBytes)} at ${r.memory.sampledPeakAt}; ` +
       `${mb(r.memory.startRssBytes)} at start); target ≤ ${mb(r.targets.peakRssAtMostBytes)}: ${verdict(r.targets.peakRssMet)}`,
-    `  took ${msText(r.durationMs)} (generation, checkpoint, ${r.repeats} measured runs + 1 warm-up of each of A, B, B24, C)`,
+    `  took ${msText(r.durationMs)} (generation, checkpoint; 1 warm-up + ${r.repeats} measured runs of A and C, 1 + ${r.floorRepeats} of B and B24)`,
   ];
-  const complete = r.checks.figuresComplete === n && r.checks.figuresMatchFloor === n && r.checks.freezeMatchesStored === n;
+  const complete = r.checks.schemaMatchesMigrations && r.checks.figuresComplete === n && r.checks.figuresMatchFloor === n && r.checks.freezeMatchesStored === n;
   if (!complete) lines.push('  WARNING: some checks failed; the figures above may not measure what they claim');
   return lines.join('\n');
 }
