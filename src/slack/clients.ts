@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
 import type { Logger } from '@slack/bolt';
 
@@ -23,42 +22,8 @@ export function webClientOptions(options: { slackApiUrl: string | undefined; log
   };
 }
 
-/** A call that keeps meeting 429s gives up after this many and fails like any other passing error. */
-const MAX_RATE_LIMITED_RETRIES = 10;
-
-const isRateLimited = (error: unknown): error is webApi.WebAPIRateLimitedError =>
-  error instanceof Error && (error as { code?: unknown }).code === webApi.ErrorCode.RateLimitedError;
-
-/**
- * The scheduler's client: a WebClient that waits out a 429 exactly as long as Slack's Retry-After
- * says, then retries at once. The stock client pauses for Retry-After and then also applies the
- * retry back-off meant for 5xx blips (250 ms and more), which during a fan-out leaves each rate
- * window idle for that long. The wait is shared by every call on this client (one workspace), as
- * Slack asks; 5xx and network errors keep `retryConfig`'s back-off.
- */
-class RetryAfterClient extends webApi.WebClient {
-  /** Resolves once every Retry-After received so far has passed. */
-  private rateLimitedUntil: Promise<unknown> = Promise.resolve();
-
-  constructor(token: string, options: webApi.WebClientOptions) {
-    super(token, { ...options, rejectRateLimitedCalls: true });
-  }
-
-  override async apiCall(method: string, options?: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
-    for (let limited = 0; ; limited += 1) {
-      await this.rateLimitedUntil;
-      try {
-        return await super.apiCall(method, options);
-      } catch (error) {
-        if (!isRateLimited(error) || limited >= MAX_RATE_LIMITED_RETRIES) throw error;
-        this.rateLimitedUntil = Promise.all([this.rateLimitedUntil, delay(error.retryAfter * 1000)]);
-      }
-    }
-  }
-}
-
 export function createSlackClient(token: string, options: webApi.WebClientOptions): SlackClient {
-  return new RetryAfterClient(token, options);
+  return new webApi.WebClient(token, options);
 }
 
 export function singleWorkspaceClients(teamId: string, client: SlackClient): SlackClients {

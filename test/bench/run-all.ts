@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { benchAckLatency, formatAckLatency } from './ack-latency.js';
 import { benchDigestFigures, formatDigestFigures } from './digest-figures.js';
+import { benchFanout, formatFanout } from './fanout.js';
 
 export interface Benchmark {
   name: string;
@@ -25,6 +26,11 @@ export const BENCHMARKS: Benchmark[] = [
     name: 'ack-latency',
     description: 'ack latency of signed /alliance help, Alliance vs a bare Bolt app (target: p99 ratio ≤ 1.25)',
     run: async () => formatAckLatency(await benchAckLatency()),
+  },
+  {
+    name: 'fanout',
+    description: 'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit (target: total ≤ 1.15 × deliveries ÷ limit)',
+    run: async () => formatFanout(await benchFanout()),
   },
   {
     name: 'digest-figures',
