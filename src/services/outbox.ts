@@ -36,6 +36,9 @@ export const UNREACHABLE_ERRORS = new Set([
   'messages_tab_disabled',
 ]);
 
+/** Answers that mean the DM channel we used is gone, not the person. */
+const STALE_CHANNEL_ERRORS = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
 const MAX_ATTEMPTS = 6;
 const DELIVERY_EVENT = 'alliance_delivery';
 
@@ -72,15 +75,19 @@ export function createOutbox(deps: OutboxDeps) {
       deliveries.finish(delivery.id, deps.owner, 'cancelled', render ? null : `no renderer for ${delivery.kind}`);
       return 'cancelled';
     }
+    let usedChannel: string | null = null;
     try {
       const client = deps.clients.forTeam(delivery.teamId);
-      let channel = delivery.dmChannelId;
+      // The DM channel is opened once per person and remembered: later messages take one call.
+      let channel = delivery.dmChannelId ?? deps.store.dmChannels.get(delivery.teamId, delivery.userId);
       if (!channel) {
         const opened = await client.conversations.open({ users: delivery.userId });
         channel = opened.channel?.id ?? null;
         if (!channel) throw new Error('conversations.open returned no channel');
-        deliveries.setDmChannel(delivery.id, channel);
+        deps.store.dmChannels.remember(delivery.teamId, delivery.userId, channel, now);
       }
+      if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
+      usedChannel = channel;
       if (delivery.attempts > 1) {
         const ts = await alreadyDelivered(client, channel, delivery.id);
         if (ts) {
@@ -105,6 +112,11 @@ export function createOutbox(deps: OutboxDeps) {
         return 'unreachable';
       }
       const reason = code ?? (error instanceof Error ? error.message : String(error));
+      if (code && STALE_CHANNEL_ERRORS.has(code) && usedChannel) {
+        // A remembered DM channel that no longer works: forget it, and open a fresh one next time.
+        deps.store.dmChannels.forget(delivery.teamId, delivery.userId);
+        deliveries.clearDmChannel(delivery.id);
+      }
       if (delivery.attempts >= MAX_ATTEMPTS) {
         deliveries.finish(delivery.id, deps.owner, 'failed', reason);
         deps.logger.error(`outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} attempts: ${reason}`);

@@ -253,6 +253,18 @@ export function createRenegotiationService(deps: RenegotiationDeps) {
     await deps.changeMembers(alliance, { joined: [], left: [input.userId], cause: 'channel', byUserId: null, occurrence: `left:${input.eventId}` }, input.now);
   }
 
+  /**
+   * Slack tells us when a person's account is deactivated (`user_change` with `deleted`): they stop
+   * taking part in every alliance they belonged to, and each team sees it as a signal.
+   */
+  async function accountChanged(input: { teamId: string; userId: string; deleted: boolean; eventId: string; now: Date }): Promise<void> {
+    if (!input.deleted) return;
+    store.dmChannels.forget(input.teamId, input.userId);
+    for (const alliance of store.alliances.ofMember(input.teamId, input.userId)) {
+      await deps.changeMembers(alliance, { joined: [], left: [input.userId], cause: 'deactivated', byUserId: null, occurrence: `deactivated:${input.eventId}` }, input.now);
+    }
+  }
+
   /** Outbox renderer for the newcomer's welcome DM. */
   function renderWelcome(versionId: number, userId: string) {
     const version = store.agreements.version(versionId);
@@ -332,6 +344,7 @@ export function createRenegotiationService(deps: RenegotiationDeps) {
     versionActivated,
     memberJoinedChannel,
     memberLeftChannel,
+    accountChanged,
     renderWelcome,
     commit,
     openProposal,

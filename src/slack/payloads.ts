@@ -44,6 +44,10 @@ export const homeOpenedSchema = eventEnvelopeSchema.extend({
   event: z.object({ type: z.literal('app_home_opened'), user: userIdSchema, tab: z.string().optional() }),
 });
 
+export const userChangeSchema = eventEnvelopeSchema.extend({
+  event: z.object({ type: z.literal('user_change'), user: z.object({ id: userIdSchema, deleted: z.boolean().default(false) }) }),
+});
+
 export const membershipEventSchema = eventEnvelopeSchema.extend({
   event: z.object({ type: z.enum(['member_joined_channel', 'member_left_channel']), user: userIdSchema, channel: channelIdSchema }),
 });

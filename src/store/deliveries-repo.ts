@@ -69,6 +69,7 @@ export function createDeliveriesRepo(db: Db) {
         LIMIT 1)
     RETURNING *`);
   const setDmChannel = db.prepare('UPDATE deliveries SET dm_channel_id = ? WHERE id = ?');
+  const clearDmChannel = db.prepare('UPDATE deliveries SET dm_channel_id = NULL WHERE id = ?');
   const markSent = db.prepare(`
     UPDATE deliveries SET state = 'sent', ts = @ts, dm_channel_id = @channel, sent_at = @now, error = NULL, lease_owner = NULL, lease_expires_at = NULL
      WHERE id = @id AND lease_owner = @owner`);
@@ -112,6 +113,9 @@ export function createDeliveriesRepo(db: Db) {
     },
     setDmChannel(id: number, channelId: string): void {
       setDmChannel.run(channelId, id);
+    },
+    clearDmChannel(id: number): void {
+      clearDmChannel.run(id);
     },
     markSent(id: number, owner: string, channelId: string, ts: string, now: Date): void {
       markSent.run({ id, owner, channel: channelId, ts, now: now.getTime() });

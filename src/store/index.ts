@@ -4,6 +4,7 @@ import type { Db } from './db.js';
 import { writeTransaction } from './db.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createDigestsRepo } from './digests-repo.js';
+import { createDmChannelsRepo } from './dm-channels-repo.js';
 import { createDesignRepo } from './design-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
@@ -24,6 +25,7 @@ export function createStore(db: Db) {
     design: createDesignRepo(db),
     agreements: createAgreementsRepo(db),
     deliveries: createDeliveriesRepo(db),
+    dmChannels: createDmChannelsRepo(db),
     pulses: createPulsesRepo(db),
     flags: createFlagsRepo(db),
     digests: createDigestsRepo(db),

@@ -200,19 +200,61 @@ describe('pulse check-ins', () => {
     expect(h.app.store.deliveries.forSubject('pulse_invite', h.app.store.pulses.openPulse(alliance.id)!.id).map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
   });
 
-  it('records an unreachable member, tells the starter once, and does not retry forever', async () => {
+  it('opens each DM once: later messages to the same person take one API call', async () => {
+    await boot(false);
+    // The design invitations opened every member's DM; pulses reuse it.
+    const opened = h.fake.calls('conversations.open').length;
+    expect(opened).toBe(MEMBERS.length);
+    await h.tickAt(FIRST_PULSE);
+    await h.tickAt('2026-01-15T09:00:00Z');
+    expect(h.fake.calls('conversations.open')).toHaveLength(opened);
+    for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn).length).toBeGreaterThanOrEqual(1);
+    // A remembered channel that stops working is forgotten and opened afresh. (Close the second
+    // pulse and post the Monday digest first, so the failure meets an invitation.)
+    await h.tickAt('2026-01-17T09:00:00Z');
+    await h.tickAt('2026-01-19T08:30:00Z');
+    h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    await h.tickAt('2026-01-22T09:00:00Z');
+    await h.tickAt('2026-01-22T09:01:00Z');
+    expect(h.fake.calls('conversations.open')).toHaveLength(opened + 1);
+    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
+    const pulse = h.app.store.pulses.openPulse(alliance.id)!;
+    expect(h.app.store.deliveries.forSubject('pulse_invite', pulse.id).map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('takes a deactivated account out of the alliance when Slack says so', async () => {
     const alliance = await boot(false);
     h.fake.setUserDeleted('UCAROL', true);
+    await h.slack.event({ type: 'user_change', user: { id: 'UCAROL', deleted: true, is_bot: false } }, { eventId: 'Ev0USER1' });
+    expect(h.app.store.alliances.members(alliance.id)).toEqual(['UALICE', 'UBOB']);
+    expect(h.fake.messages('CTEAM').some((m) => JSON.stringify(m.blocks).includes('<@UCAROL> has been deactivated and no longer takes part.'))).toBe(true);
+    await h.tickAt(FIRST_PULSE);
+    expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toEqual([]);
+    // Anyone else's profile change is not news.
+    await h.slack.event({ type: 'user_change', user: { id: 'UBOB', deleted: false, is_bot: false } }, { eventId: 'Ev0USER2' });
+    expect(h.app.store.alliances.members(alliance.id)).toEqual(['UALICE', 'UBOB']);
+  });
+
+  it('records a member Slack cannot reach, tells the starter once, and does not retry forever', async () => {
+    const alliance = await boot(false);
+    // Dave joins through the settings; his account is deactivated before his first DM, and the
+    // user_change event never arrived: the first DM is where Alliance finds out.
+    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'settings' });
+    await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: [...MEMBERS, 'UDAVE'] } });
+    h.fake.setUserDeleted('UDAVE', true);
     await h.tickAt(FIRST_PULSE);
     const pulse = h.app.store.pulses.openPulse(alliance.id)!;
-    expect(h.app.store.deliveries.find('pulse_invite', pulse.id, 'UCAROL')?.state).toBe('unreachable');
+    expect(h.app.store.deliveries.find('pulse_invite', pulse.id, 'UDAVE')?.state).toBe('unreachable');
     const reports = () => h.fake.messages('UALICE').filter((m) => m.text.includes("can't reach a member"));
     expect(reports()).toHaveLength(1);
-    expect(JSON.stringify(reports()[0]!.blocks)).toContain('<@UCAROL>');
-    // The reminder and the next pulse do not report again.
+    expect(JSON.stringify(reports()[0]!.blocks)).toContain('<@UDAVE>');
+    expect(h.app.store.alliances.members(alliance.id)).toEqual(MEMBERS);
+    // The reminder and the next pulse neither retry nor report again.
+    const opens = h.fake.calls('conversations.open').length;
     await h.tickAt('2026-01-09T09:00:00Z');
     await h.tickAt('2026-01-15T09:00:00Z');
     expect(reports()).toHaveLength(1);
+    expect(h.fake.calls('conversations.open')).toHaveLength(opens);
   });
 
   it('catches up after downtime inside the window, and skips a pulse whose window passed', async () => {

@@ -1,4 +1,4 @@
-import { eventEnvelopeSchema, homeOpenedSchema, membershipEventSchema, tokensRevokedSchema } from '../../payloads.js';
+import { eventEnvelopeSchema, homeOpenedSchema, membershipEventSchema, tokensRevokedSchema, userChangeSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 
@@ -32,6 +32,17 @@ export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
     const parsed = homeOpenedSchema.safeParse(body);
     if (!parsed.success || parsed.data.event.tab !== 'home') return;
     await deps.home.publish({ teamId: parsed.data.team_id, userId: parsed.data.event.user, now: deps.clock.now() });
+  });
+  on.event('user_change', async ({ body }) => {
+    const parsed = userChangeSchema.safeParse(body);
+    if (!parsed.success) return;
+    await deps.renegotiation.accountChanged({
+      teamId: parsed.data.team_id,
+      userId: parsed.data.event.user.id,
+      deleted: parsed.data.event.user.deleted,
+      eventId: parsed.data.event_id,
+      now: deps.clock.now(),
+    });
   });
   on.event('app_uninstalled', stopWorkspace);
   on.event('tokens_revoked', stopWorkspace);
