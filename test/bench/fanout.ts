@@ -43,9 +43,16 @@ export interface FanoutOptions {
   members?: number;
   /** The fake's workspace-wide limit, calls per second across all methods. Default 100. */
   limitPerSecond?: number;
+  /**
+   * True: nobody has had a DM from Alliance yet, so every delivery opens one first (two calls).
+   * False (default): members already got their design invitations, as in the real flow, so their
+   * DM channels are known and each delivery is one call.
+   */
+  firstContact?: boolean;
 }
 
 export interface FanoutResult {
+  firstContact: boolean;
   alliances: number;
   membersPerAlliance: number;
   limitPerSecond: number;
@@ -161,6 +168,8 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
         const version = store.agreements.insertVersion({ teamId: fake.teamId, allianceId: id, roundId, content, hash: contentHash(content), compiledBy: starter, now: SETUP_AT });
         store.design.closeRound(roundId, 'compiled', SETUP_AT);
         for (const member of members) store.agreements.consent(version.id, fake.teamId, member, SETUP_AT);
+        // The design invitations opened each member's DM and Alliance remembered it.
+        if (!options.firstContact) for (const member of members) store.dmChannels.remember(fake.teamId, member, fake.dmChannelId(member), SETUP_AT);
         store.agreements.activate(version.id, SETUP_AT);
         store.alliances.activate(id, version.id, SETUP_AT);
         const alliance = store.alliances.get(id);
@@ -243,6 +252,7 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
     const floorCallsMs = (answered.length / limit) * 1000;
     const ratio = tickMs / floorDeliveriesMs;
     return {
+      firstContact: options.firstContact ?? false,
       alliances: allianceCount,
       membersPerAlliance: memberCount,
       limitPerSecond: limit,
@@ -302,7 +312,7 @@ function verdict(r: FanoutResult): string {
 
 export function formatFanout(r: FanoutResult): string {
   const lines = [
-    `${r.alliances} alliances × ${r.membersPerAlliance} members, first pulse due at the same instant; fake Slack limited to ` +
+    `${r.alliances} alliances × ${r.membersPerAlliance} members, a pulse due at the same instant, ${r.firstContact ? 'first contact (no DM opened yet: conversations.open + chat.postMessage each)' : 'DM channels known from the design invitations (one chat.postMessage each)'}; fake Slack limited to ` +
       `${r.limitPerSecond} calls/s workspace-wide (all methods, 429 + Retry-After beyond)`,
     `  setup ${seconds(r.setupMs)} (not timed); pulse.open jobs run: ${r.pulseOpenJobs.done}${r.pulseOpenJobs.other > 0 ? ` (+${r.pulseOpenJobs.other} other/failed)` : ''}`,
     `  total time (one tick): ${seconds(r.tickMs)}; first API call after ${seconds(r.firstCallAfterMs)}, last after ${seconds(r.lastCallAfterMs)}`,

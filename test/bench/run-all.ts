@@ -29,8 +29,8 @@ export const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'fanout',
-    description: 'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit (target: total ≤ 1.15 × deliveries ÷ limit)',
-    run: async () => formatFanout(await benchFanout()),
+    description: 'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit, DMs known and first contact (target: total ≤ 1.15 × deliveries ÷ limit)',
+    run: async () => `${formatFanout(await benchFanout())}\n\n${formatFanout(await benchFanout({ firstContact: true }))}`,
   },
   {
     name: 'digest-figures',
