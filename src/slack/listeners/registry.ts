@@ -77,25 +77,25 @@ export class ListenerRegistry {
         await track(handler(args));
       });
     }
-    if (this.submissions.size > 0) {
-      app.view<ViewSubmitAction>({ type: 'view_submission', callback_id: /.*/ }, async (args) => {
-        const handler = this.submissions.get(args.view.callback_id);
-        if (!handler) {
-          await args.ack();
-          logger.warn(`views: no handler for the submission of ${args.view.callback_id}`);
+    if (this.submissions.size > 0 || this.closures.size > 0) {
+      // One listener for both kinds of view payload (no `type` constraint matches both).
+      app.view({ callback_id: /.*/ }, async (args) => {
+        if (args.body.type === 'view_submission') {
+          const handler = this.submissions.get(args.view.callback_id);
+          if (!handler) {
+            await args.ack();
+            logger.warn(`views: no handler for the submission of ${args.view.callback_id}`);
+            return;
+          }
+          await track(handler(args as ViewArgs));
           return;
         }
-        await track(handler(args));
-      });
-    }
-    if (this.closures.size > 0) {
-      app.view<ViewClosedAction>({ type: 'view_closed', callback_id: /.*/ }, async (args) => {
         const handler = this.closures.get(args.view.callback_id);
         if (!handler) {
           await args.ack();
           return;
         }
-        await track(handler(args));
+        await track(handler(args as ViewClosedArgs));
       });
     }
     if (this.events.size > 0) {
