@@ -1,12 +1,13 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { App, type Logger } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import type { AppLogger } from './logger.js';
 import { startMinuteTicker, type MinuteTicker } from './scheduler/cron.js';
 import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
-import { createSlackClient, type SlackClient, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
+import { createSlackClient, type SlackClient, singleWorkspaceClients, slackErrorCode, webClientOptions } from './slack/clients.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { isDatabaseHealthy, openDatabase } from './store/db.js';
 import { createStore, type Store } from './store/index.js';
@@ -67,7 +68,7 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   const healthz = {
     path: '/healthz',
     method: ['GET'],
-    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
       const ok = isDatabaseHealthy(db);
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok }));
@@ -167,12 +168,11 @@ async function identify(client: SlackClient): Promise<Identity> {
     return { teamId: result.team_id, teamName: result.team ?? null, botUserId: result.user_id, botId: result.bot_id };
   } catch (error) {
     if (error instanceof StartupError) throw error;
-    const code = (error as { data?: { error?: string } }).data?.error;
+    const code = slackErrorCode(error);
     if (code) {
       throw new StartupError(`Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).`);
     }
-    throw new StartupError(`Alliance could not reach Slack to check SLACK_BOT_TOKEN (${(error as Error).message}); check the network or SLACK_API_URL.`);
+    throw new StartupError(`Alliance could not reach Slack to check SLACK_BOT_TOKEN (${error instanceof Error ? error.message : String(error)}); check the network or SLACK_API_URL.`);
   }
 }
 
-export type { Logger };

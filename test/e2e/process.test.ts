@@ -87,4 +87,19 @@ describe('running Alliance as a process', () => {
       'The database at this DATABASE_PATH has migration 9999_future.sql, which this build of Alliance does not know; run a newer build or point DATABASE_PATH at another database.',
     );
   });
+
+  it('explains a token Slack refuses in one sentence, without echoing it', async () => {
+    const fake = await FakeSlack.start();
+    const result = await runEntry(
+      'src/main.ts',
+      [],
+      { SLACK_BOT_TOKEN: 'xoxb-not-the-right-one', SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'), PORT: '0', SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dir.file('refused.db') },
+      dir.path,
+    ).done;
+    await fake.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "Slack refused SLACK_BOT_TOKEN (invalid_auth); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).",
+    );
+  });
 });
