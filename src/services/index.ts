@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Alliance } from '../domain/alliance.js';
 import type { AppLogger } from '../logger.js';
-import { escapeText } from '../slack/blocks/kit.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Store } from '../store/index.js';
 import { createAgreementPublisher } from './agreement-publisher.js';
@@ -15,10 +14,7 @@ import { createOutbox, type DeliveryRenderer } from './outbox.js';
 import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
 import { createRenegotiationService, NEWCOMER_WELCOME } from './renegotiation.js';
 import { createSettingsService } from './settings.js';
-import { buildUnreachableReport, REPORT_UNREACHABLE } from './unreachable.js';
-
-/** Slack's answers that mean the account is gone, not just unreachable for now. */
-const DEACTIVATED = new Set(['user_disabled', 'account_inactive', 'user_not_found', 'users_not_found']);
+import { createUnreachableHandling, REPORT_UNREACHABLE } from './unreachable.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -32,6 +28,7 @@ export interface ServiceDeps {
 /** Builds the application services; listeners and jobs call these, never the store directly. */
 export function buildServices(deps: ServiceDeps) {
   const { store, clients, logger } = deps;
+  const botUserId = (teamId: string) => store.workspaces.get(teamId)?.botUserId ?? null;
   const directory = createDirectory(clients, () => deps.clock.now().getTime());
 
   const renderers: Record<string, DeliveryRenderer> = {};
@@ -41,19 +38,7 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('outbox'),
     owner: deps.owner,
     renderers,
-    onUnreachable: async (delivery, reason, now) => {
-      const alliance = store.alliances.get(delivery.allianceId);
-      if (!alliance || delivery.kind === REPORT_UNREACHABLE) return;
-      if (delivery.userId !== alliance.starterId && !store.deliveries.wasReported(alliance.id, delivery.userId)) {
-        store.deliveries.markReported(delivery.id, now);
-        store.deliveries.enqueue({ teamId: alliance.teamId, allianceId: alliance.id, kind: REPORT_UNREACHABLE, subjectId: delivery.id, userIds: [alliance.starterId], at: now, now });
-        logger.warn(`alliance ${alliance.id}: a member cannot be reached by DM (${reason}); the starter will be told`);
-      }
-      // A deactivated account has left the team for good: it stops taking part, and that is a signal.
-      if (DEACTIVATED.has(reason) && store.alliances.isMember(alliance.id, delivery.userId)) {
-        await settings.changeMembers(alliance, { joined: [], left: [delivery.userId], cause: 'deactivated', byUserId: null, occurrence: `deactivated:${delivery.userId}:${delivery.id}` }, now);
-      }
-    },
+    onUnreachable: (delivery, reason, now) => unreachable.onUnreachable(delivery, reason, now),
   });
 
   const notifyStarter = async (alliance: Alliance, text: string) => {
@@ -72,7 +57,7 @@ export function buildServices(deps: ServiceDeps) {
     directory,
     outbox,
     publisher,
-    botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
+    botUserId,
     newAllianceId: () => `al_${randomBytes(8).toString('hex')}`,
     notifyStarter,
   });
@@ -101,7 +86,7 @@ export function buildServices(deps: ServiceDeps) {
     clients,
     logger: logger.child('settings'),
     directory,
-    botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
+    botUserId,
     onScheduleChanged: (alliance, now) => {
       pulses.reschedule(alliance, now);
       digests.reschedule(alliance, now);
@@ -116,21 +101,18 @@ export function buildServices(deps: ServiceDeps) {
     publisher,
     directory,
     outbox,
-    botUserId: (teamId) => store.workspaces.get(teamId)?.botUserId ?? null,
+    botUserId,
     changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now),
   });
 
+  const unreachable = createUnreachableHandling({ store, logger: logger.child('outbox'), changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now) });
   const home = createHomeService({ store, clients, logger: logger.child('home'), nextPulseAt: (id) => pulses.nextPulseAt(id) });
 
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
   renderers[PULSE_INVITE] = (d, now) => pulses.renderInvitation(d.subjectId, d.userId, now);
   renderers[PULSE_REMINDER] = (d, now) => pulses.renderReminder(d.subjectId, d.userId, now);
   renderers[NEWCOMER_WELCOME] = (d) => renegotiation.renderWelcome(d.subjectId, d.userId);
-  renderers[REPORT_UNREACHABLE] = (d) => {
-    const failed = store.deliveries.byId(d.subjectId);
-    const alliance = store.alliances.get(d.allianceId);
-    return failed && alliance ? buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' }) : null;
-  };
+  renderers[REPORT_UNREACHABLE] = (d) => unreachable.renderReport(d);
 
   return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation, digests, home };
 }
