@@ -9,7 +9,7 @@ import type { AgreementVersion } from '../store/agreements-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { DesignService } from './design.js';
-import type { Notice } from './notice.js';
+import { type Notice, STALE_ACTION } from './notice.js';
 import { designProgress } from '../domain/design.js';
 import { progressLine } from '../slack/blocks/design.js';
 
@@ -23,7 +23,6 @@ export interface ConsentDeps {
   onActivated: (alliance: Alliance, version: AgreementVersion, now: Date) => Promise<void>;
 }
 
-const STALE = 'This button or form is out of date, so nothing was changed. Use `/alliance show` in the channel to see where the alliance stands.';
 
 /**
  * Mutual consent: each member agrees to a version or first raises a reservation; the version takes
@@ -35,7 +34,7 @@ export function createConsentService(deps: ConsentDeps) {
   function versionContext(teamId: string, userId: string, allianceId: string, versionId: number): { alliance: Alliance; version: AgreementVersion } | Notice {
     const alliance = store.alliances.get(allianceId);
     const version = store.agreements.version(versionId);
-    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) return { kind: 'notice', text: STALE };
+    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) return { kind: 'notice', text: STALE_ACTION };
     if (!store.alliances.isMember(alliance.id, userId)) {
       return {
         kind: 'notice',
@@ -141,7 +140,7 @@ export function createConsentService(deps: ConsentDeps) {
   async function amend(input: { teamId: string; userId: string; allianceId: string; versionId: number; now: Date }): Promise<Notice> {
     const alliance = store.alliances.get(input.allianceId);
     const version = store.agreements.version(input.versionId);
-    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id) return { kind: 'notice', text: STALE };
+    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id) return { kind: 'notice', text: STALE_ACTION };
     if (input.userId !== alliance.starterId) {
       return { kind: 'notice', text: `Only <@${alliance.starterId}>, who started this alliance, can reopen the prompts. Share your concern with \`I have reservations\` instead.` };
     }
@@ -154,7 +153,7 @@ export function createConsentService(deps: ConsentDeps) {
       if (alliance.activeVersionId === null) store.alliances.setStatus(alliance.id, 'designing');
       return true;
     });
-    if (!reopened) return { kind: 'notice', text: STALE };
+    if (!reopened) return { kind: 'notice', text: STALE_ACTION };
     await deps.publisher.refresh(version.id);
     await deps.design.refreshAnnouncement(version.roundId);
     const round = store.design.round(version.roundId);
@@ -193,7 +192,7 @@ export function createConsentService(deps: ConsentDeps) {
     }
     const members = store.alliances.members(alliance.id);
     const round = store.design.currentOpenRound(alliance.id);
-    const finishedIds = round ? new Set(store.design.progress(round.id).filter((p) => p.finished).map((p) => p.userId)) : new Set<string>();
+    const finishedIds = round ? store.design.finishedMembers(round.id) : new Set<string>();
     const message = buildShowMessage({
       allianceName: alliance.name,
       allianceStatus: alliance.status,

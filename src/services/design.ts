@@ -21,7 +21,7 @@ import type { DesignRound } from '../store/design-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Directory } from './directory.js';
-import type { Notice } from './notice.js';
+import { type Notice, STALE_ACTION } from './notice.js';
 import type { Outbox } from './outbox.js';
 
 export const DESIGN_INVITE = 'design_invite';
@@ -39,7 +39,6 @@ export interface DesignDeps {
   notifyStarter: (alliance: Alliance, text: string) => Promise<void>;
 }
 
-const STALE = 'This button or form is out of date, so nothing was changed. Use `/alliance show` in the channel to see where the alliance stands.';
 
 /**
  * Starting an alliance and designing it: the setup modal, each member's answers step by step, and
@@ -50,7 +49,7 @@ export function createDesignService(deps: DesignDeps) {
 
   function roundModel(alliance: Alliance, round: DesignRound, compiledVersion?: number): DesignRoundModel {
     const members = store.alliances.members(alliance.id);
-    const finishedIds = new Set(store.design.progress(round.id).filter((p) => p.finished).map((p) => p.userId));
+    const finishedIds = store.design.finishedMembers(round.id);
     const base = round.baseVersionId ? store.agreements.version(round.baseVersionId) : undefined;
     return {
       allianceId: alliance.id,
@@ -69,7 +68,7 @@ export function createDesignService(deps: DesignDeps) {
   /** Loads what a click or submission refers to and checks the person may act on it. */
   function memberContext(teamId: string, userId: string, allianceId: string, roundId: number): { alliance: Alliance; round: DesignRound } | Notice {
     const alliance = store.alliances.get(allianceId);
-    if (!alliance || alliance.teamId !== teamId || alliance.status === 'archived') return { kind: 'notice', text: STALE };
+    if (!alliance || alliance.teamId !== teamId || alliance.status === 'archived') return { kind: 'notice', text: STALE_ACTION };
     if (!store.alliances.isMember(alliance.id, userId)) {
       return {
         kind: 'notice',
@@ -77,7 +76,7 @@ export function createDesignService(deps: DesignDeps) {
       };
     }
     const round = store.design.round(roundId);
-    if (!round || round.allianceId !== alliance.id) return { kind: 'notice', text: STALE };
+    if (!round || round.allianceId !== alliance.id) return { kind: 'notice', text: STALE_ACTION };
     if (round.status !== 'open') {
       return {
         kind: 'notice',
@@ -285,7 +284,7 @@ export function createDesignService(deps: DesignDeps) {
     const { alliance, round } = context;
     const template = getTemplate(alliance.templateId);
     const section_ = template.sections[input.meta.s];
-    if (!section_) return { kind: 'update', view: noticeView(STALE), finishedNow: false, roundId: round.id };
+    if (!section_) return { kind: 'update', view: noticeView(STALE_ACTION), finishedNow: false, roundId: round.id };
     const { answers, errors } = validateStep(section_, input.values);
     if (Object.keys(errors).length > 0) {
       return { kind: 'errors', errors: Object.fromEntries(Object.entries(errors).map(([id, msg]) => [promptBlockId(id), msg])) };
@@ -319,7 +318,7 @@ export function createDesignService(deps: DesignDeps) {
       };
     }
     const members = store.alliances.members(alliance.id);
-    const finishedIds = new Set(store.design.progress(round.id).filter((p) => p.finished).map((p) => p.userId));
+    const finishedIds = store.design.finishedMembers(round.id);
     return {
       kind: 'update',
       view: buildDesignDoneView(alliance.name, progressLine(members, designProgress(members, finishedIds).finished)),
@@ -360,10 +359,10 @@ export function createDesignService(deps: DesignDeps) {
     const outcome = store.transaction((): Notice | { kind: 'compiled'; versionId: number; allianceId: string } => {
       const round = store.design.round(input.roundId);
       const alliance = round ? store.alliances.get(round.allianceId) : undefined;
-      if (!round || !alliance || alliance.teamId !== input.teamId) return { kind: 'notice', text: STALE };
+      if (!round || !alliance || alliance.teamId !== input.teamId) return { kind: 'notice', text: STALE_ACTION };
       if (round.status !== 'open') return { kind: 'notice', text: 'This round has already been compiled. Use `/alliance show` to read the agreement.' };
       const members = store.alliances.members(alliance.id);
-      const finishedIds = new Set(store.design.progress(round.id).filter((p) => p.finished).map((p) => p.userId));
+      const finishedIds = store.design.finishedMembers(round.id);
       const progress = designProgress(members, finishedIds);
       if (input.byUserId !== null) {
         // The alliance's starter, or whoever started this renegotiation, may compile early.
@@ -416,7 +415,7 @@ export function createDesignService(deps: DesignDeps) {
     const round = store.design.round(roundId);
     if (!round || round.status !== 'open') return;
     const members = store.alliances.members(round.allianceId);
-    const finishedIds = new Set(store.design.progress(round.id).filter((p) => p.finished).map((p) => p.userId));
+    const finishedIds = store.design.finishedMembers(round.id);
     if (designProgress(members, finishedIds).everyoneFinished) await compile({ teamId, roundId, byUserId: null, now });
   }
 

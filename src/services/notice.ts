@@ -4,3 +4,7 @@
  * what happened and what they can do next. Listeners show it privately or in the modal.
  */
 export type Notice = { kind: 'notice'; text: string };
+
+/** For a button or form that refers to something that has since moved on (or never existed). */
+export const STALE_ACTION =
+  'This button or form is out of date, so nothing was changed. Use `/alliance show` in the channel to see where the alliance stands.';

@@ -145,6 +145,10 @@ export function createDesignRepo(db: Db) {
     progress(roundId: number): MemberProgress[] {
       return (progressOfRound.all(roundId) as ProgressRow[]).map(toProgress);
     },
+    /** Who has finished answering in a round. */
+    finishedMembers(roundId: number): Set<string> {
+      return new Set((progressOfRound.all(roundId) as ProgressRow[]).filter((r) => r.finished_at !== null).map((r) => r.user_id));
+    },
     progressOf(roundId: number, userId: string): MemberProgress | undefined {
       const row = progressOfUser.get(roundId, userId) as ProgressRow | undefined;
       return row ? toProgress(row) : undefined;
