@@ -48,45 +48,58 @@ export function createConsentService(deps: ConsentDeps) {
     return { alliance, version };
   }
 
+  /**
+   * Activates a proposed version once every current member has agreed: the version in effect
+   * before is superseded, pulses and digests are scheduled, the team is told.
+   */
+  async function activateIfEveryoneAgreed(alliance: Alliance, version: AgreementVersion, now: Date): Promise<boolean> {
+    const activation = store.transaction(() => {
+      const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
+      if (!progress.allAgreed) return null;
+      const previous = alliance.activeVersionId ? store.agreements.version(alliance.activeVersionId) : undefined;
+      if (previous) store.agreements.transition(previous.id, 'active', 'superseded', now);
+      if (!store.agreements.activate(version.id, now)) return null;
+      store.alliances.activate(alliance.id, version.id, now);
+      return { previous };
+    });
+    if (!activation) return false;
+    const activeVersion = store.agreements.version(version.id) ?? version;
+    await deps.onActivated(store.alliances.get(alliance.id) ?? alliance, activeVersion, now);
+    await deps.publisher.refresh(version.id);
+    if (activation.previous) await deps.publisher.refresh(activation.previous.id);
+    await deps.publisher.replyInThreads(version.id, {
+      text: 'Everyone agreed: the alliance is in effect',
+      blocks: [
+        section(`:tada: Everyone has agreed to version ${version.number} of *${escapeText(alliance.name)}*. It is now in effect.`),
+        contextBlock(['Alliance will check in with short pulses on the schedule you chose. Thank you for taking the time to get this right together.']),
+      ],
+    });
+    return true;
+  }
+
   async function agree(input: { teamId: string; userId: string; allianceId: string; versionId: number; now: Date }): Promise<Notice> {
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const { alliance, version } = context;
-    const result = store.transaction(() => {
-      const firstTime = store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
-      const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
-      let activated = false;
-      let previous: AgreementVersion | undefined;
-      if (progress.allAgreed) {
-        previous = alliance.activeVersionId ? store.agreements.version(alliance.activeVersionId) : undefined;
-        if (previous) store.agreements.transition(previous.id, 'active', 'superseded', input.now);
-        activated = store.agreements.activate(version.id, input.now);
-        if (activated) store.alliances.activate(alliance.id, version.id, input.now);
-      }
-      return { firstTime, progress, activated, previous };
-    });
-    await deps.publisher.refresh(version.id);
-    if (result.activated) {
-      const activeVersion = store.agreements.version(version.id) ?? version;
-      const refreshed = store.alliances.get(alliance.id) ?? alliance;
-      await deps.onActivated(refreshed, activeVersion, input.now);
-      if (result.previous) await deps.publisher.refresh(result.previous.id);
-      await deps.publisher.replyInThreads(version.id, {
-        text: 'Everyone agreed: the alliance is in effect',
-        blocks: [
-          section(`:tada: Everyone has agreed to version ${version.number} of *${escapeText(alliance.name)}*. It is now in effect.`),
-          contextBlock(['Alliance will check in with short pulses on the schedule you chose. Thank you for taking the time to get this right together.']),
-        ],
-      });
+    const firstTime = store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
+    if (await activateIfEveryoneAgreed(alliance, version, input.now)) {
       return { kind: 'notice', text: `Thank you. Everyone has agreed, so version ${version.number} of *${escapeText(alliance.name)}* is now in effect.` };
     }
-    const counts = `${result.progress.agreed.length} of ${result.progress.agreed.length + result.progress.waiting.length} have agreed so far.`;
+    await deps.publisher.refresh(version.id);
+    const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
+    const counts = `${progress.agreed.length} of ${progress.agreed.length + progress.waiting.length} have agreed so far.`;
     return {
       kind: 'notice',
-      text: result.firstTime
-        ? `Thank you, you agreed to version ${version.number}. ${counts}`
-        : `You had already agreed to version ${version.number}. ${counts}`,
+      text: firstTime ? `Thank you, you agreed to version ${version.number}. ${counts}` : `You had already agreed to version ${version.number}. ${counts}`,
     };
+  }
+
+  /** After members leave, the ones who remain may all have agreed already. */
+  async function recheck(allianceId: string, now: Date): Promise<void> {
+    const alliance = store.alliances.get(allianceId);
+    const proposed = alliance ? store.agreements.proposedVersion(alliance.id) : undefined;
+    if (!alliance || !proposed) return;
+    if (!(await activateIfEveryoneAgreed(alliance, proposed, now))) await deps.publisher.refresh(proposed.id);
   }
 
   function openReservation(input: { teamId: string; userId: string; allianceId: string; versionId: number }): Notice | { kind: 'view'; view: ModalView } {
@@ -215,7 +228,7 @@ export function createConsentService(deps: ConsentDeps) {
     return message;
   }
 
-  return { agree, openReservation, submitReservation, amend, show };
+  return { agree, recheck, openReservation, submitReservation, amend, show };
 }
 
 export type ConsentService = ReturnType<typeof createConsentService>;

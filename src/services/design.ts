@@ -375,11 +375,13 @@ export function createDesignService(deps: DesignDeps) {
       } else if (!progress.everyoneFinished) {
         return { kind: 'notice', text: 'Not everyone has answered yet.' };
       }
-      // Only finished members' answers go in; drafts of those still answering stay drafts.
+      // First design: only finished members' answers go in; drafts of those still answering stay
+      // drafts. Renegotiation: everyone's answers start as their current ones, so a member who did
+      // not revisit them keeps what they agreed to before.
       const sheet = store.design.answerSheet(round.id);
-      const finishedSheet = new Map([...sheet].filter(([userId]) => finishedIds.has(userId)));
+      const answers = round.baseVersionId === null ? new Map([...sheet].filter(([userId]) => finishedIds.has(userId))) : sheet;
       const template = getTemplate(alliance.templateId);
-      const content = compileAgreement({ template, name: alliance.name, members, answers: finishedSheet });
+      const content = compileAgreement({ template, name: alliance.name, members, answers });
       const version = store.agreements.insertVersion({
         teamId: alliance.teamId,
         allianceId: alliance.id,

@@ -91,7 +91,14 @@ export function buildServices(deps: ServiceDeps) {
       pulses.reschedule(alliance, now);
       digests.reschedule(alliance, now);
     },
-    onMembershipChanged: (alliance, change, now) => renegotiation.membershipChanged(alliance, change, now),
+    onMembershipChanged: async (alliance, change, now) => {
+      await renegotiation.membershipChanged(alliance, change, now);
+      if (change.left.length === 0) return;
+      // Those who remain may all have answered, or all have agreed, already.
+      const round = store.design.currentOpenRound(alliance.id);
+      if (round) await design.afterFinished(round.id, alliance.teamId, now);
+      await consent.recheck(alliance.id, now);
+    },
   });
   const renegotiation = createRenegotiationService({
     store,

@@ -211,4 +211,56 @@ describe('renegotiation', () => {
     expect(round.reason).toBe('our roles changed');
     expect(h.app.store.design.answersOf(round.id, 'UBOB').get('atmosphere.culture')).toBe(stepAnswers('team', 0, 'UBOB')[promptBlockId('atmosphere.culture')]);
   });
+
+  it('when the one member still to agree leaves, the others’ consent is enough', async () => {
+    h = await bootAlliance({
+      now: '2026-01-05T08:00:00Z',
+      arrange: (fake) => {
+        for (const id of MEMBERS) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+        fake.addChannel({ id: 'CTEAM', name: 'team', members: MEMBERS, botIsMember: true });
+      },
+    });
+    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'start Core team' });
+    await h.slack.submitView({ userId: 'UALICE', values: { 'setup.members': MEMBERS } });
+    await h.slack.submitView({ userId: 'UALICE' });
+    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
+    const announcement = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.addAnswers))!;
+    for (const userId of ['UALICE', 'UBOB']) {
+      await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: announcement.ts, actionId: ACTIONS.addAnswers });
+      for (let step = 0; step < 3; step++) await h.slack.submitView({ userId, values: stepAnswers('team', step, userId) });
+    }
+    // Carol never answers and leaves: the two who did are everyone now, so it compiles.
+    await h.slack.event({ type: 'member_left_channel', user: 'UCAROL', channel: 'CTEAM', channel_type: 'C', team: h.fake.teamId }, { eventId: 'Ev0LEFT9' });
+    const post = h.fake.messages('CTEAM').find((m) => !m.thread_ts && hasAction(m, ACTIONS.agree))!;
+    expect(post).toBeDefined();
+    await h.slack.clickButton({ userId: 'UALICE', channelId: 'CTEAM', ts: post.ts, actionId: ACTIONS.agree });
+    await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: post.ts, actionId: ACTIONS.agree });
+    expect(h.app.store.alliances.get(alliance.id)?.status).toBe('active');
+  });
+
+  it('when a member leaves while the others have all agreed, the version takes effect', async () => {
+    h = await bootAlliance({
+      now: '2026-01-05T08:00:00Z',
+      arrange: (fake) => {
+        for (const id of MEMBERS) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+        fake.addChannel({ id: 'CTEAM', name: 'team', members: MEMBERS, botIsMember: true });
+      },
+    });
+    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'start Core team' });
+    await h.slack.submitView({ userId: 'UALICE', values: { 'setup.members': MEMBERS } });
+    await h.slack.submitView({ userId: 'UALICE' });
+    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
+    const announcement = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.addAnswers))!;
+    for (const userId of MEMBERS) {
+      await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: announcement.ts, actionId: ACTIONS.addAnswers });
+      for (let step = 0; step < 3; step++) await h.slack.submitView({ userId, values: stepAnswers('team', step, userId) });
+    }
+    const post = h.fake.messages('CTEAM').find((m) => !m.thread_ts && hasAction(m, ACTIONS.agree))!;
+    await h.slack.clickButton({ userId: 'UALICE', channelId: 'CTEAM', ts: post.ts, actionId: ACTIONS.agree });
+    await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: post.ts, actionId: ACTIONS.agree });
+    expect(h.app.store.alliances.get(alliance.id)?.status).toBe('consenting');
+    await h.slack.event({ type: 'member_left_channel', user: 'UCAROL', channel: 'CTEAM', channel_type: 'C', team: h.fake.teamId }, { eventId: 'Ev0LEFT8' });
+    expect(h.app.store.alliances.get(alliance.id)?.status).toBe('active');
+    expect(h.fake.messages('CTEAM').some((m) => m.thread_ts === post.ts && m.text.includes('Everyone agreed'))).toBe(true);
+  });
 });
