@@ -11,10 +11,27 @@ export interface SlackClients {
   forTeam(teamId: string): SlackClient;
 }
 
+/**
+ * The Web API client warns on every 429 it waits out. Under a pulse fan-out those are expected and
+ * handled (the request is retried after Retry-After), so they are logged as info, not warnings.
+ */
+export function quietRateLimits(logger: Logger): Logger {
+  const rateLimited = (parts: unknown[]) => parts.some((p) => typeof p === 'string' && /rate limit/i.test(p));
+  return {
+    debug: (...msg: unknown[]) => logger.debug(...msg),
+    info: (...msg: unknown[]) => logger.info(...msg),
+    warn: (...msg: unknown[]) => (rateLimited(msg) ? logger.info(...msg) : logger.warn(...msg)),
+    error: (...msg: unknown[]) => logger.error(...msg),
+    setLevel: (level) => logger.setLevel(level),
+    getLevel: () => logger.getLevel(),
+    setName: (name) => logger.setName(name),
+  };
+}
+
 /** Options shared by the scheduler's client and the one Bolt builds for listeners. */
 export function webClientOptions(options: { slackApiUrl: string | undefined; logger: Logger }): webApi.WebClientOptions {
   return {
-    logger: options.logger,
+    logger: quietRateLimits(options.logger),
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     // Slack answers 429 with Retry-After; the client pauses that long and retries. A few quick
     // retries also ride out brief 5xx blips without holding a tick for half an hour.
