@@ -1,6 +1,6 @@
 import { composeCore } from '../app.js';
 import { fixedClock } from '../clock.js';
-import type { RuntimeConfig } from '../config.js';
+import { ConfigError, type RuntimeConfig } from '../config.js';
 import type { AppLogger } from '../logger.js';
 import type { RunDueReport } from '../scheduler/run-due.js';
 import { createSlackClient, type SlackClients, webClientOptions } from '../slack/clients.js';
@@ -20,6 +20,9 @@ export async function runTickOnce(input: {
     migrate(db, input.at);
     const store = createStore(db);
     const token = input.botToken;
+    if (!token && (store.jobs.hasDue(input.at) || store.deliveries.hasDue(input.at))) {
+      throw new ConfigError('Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).');
+    }
     const client = token
       ? createSlackClient(token, webClientOptions({ slackApiUrl: input.runtime.slackApiUrl, logger: input.logger.child('slack') }))
       : undefined;

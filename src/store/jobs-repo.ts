@@ -77,6 +77,11 @@ export function createJobsRepo(db: Db) {
     UPDATE jobs SET state = 'cancelled', finished_at = @now
      WHERE subject_id = @subjectId AND kind = @kind AND state = 'pending'`);
   const bySubject = db.prepare('SELECT * FROM jobs WHERE subject_id = ? ORDER BY run_at, id');
+  const anyDue = db.prepare(`
+    SELECT 1 FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
+     WHERE w.uninstalled_at IS NULL AND j.run_at <= @now
+       AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_expires_at <= @now))
+     LIMIT 1`);
   const nextPending = db.prepare(
     "SELECT * FROM jobs WHERE subject_id = ? AND kind = ? AND state IN ('pending', 'running') ORDER BY run_at LIMIT 1",
   );
@@ -111,6 +116,9 @@ export function createJobsRepo(db: Db) {
     /** Cancels pending runs of one kind for a subject (e.g. when a schedule changes). */
     cancelPending(subjectId: string, kind: string, now: Date): number {
       return cancelPending.run({ subjectId, kind, now: now.getTime() }).changes;
+    },
+    hasDue(now: Date): boolean {
+      return anyDue.get({ now: now.getTime() }) !== undefined;
     },
     forSubject(subjectId: string): JobRecord[] {
       return (bySubject.all(subjectId) as JobRow[]).map(toRecord);

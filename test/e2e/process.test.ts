@@ -102,4 +102,15 @@ describe('running Alliance as a process', () => {
       "Slack refused SLACK_BOT_TOKEN (invalid_auth); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).",
     );
   });
+
+  it('npm run tick without a bot token refuses, in one sentence, when work that talks to Slack is due', async () => {
+    const { migratedStore } = await import('../support/temp-db.js');
+    const { store, db } = migratedStore(dir.file('due.db'));
+    store.workspaces.register({ teamId: 'T1', teamName: 'Team', botUserId: 'UBOT', now: new Date('2026-01-01T00:00:00Z') });
+    store.jobs.schedule({ teamId: 'T1', kind: 'digest.post', subjectId: 'al_0000000001', runAt: new Date('2026-01-05T08:30:00Z'), now: new Date('2026-01-01T00:00:00Z') });
+    db.close();
+    const result = await runEntry('src/cli/tick.ts', ['--at', '2026-01-05T09:00:00Z'], { DATABASE_PATH: dir.file('due.db') }, dir.path).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).');
+  });
 });
