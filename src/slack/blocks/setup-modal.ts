@@ -55,6 +55,7 @@ export function select(blockId: string, label: string, options: types.PlainTextO
   );
 }
 
+/** The members picker; `members` are shown selected (callers cap a suggestion list themselves). */
 export function membersInput(members: readonly string[], hint = 'Everyone here answers the prompts and is asked to agree.'): types.InputBlock {
   return input(
     SETUP_BLOCKS.members,
@@ -62,7 +63,7 @@ export function membersInput(members: readonly string[], hint = 'Everyone here a
     {
       type: 'multi_users_select',
       action_id: INPUT_ACTION,
-      ...(members.length > 0 ? { initial_users: members.slice(0, MAX_PREFILLED_MEMBERS) } : {}),
+      ...(members.length > 0 ? { initial_users: [...members] } : {}),
       placeholder: plain('Who designs and keeps this alliance?', 150),
     },
     { hint: plain(hint, 2000) },
@@ -139,7 +140,7 @@ export function buildSetupModal(defaults: SetupDefaults, notes: readonly string[
       },
       { hint: plain('Where the agreement, flags and weekly digest are posted.', 2000) },
     ),
-    membersInput(defaults.members),
+    membersInput(defaults.members.slice(0, MAX_PREFILLED_MEMBERS)),
     input(SETUP_BLOCKS.template, 'Template', {
       type: 'radio_buttons',
       action_id: INPUT_ACTION,

@@ -103,8 +103,13 @@ describe('renegotiation messages stay within Slack limits', () => {
     expect(welcome.blocks).toHaveLength(50);
   });
 
-  it('the settings modal with every option is valid', () => {
+  it('the settings modal with every option is valid, and keeps every member selected (saving must not drop anyone)', () => {
     expect(validateView(buildSettingsModal({ allianceId: 'al_0123456789', allianceName: NASTY, members, settings }))).toEqual([]);
+    const many = Array.from({ length: 100 }, (_, i) => `U${String(i).padStart(4, '0')}Y`);
+    const view = buildSettingsModal({ allianceId: 'al_0123456789', allianceName: 'Big', members: many, settings });
+    expect(validateView(view)).toEqual([]);
+    const picker = view.blocks.find((b) => b.block_id === 'setup.members') as { element: { initial_users: string[] } };
+    expect(picker.element.initial_users).toHaveLength(100);
     expect(SIGNAL_KINDS).toHaveLength(8);
   });
 });
