@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTIONS, CHECKIN_BLOCKS, SIGNAL_BLOCKS, SNOOZE_BLOCKS, VIEWS, PROPOSE_BLOCKS, promptBlockId } from '../../src/slack/ids.js';
+import { ACTIONS, CHECKIN_BLOCKS, PROPOSE_BLOCKS, promptBlockId, SETUP_BLOCKS, SIGNAL_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { validateMessage } from '../support/block-kit.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
 import { activateAlliance, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
@@ -47,6 +47,23 @@ describe('renegotiation', () => {
       expect(result.outcome).toBe('updated');
     }
     await h.tickAt(closeAt(week));
+  }
+
+  /** A new alliance of the three members, still being designed (nobody has answered yet). */
+  async function startDesigning() {
+    h = await bootAlliance({
+      now: '2026-01-05T08:00:00Z',
+      arrange: (fake) => {
+        for (const id of MEMBERS) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+        fake.addChannel({ id: 'CTEAM', name: 'team', members: MEMBERS, botIsMember: true });
+      },
+    });
+    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'start Core team' });
+    await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: MEMBERS } });
+    await h.slack.submitView({ userId: 'UALICE' });
+    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
+    const announcement = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.addAnswers))!;
+    return { alliance, announcement };
   }
 
   const flagPosts = () => h.fake.messages('CTEAM').filter((m) => m.text.startsWith('Renegotiation signal'));
@@ -213,18 +230,7 @@ describe('renegotiation', () => {
   });
 
   it('when the one member still to agree leaves, the others’ consent is enough', async () => {
-    h = await bootAlliance({
-      now: '2026-01-05T08:00:00Z',
-      arrange: (fake) => {
-        for (const id of MEMBERS) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: MEMBERS, botIsMember: true });
-      },
-    });
-    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'start Core team' });
-    await h.slack.submitView({ userId: 'UALICE', values: { 'setup.members': MEMBERS } });
-    await h.slack.submitView({ userId: 'UALICE' });
-    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
-    const announcement = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.addAnswers))!;
+    const { alliance, announcement } = await startDesigning();
     for (const userId of ['UALICE', 'UBOB']) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: announcement.ts, actionId: ACTIONS.addAnswers });
       for (let step = 0; step < 3; step++) await h.slack.submitView({ userId, values: stepAnswers('team', step, userId) });
@@ -239,18 +245,7 @@ describe('renegotiation', () => {
   });
 
   it('when a member leaves while the others have all agreed, the version takes effect', async () => {
-    h = await bootAlliance({
-      now: '2026-01-05T08:00:00Z',
-      arrange: (fake) => {
-        for (const id of MEMBERS) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: MEMBERS, botIsMember: true });
-      },
-    });
-    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'start Core team' });
-    await h.slack.submitView({ userId: 'UALICE', values: { 'setup.members': MEMBERS } });
-    await h.slack.submitView({ userId: 'UALICE' });
-    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
-    const announcement = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.addAnswers))!;
+    const { alliance, announcement } = await startDesigning();
     for (const userId of MEMBERS) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: announcement.ts, actionId: ACTIONS.addAnswers });
       for (let step = 0; step < 3; step++) await h.slack.submitView({ userId, values: stepAnswers('team', step, userId) });
