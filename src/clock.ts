@@ -23,3 +23,17 @@ export function fixedClock(at: Date): Clock & { set(at: Date): void; advance(ms:
     },
   };
 }
+
+/**
+ * Elapsed real time, for pacing calls to Slack (how long to wait before the next message), as
+ * opposed to the instants the app reasons about. Monotonic, so a clock change cannot stall it.
+ */
+export interface Timer {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimer: Timer = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

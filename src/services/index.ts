@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import { type Clock, realTimer } from '../clock.js';
 import type { Alliance } from '../domain/alliance.js';
 import type { AppLogger } from '../logger.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
@@ -37,6 +37,7 @@ export function buildServices(deps: ServiceDeps) {
     clients,
     logger: logger.child('outbox'),
     owner: deps.owner,
+    timer: realTimer,
     renderers,
     onUnreachable: (delivery, reason, now) => unreachable.onUnreachable(delivery, reason, now),
   });

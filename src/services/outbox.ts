@@ -1,6 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import type { Block } from '../slack/blocks/kit.js';
+import { webApi } from '@slack/bolt';
+import type { Timer } from '../clock.js';
 import { type SlackClient, type SlackClients, slackErrorCode } from '../slack/clients.js';
+import { createPacer, type Pacer } from './pacer.js';
 import type { Delivery } from '../store/deliveries-repo.js';
 import type { Store } from '../store/index.js';
 
@@ -21,6 +24,8 @@ export interface OutboxDeps {
   /** Messages in flight at once. Slack rate-limits per workspace; a handful keeps DMs flowing without bursts. */
   concurrency?: number;
   leaseMs?: number;
+  /** Paces each workspace's messages under Slack's rate limit (see pacer.ts). */
+  timer: Timer;
   /** Called after a member turned out to be unreachable (first time for this alliance). */
   onUnreachable?: (delivery: Delivery, reason: string, now: Date) => Promise<void>;
 }
@@ -58,6 +63,31 @@ export function createOutbox(deps: OutboxDeps) {
   // Long enough for a large fan-out under rate limits; a row whose lease lapses is reconciled, not resent blindly.
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
 
+  // One pacer per workspace, fed by the client's own 429 notices (it retries those itself).
+  const pacers = new Map<string, Pacer>();
+  const watched = new WeakSet<SlackClient>();
+  function pacerFor(teamId: string, client: SlackClient): Pacer {
+    let pacer = pacers.get(teamId);
+    if (!pacer) {
+      pacer = createPacer(deps.timer);
+      pacers.set(teamId, pacer);
+    }
+    if (!watched.has(client)) {
+      watched.add(client);
+      const own = pacer;
+      client.on(webApi.WebClientEvent.RATE_LIMITED, () => own.rateLimited());
+    }
+    return pacer;
+  }
+
+  /** A Web API call made at the workspace's pace. */
+  async function paced<T>(pacer: Pacer, call: () => Promise<T>): Promise<T> {
+    await pacer.acquire();
+    const result = await call();
+    pacer.succeeded();
+    return result;
+  }
+
   async function alreadyDelivered(client: SlackClient, channel: string, deliveryId: number): Promise<string | null> {
     const history = await client.conversations.history({ channel, limit: 100, include_all_metadata: true });
     for (const message of history.messages ?? []) {
@@ -78,10 +108,11 @@ export function createOutbox(deps: OutboxDeps) {
     let usedChannel: string | null = null;
     try {
       const client = deps.clients.forTeam(delivery.teamId);
+      const pacer = pacerFor(delivery.teamId, client);
       // The DM channel is opened once per person and remembered: later messages take one call.
       let channel = delivery.dmChannelId ?? deps.store.dmChannels.get(delivery.teamId, delivery.userId);
       if (!channel) {
-        const opened = await client.conversations.open({ users: delivery.userId });
+        const opened = await paced(pacer, () => client.conversations.open({ users: delivery.userId }));
         channel = opened.channel?.id ?? null;
         if (!channel) throw new Error('conversations.open returned no channel');
         deps.store.dmChannels.remember(delivery.teamId, delivery.userId, channel, now);
@@ -95,12 +126,15 @@ export function createOutbox(deps: OutboxDeps) {
           return 'sent';
         }
       }
-      const posted = await client.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: delivery.id } },
-      });
+      const target = channel;
+      const posted = await paced(pacer, () =>
+        client.chat.postMessage({
+          channel: target,
+          text: message.text,
+          blocks: message.blocks,
+          metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: delivery.id } },
+        }),
+      );
       if (!posted.ts) throw new Error('chat.postMessage returned no ts');
       deliveries.markSent(delivery.id, deps.owner, posted.channel ?? channel, posted.ts, now);
       return 'sent';

@@ -35,7 +35,7 @@ export function webClientOptions(options: { slackApiUrl: string | undefined; log
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     // Slack answers 429 with Retry-After; the client pauses that long and retries. A few quick
     // retries also ride out brief 5xx blips without holding a tick for half an hour.
-    retryConfig: { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 10_000, randomize: true },
+    retryConfig: { retries: 5, factor: 4, minTimeout: 50, maxTimeout: 15_000, randomize: true },
   };
 }
 

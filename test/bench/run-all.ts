@@ -9,7 +9,9 @@
  *
  * To add one, add a `{ name, run }` entry to BENCHMARKS; `run` resolves to its report lines.
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { benchAckLatency, formatAckLatency } from './ack-latency.js';
 import { benchDigestFigures, formatDigestFigures } from './digest-figures.js';
 import { benchFanout, formatFanout } from './fanout.js';
@@ -43,12 +45,14 @@ function usage(): string {
   return `usage: npm run bench [-- --only <name>] [-- --list]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;
 }
 
-function parseArgs(argv: readonly string[]): { only: string | undefined; list: boolean } | string {
+function parseArgs(argv: readonly string[]): { only: string | undefined; list: boolean; quietHeader: boolean } | string {
   let only: string | undefined;
   let list = false;
+  let quietHeader = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') list = true;
+    else if (arg === '--quiet-header') quietHeader = true;
     else if (arg === '--only') {
       only = argv[i + 1];
       if (only === undefined || only.startsWith('--')) return '--only needs a benchmark name';
@@ -57,7 +61,7 @@ function parseArgs(argv: readonly string[]): { only: string | undefined; list: b
     else if (arg === '--help' || arg === '-h') return '';
     else return `unknown argument ${arg}`;
   }
-  return { only, list };
+  return { only, list, quietHeader };
 }
 
 async function main(): Promise<number> {
@@ -78,9 +82,21 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  // Several benchmarks: each runs in a process of its own, so one's memory (and its peak RSS, which
+  // the kernel reports per process) never shows up in the next one's figures.
+  if (selected.length > 1) {
+    console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch}), each in its own process`);
+    let failed = 0;
+    for (const bench of selected) {
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--only', bench.name, '--quiet-header'], { stdio: 'inherit' });
+      if (child.status !== 0) failed += 1;
+    }
+    return failed > 0 ? 1 : 0;
+  }
+
   let crashed = 0;
   const began = performance.now();
-  console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
+  if (!args.quietHeader) console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
   for (const bench of selected) {
     console.log(`\n== ${bench.name}`);
     const started = performance.now();
@@ -92,7 +108,7 @@ async function main(): Promise<number> {
     }
     console.log(`  (${bench.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
-  console.log(`\n${selected.length} benchmark(s) in ${((performance.now() - began) / 1000).toFixed(1)} s${crashed > 0 ? `, ${crashed} failed to run` : ''}`);
+  if (!args.quietHeader) console.log(`\n${selected.length} benchmark(s) in ${((performance.now() - began) / 1000).toFixed(1)} s${crashed > 0 ? `, ${crashed} failed to run` : ''}`);
   return crashed > 0 ? 1 : 0;
 }
 

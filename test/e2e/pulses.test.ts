@@ -192,6 +192,8 @@ describe('pulse check-ins', () => {
 
   it('loses nothing when Slack answers 429 with Retry-After or 500', async () => {
     const alliance = await boot(false);
+    // The first digest is due before the pulse; post it first so the failures meet the invitations.
+    await h.tickAt('2026-01-05T08:30:00Z');
     h.fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 }, 2);
     h.fake.failNext('chat.postMessage', { status: 500 }, 1);
     await h.tickAt(FIRST_PULSE);
