@@ -12,9 +12,10 @@
  *   due). Rows it leaves for later (a send that failed for a passing reason waits 30 s) are
  *   reported and then sent by catch-up ticks a minute apart, as the minute cron would, so "lost"
  *   means lost for good, not merely late.
- * - The floor is what the rate limit allows at best. The issue defines it as deliveries ÷ limit;
- *   the app makes more than one call per delivery (conversations.open for each new DM), so the
- *   floor by API calls made is printed too. Both ratios are printed; the target is about the first.
+ * - The floor is what the rate limit allows at best, defined as deliveries ÷ limit;
+ *   at first contact the app makes two calls per delivery (conversations.open, then
+ *   chat.postMessage), so the floor by API calls made is printed too. Both ratios are printed; the
+ *   target is about the first.
  * - Lost: a member without an invitation DM (the check-in button) for the pulse; duplicates: a
  *   member with more than one. Each member belongs to exactly one alliance, so a member's invitation
  *   DMs are those of their alliance's pulse.
@@ -85,7 +86,7 @@ export interface FanoutResult {
   windowsMinimum: number;
   /** Gaps of STALL_MS or more between consecutive answered calls (waiting out 429s): how many, how long in all. */
   stalls: { count: number; totalMs: number };
-  /** deliveries ÷ limit: the issue's floor. */
+  /** deliveries ÷ limit: the floor the target is measured against. */
   floorDeliveriesMs: number;
   /** answered calls ÷ limit: the floor for the calls this app makes. */
   floorCallsMs: number;
