@@ -68,18 +68,13 @@ export function createAlliancesRepo(db: Db) {
      ORDER BY a.created_at`);
 
   return {
-    create(input: {
-      id: string;
-      teamId: string;
-      channelId: string;
-      name: string;
-      templateId: TemplateId;
-      starterId: string;
-      settings: AllianceSettings;
-      setupViewId: string | null;
-      members: readonly string[];
-      now: Date;
-    }): void {
+    create(
+      input: Pick<Alliance, 'id' | 'teamId' | 'channelId' | 'name' | 'templateId' | 'starterId' | 'settings'> & {
+        setupViewId: string | null;
+        members: readonly string[];
+        now: Date;
+      },
+    ): void {
       insert.run({ ...input, settings: JSON.stringify(input.settings), now: input.now.getTime() });
       for (const userId of input.members) addMember.run({ allianceId: input.id, teamId: input.teamId, userId, now: input.now.getTime() });
     },

@@ -150,20 +150,12 @@ export function createPulsesRepo(db: Db) {
 
   return {
     /** Creates the pulse of a period; returns null when that period already has one. */
-    create(input: {
-      teamId: string;
-      allianceId: string;
-      versionId: number | null;
-      periodKey: string;
-      scheduledAt: Date;
-      opensAt: Date;
-      closesAt: Date;
-      remindAt: Date | null;
-      status: 'open' | 'skipped';
-      anonymous: boolean;
-      threshold: number;
-      now: Date;
-    }): number | null {
+    create(
+      input: Pick<Pulse, 'teamId' | 'allianceId' | 'versionId' | 'periodKey' | 'scheduledAt' | 'opensAt' | 'closesAt' | 'remindAt' | 'anonymous' | 'threshold'> & {
+        status: 'open' | 'skipped';
+        now: Date;
+      },
+    ): number | null {
       const result = insert.run({
         ...input,
         scheduledAt: input.scheduledAt.getTime(),
