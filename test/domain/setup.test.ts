@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type SetupForm, validateSetup } from '../../src/domain/setup.js';
 import { TEMPLATES } from '../../src/domain/templates/index.js';
 import { validateStep } from '../../src/domain/design.js';
-import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
+import { DEFAULT_SIGNALS, validateSignalsForm } from '../../src/domain/signal-settings.js';
 
 const now = new Date('2026-03-02T12:00:00Z');
 const form: SetupForm = {
@@ -89,5 +89,46 @@ describe('templates', () => {
     }
     expect(TEMPLATES[1]!.sections.flatMap((s) => s.prompts)).toHaveLength(12);
     expect(TEMPLATES[0]!.aspects.map((a) => a.id)).toEqual(['atmosphere', 'co_responsibility', 'behavior']);
+  });
+});
+
+describe('signals and celebration validation', () => {
+  const form = {
+    enabled: ['lowScores', 'someoneAsks'],
+    lowThreshold: '2,5',
+    lowPulses: '3',
+    drop: '1.0',
+    stdev: '1.5',
+    participationPercent: '50',
+    participationPulses: '2',
+    asksCount: '1',
+    reviewDays: '90',
+    lingeringPulses: '3',
+    snoozeWeeks: '2',
+    celebrationKind: 'full_participation',
+    celebrationThreshold: '4.0',
+    celebrationPulses: '4',
+  };
+
+  it('turns the form into settings: switched on only what was ticked, decimals with a comma accepted', () => {
+    const result = validateSignalsForm(form);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.signals.lowScores).toEqual({ enabled: true, threshold: 2.5, pulses: 3 });
+    expect(result.signals.sharpDrop.enabled).toBe(false);
+    expect(result.signals.someoneAsks).toEqual({ enabled: true, count: 1 });
+    expect(result.celebration).toEqual({ kind: 'full_participation', threshold: 4, pulses: 4 });
+  });
+
+  it.each([
+    ['a threshold above 5', { lowThreshold: '5.5' }, 'lowThreshold', /from 1 to 5/],
+    ['a fractional pulse count', { lowPulses: '2.5' }, 'lowPulses', /whole number from 1 to 12/],
+    ['an empty review period', { reviewDays: '' }, 'reviewDays', /whole number from 7 to 730/],
+    ['a percentage over 100', { participationPercent: '120' }, 'participationPercent', /1 to 100/],
+    ['no celebration choice', { celebrationKind: null }, 'celebrationKind', /Choose when the team celebrates/],
+  ] as const)('rejects %s on its field', (_name, change, field, message) => {
+    const result = validateSignalsForm({ ...form, ...change });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[field]).toMatch(message);
   });
 });

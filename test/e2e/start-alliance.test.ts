@@ -152,6 +152,11 @@ describe('starting an alliance and designing it together', () => {
     // Carol records a reservation, then agrees.
     await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: post!.ts, actionId: ACTIONS.reservations });
     expect(h.fake.topView('UCAROL')?.callback_id).toBe(VIEWS.reservation);
+    // Blank space is not a concern: the modal says so inline and stores nothing.
+    const blank = await h.slack.submitView({ userId: 'UCAROL', values: { 'reservation.concern': '   ', 'reservation.watch': 'Ask in each pulse' } });
+    expect(blank.outcome).toBe('errors');
+    expect(blank.errors?.['reservation.concern']).toContain('Say what concerns you');
+    expect(h.app.store.agreements.reservations(alliance.id)).toEqual([]);
     await h.slack.submitView({ userId: 'UCAROL', values: { 'reservation.concern': 'We may not keep the review promise', 'reservation.watch': 'Ask in each pulse' } });
     const reservations = h.app.store.agreements.reservations(alliance.id);
     expect(reservations).toMatchObject([{ userId: 'UCAROL', concern: 'We may not keep the review promise', watch: 'Ask in each pulse', status: 'open' }]);
