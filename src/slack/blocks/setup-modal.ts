@@ -98,7 +98,7 @@ export function scheduleBlocks(d: ScheduleDefaults, extraPulseBlocks: Block[] = 
       SETUP_BLOCKS.threshold,
       'Fewest answers before results are shown',
       { type: 'number_input', action_id: INPUT_ACTION, is_decimal_allowed: false, min_value: '3', max_value: '50', initial_value: String(d.anonymityThreshold) },
-      { hint: plain('Averages and comments from fewer answers than this stay hidden, so no one can be singled out. At least 3.', 2000) },
+      { hint: plain('With anonymous pulses, averages and comments from fewer answers than this stay hidden, so no one can be singled out. At least 3.', 2000) },
     ),
     { type: 'header', text: plain('Weekly digest', 150) },
     select(SETUP_BLOCKS.digestWeekday, 'On', weekdayOptions, String(d.digestWeekday)),
