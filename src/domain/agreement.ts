@@ -80,10 +80,6 @@ export function contentHash(content: AgreementContent): string {
   return createHash('sha256').update(canonical(content)).digest('hex');
 }
 
-export function answerCount(content: AgreementContent): number {
-  return content.sections.reduce((n, s) => n + s.prompts.reduce((m, p) => m + p.answers.length, 0), 0);
-}
-
 export interface Commitment {
   userId: string;
   promptId: string;

@@ -60,6 +60,8 @@ export function createConsentService(deps: ConsentDeps) {
       if (previous) store.agreements.transition(previous.id, 'active', 'superseded', now);
       if (!store.agreements.activate(version.id, now)) return null;
       store.alliances.activate(alliance.id, version.id, now);
+      // The renegotiation was the place to deal with earlier reservations; pulses stop asking.
+      store.agreements.resolveReservationsBefore(alliance.id, version.id, now);
       return { previous };
     });
     if (!activation) return false;

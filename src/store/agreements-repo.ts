@@ -116,8 +116,9 @@ export function createAgreementsRepo(db: Db) {
     VALUES (@teamId, @allianceId, @versionId, @userId, @concern, @watch, @viewId, @now)
     ON CONFLICT (view_id) DO NOTHING`);
   const reservationsOfAlliance = db.prepare('SELECT * FROM reservations WHERE alliance_id = ? AND status = ? ORDER BY id');
-  const reservationsOfVersion = db.prepare('SELECT * FROM reservations WHERE version_id = ? ORDER BY id');
-  const resolveReservation = db.prepare("UPDATE reservations SET status = 'resolved', resolved_at = ? WHERE id = ? AND status = 'open'");
+  const resolveEarlier = db.prepare(
+    "UPDATE reservations SET status = 'resolved', resolved_at = ? WHERE alliance_id = ? AND version_id < ? AND status = 'open'",
+  );
 
   return {
     /** Writes a new immutable version, numbered after the alliance's last one. */
@@ -176,11 +177,9 @@ export function createAgreementsRepo(db: Db) {
     reservations(allianceId: string, status: 'open' | 'resolved' = 'open'): Reservation[] {
       return (reservationsOfAlliance.all(allianceId, status) as ReservationRow[]).map(toReservation);
     },
-    reservationsOfVersion(versionId: number): Reservation[] {
-      return (reservationsOfVersion.all(versionId) as ReservationRow[]).map(toReservation);
-    },
-    resolveReservation(id: number, now: Date): boolean {
-      return resolveReservation.run(now.getTime(), id).changes > 0;
+    /** Reservations raised about earlier versions, settled once the team agreed a newer one. */
+    resolveReservationsBefore(allianceId: string, versionId: number, now: Date): number {
+      return resolveEarlier.run(now.getTime(), allianceId, versionId).changes;
     },
   };
 }

@@ -30,12 +30,6 @@ const toAlliance = (row: AllianceRow): Alliance => ({
   activatedAt: row.activated_at === null ? null : new Date(row.activated_at),
 });
 
-export interface Member {
-  userId: string;
-  joinedAt: Date;
-  leftAt: Date | null;
-}
-
 export function createAlliancesRepo(db: Db) {
   const insert = db.prepare(`
     INSERT INTO alliances (id, team_id, channel_id, name, template_id, starter_id, status, settings_json, setup_view_id, created_at)
@@ -60,7 +54,6 @@ export function createAlliancesRepo(db: Db) {
   const currentMembers = db.prepare(
     'SELECT user_id FROM alliance_members WHERE alliance_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
   );
-  const allMembers = db.prepare('SELECT user_id, joined_at, left_at FROM alliance_members WHERE alliance_id = ? ORDER BY joined_at, user_id');
   const isMember = db.prepare('SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL');
   const ofMember = db.prepare(`
     SELECT a.* FROM alliances a JOIN alliance_members m ON m.alliance_id = a.id
@@ -111,13 +104,6 @@ export function createAlliancesRepo(db: Db) {
     },
     members(allianceId: string): string[] {
       return currentMembers.pluck().all(allianceId) as string[];
-    },
-    memberHistory(allianceId: string): Member[] {
-      return (allMembers.all(allianceId) as { user_id: string; joined_at: number; left_at: number | null }[]).map((r) => ({
-        userId: r.user_id,
-        joinedAt: new Date(r.joined_at),
-        leftAt: r.left_at === null ? null : new Date(r.left_at),
-      }));
     },
     /** The live alliances a person is a member of in a workspace. */
     ofMember(teamId: string, userId: string): Alliance[] {

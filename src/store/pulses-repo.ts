@@ -64,7 +64,6 @@ export function createPulsesRepo(db: Db) {
     VALUES (@teamId, @allianceId, @versionId, @periodKey, @scheduledAt, @opensAt, @closesAt, @remindAt, @status, @anonymous, @threshold, @closedAt)
     ON CONFLICT (alliance_id, period_key) DO NOTHING`);
   const byId = db.prepare('SELECT * FROM pulses WHERE id = ?');
-  const byPeriod = db.prepare('SELECT * FROM pulses WHERE alliance_id = ? AND period_key = ?');
   const openOf = db.prepare("SELECT * FROM pulses WHERE alliance_id = ? AND status = 'open' ORDER BY scheduled_at DESC LIMIT 1");
   const closedOf = db.prepare("SELECT * FROM pulses WHERE alliance_id = ? AND status = 'closed' ORDER BY scheduled_at DESC LIMIT ?");
   const allOf = db.prepare('SELECT * FROM pulses WHERE alliance_id = ? ORDER BY scheduled_at');
@@ -169,10 +168,6 @@ export function createPulsesRepo(db: Db) {
     },
     get(id: number): Pulse | undefined {
       const row = byId.get(id) as PulseRow | undefined;
-      return row ? toPulse(row) : undefined;
-    },
-    byPeriod(allianceId: string, periodKey: string): Pulse | undefined {
-      const row = byPeriod.get(allianceId, periodKey) as PulseRow | undefined;
       return row ? toPulse(row) : undefined;
     },
     openPulse(allianceId: string): Pulse | undefined {

@@ -113,7 +113,25 @@ describe('renegotiation', () => {
     await h.tickAt(pulseAt(3));
     expect(h.app.store.pulses.openPulse(alliance.id)?.versionId).toBe(versions[0]!.id);
 
+    // A reservation raised back when version 1 was agreed (arranged directly), and one Carol raises
+    // now about version 2.
+    const v1Reservation = h.app.store.agreements.addReservation({
+      teamId: h.fake.teamId,
+      allianceId: alliance.id,
+      versionId: versions[0]!.id,
+      userId: 'UBOB',
+      concern: 'Reviews may slip',
+      watch: 'Ask in pulses',
+      viewId: null,
+      now: h.clock.now(),
+    })!;
+    await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: v2Post.ts, actionId: ACTIONS.reservations });
+    await h.slack.submitView({ userId: 'UCAROL', values: { 'reservation.concern': 'Consent may be slow', 'reservation.watch': 'Watch decision times' } });
+
     for (const userId of MEMBERS) await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: v2Post.ts, actionId: ACTIONS.agree });
+    // Version 1's reservation was settled by the renegotiation; version 2's stays open for pulses.
+    expect(h.app.store.agreements.reservations(alliance.id, 'resolved').map((r) => r.id)).toEqual([v1Reservation]);
+    expect(h.app.store.agreements.reservations(alliance.id, 'open').map((r) => r.concern)).toEqual(['Consent may be slow']);
     const after = h.app.store.agreements.versions(alliance.id);
     expect(after.map((v) => [v.number, v.status])).toEqual([[1, 'superseded'], [2, 'active']]);
     expect(h.app.store.alliances.get(alliance.id)?.activeVersionId).toBe(after[1]!.id);

@@ -1,6 +1,6 @@
 import { oneOnOneTemplate } from './one-on-one.js';
 import { peerContractTemplate } from './peer-contract.js';
-import { type Prompt, type Template, type TemplateId, templateSchema } from './schema.js';
+import { type Template, type TemplateId, templateSchema } from './schema.js';
 import { teamTemplate } from './team.js';
 
 export * from './schema.js';
@@ -10,8 +10,6 @@ export const TEMPLATES: readonly Template[] = [teamTemplate, oneOnOneTemplate, p
   templateSchema.parse(t),
 );
 
-export const DEFAULT_TEMPLATE_ID: TemplateId = 'team';
-
 export function getTemplate(id: TemplateId): Template {
   const template = TEMPLATES.find((t) => t.id === id);
   if (!template) throw new Error(`unknown template ${id}`);
@@ -20,12 +18,4 @@ export function getTemplate(id: TemplateId): Template {
 
 export function isTemplateId(value: string): value is TemplateId {
   return TEMPLATES.some((t) => t.id === value);
-}
-
-export function allPrompts(template: Template): Prompt[] {
-  return template.sections.flatMap((s) => s.prompts);
-}
-
-export function findPrompt(template: Template, promptId: string): Prompt | undefined {
-  return allPrompts(template).find((p) => p.id === promptId);
 }

@@ -64,17 +64,6 @@ export const section = (text: string, blockId?: string): types.SectionBlock => (
   ...(blockId ? { block_id: blockId } : {}),
 });
 
-export const sectionWithButton = (
-  text: string,
-  button: types.Button,
-  blockId?: string,
-): types.SectionBlock => ({
-  type: 'section',
-  text: mrkdwn(text),
-  accessory: button,
-  ...(blockId ? { block_id: blockId } : {}),
-});
-
 export const context = (texts: readonly string[], blockId?: string): types.ContextBlock => ({
   type: 'context',
   elements: texts.slice(0, LIMITS.contextElements).map((t) => mrkdwn(t)),
