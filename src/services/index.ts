@@ -15,6 +15,7 @@ import { createPulseService, PULSE_INVITE, PULSE_REMINDER } from './pulses.js';
 import { createRenegotiationService, NEWCOMER_WELCOME } from './renegotiation.js';
 import { createSettingsService } from './settings.js';
 import { createUnreachableHandling, REPORT_UNREACHABLE } from './unreachable.js';
+import { createWorkspaceService } from './workspace.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -114,6 +115,7 @@ export function buildServices(deps: ServiceDeps) {
   });
 
   const unreachable = createUnreachableHandling({ store, logger: logger.child('outbox'), changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now) });
+  const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
   const home = createHomeService({ store, clients, logger: logger.child('home'), nextPulseAt: (id) => pulses.nextPulseAt(id) });
 
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
@@ -122,7 +124,7 @@ export function buildServices(deps: ServiceDeps) {
   renderers[NEWCOMER_WELCOME] = (d) => renegotiation.renderWelcome(d.subjectId, d.userId);
   renderers[REPORT_UNREACHABLE] = (d) => unreachable.renderReport(d);
 
-  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation, digests, home };
+  return { directory, outbox, publisher, design, consent, pulses, settings, renegotiation, digests, home, workspace };
 }
 
 export type Services = ReturnType<typeof buildServices>;

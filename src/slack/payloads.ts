@@ -37,7 +37,7 @@ export const eventEnvelopeSchema = z.object({
 });
 
 export const tokensRevokedSchema = eventEnvelopeSchema.extend({
-  event: z.object({ type: z.string(), tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
+  event: z.object({ type: z.literal('tokens_revoked'), tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
 });
 
 export const homeOpenedSchema = eventEnvelopeSchema.extend({

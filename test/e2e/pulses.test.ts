@@ -101,6 +101,11 @@ describe('pulse check-ins', () => {
 
     await checkIn('UALICE', [5, 4, 4, 4]);
 
+    // Carol opens the pulse from the channel instead of her DM, then leaves it for later.
+    await h.slack.command({ userId: 'UCAROL', channelId: 'CTEAM', text: 'checkin' });
+    expect(h.fake.topView('UCAROL')?.callback_id).toBe(VIEWS.checkIn);
+    await h.slack.closeView({ userId: 'UCAROL' });
+
     // The reminder goes 24 hours before closing, only to Carol.
     await h.tickAt('2026-01-09T09:00:00Z');
     for (const [user, count] of [['UALICE', 1], ['UBOB', 1], ['UCAROL', 2]] as const) {
@@ -353,5 +358,30 @@ describe('pulse check-ins', () => {
     expect(text).toContain('A pulse is open until');
     await h.slack.event({ type: 'app_home_opened', user: 'UDAVE', channel: 'D0DAVE', tab: 'home' }, { eventId: 'Ev0HOME2' });
     expect(JSON.stringify(h.fake.homeView('UDAVE')?.blocks)).toContain('You are not part of an alliance yet');
+  });
+
+  it('stops scheduled work when the app is uninstalled or its bot token revoked, not for user tokens', async () => {
+    const alliance = await boot(false);
+    // Only user tokens revoked: Alliance holds none, nothing changes.
+    await h.slack.event({ type: 'tokens_revoked', tokens: { oauth: ['UALICE'] } }, { eventId: 'Ev0REVOKE1' });
+    expect(h.app.store.workspaces.get(h.fake.teamId)?.uninstalledAt).toBeNull();
+    await h.slack.event({ type: 'tokens_revoked', tokens: { bot: [h.fake.botUserId] } }, { eventId: 'Ev0REVOKE2' });
+    expect(h.app.store.workspaces.get(h.fake.teamId)?.uninstalledAt).not.toBeNull();
+    const calls = h.fake.calls().length;
+    const report = await h.tickAt(FIRST_PULSE);
+    expect(report.ran).toEqual([]);
+    expect(h.fake.calls()).toHaveLength(calls);
+    expect(h.app.store.pulses.all(alliance.id)).toEqual([]);
+    // Starting again with a valid token (a reinstall) resumes, and the missed pulse still opens.
+    await h.restart();
+    await h.tickAt('2026-01-08T10:00:00Z');
+    for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn)).toHaveLength(1);
+  });
+
+  it('stops scheduled work on app_uninstalled', async () => {
+    await boot(false);
+    await h.slack.event({ type: 'app_uninstalled' }, { eventId: 'Ev0UNINSTALL' });
+    expect(h.app.store.workspaces.get(h.fake.teamId)?.uninstalledAt).not.toBeNull();
+    expect((await h.tickAt(FIRST_PULSE)).ran).toEqual([]);
   });
 });

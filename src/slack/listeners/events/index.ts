@@ -18,16 +18,6 @@ export function firstDelivery(deps: ListenerDeps, body: unknown): boolean {
 }
 
 export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
-  const stopWorkspace = async ({ body }: { body: unknown }) => {
-    const envelope = eventEnvelopeSchema.safeParse(body);
-    if (!envelope.success) return;
-    // tokens_revoked also fires for user tokens, which Alliance never holds; only the bot's matter.
-    const revoked = tokensRevokedSchema.safeParse(body);
-    if (revoked.success && revoked.data.event.type === 'tokens_revoked' && (revoked.data.event.tokens.bot ?? []).length === 0) return;
-    if (deps.store.workspaces.markUninstalled(envelope.data.team_id, deps.clock.now())) {
-      deps.logger.info(`workspace ${envelope.data.team_id}: app uninstalled or tokens revoked; scheduled work paused`);
-    }
-  };
   on.event('app_home_opened', async ({ body }) => {
     const parsed = homeOpenedSchema.safeParse(body);
     if (!parsed.success || parsed.data.event.tab !== 'home') return;
@@ -44,8 +34,16 @@ export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
       now: deps.clock.now(),
     });
   });
-  on.event('app_uninstalled', stopWorkspace);
-  on.event('tokens_revoked', stopWorkspace);
+  on.event('app_uninstalled', async ({ body }) => {
+    const envelope = eventEnvelopeSchema.safeParse(body);
+    if (envelope.success) deps.workspace.botAccessLost({ teamId: envelope.data.team_id, botTokensRevoked: true, now: deps.clock.now() });
+  });
+  on.event('tokens_revoked', async ({ body }) => {
+    const revoked = tokensRevokedSchema.safeParse(body);
+    if (!revoked.success) return;
+    const botTokensRevoked = (revoked.data.event.tokens.bot ?? []).length > 0;
+    deps.workspace.botAccessLost({ teamId: revoked.data.team_id, botTokensRevoked, now: deps.clock.now() });
+  });
 
   // Someone joins or leaves the alliance's channel: welcome or remove them, and raise the signal.
   for (const type of ['member_joined_channel', 'member_left_channel'] as const) {
