@@ -1,19 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import type { AppLogger } from './logger.js';
-import { startMinuteTicker, type MinuteTicker } from './scheduler/cron.js';
+import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
+import { buildJobHandlers } from './scheduler/jobs.js';
 import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
-import { createSlackClient, type SlackClient, singleWorkspaceClients, slackErrorCode, webClientOptions } from './slack/clients.js';
+import { buildServices, type ServiceDeps } from './services/index.js';
+import {
+  createSlackClient,
+  type SlackClient,
+  singleWorkspaceClients,
+  slackErrorCode,
+  webClientOptions,
+} from './slack/clients.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { isDatabaseHealthy, openDatabase } from './store/db.js';
 import { createStore, type Store } from './store/index.js';
 import { migrate } from './store/migrate.js';
-import { buildJobHandlers } from './scheduler/jobs.js';
-import { buildServices, type ServiceDeps } from './services/index.js';
 
 export interface StartOptions {
   config: AppConfig;
@@ -61,7 +67,12 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     db.close();
     throw error;
   });
-  store.workspaces.register({ teamId: identity.teamId, teamName: identity.teamName, botUserId: identity.botUserId, now: clock.now() });
+  store.workspaces.register({
+    teamId: identity.teamId,
+    teamName: identity.teamName,
+    botUserId: identity.botUserId,
+    now: clock.now(),
+  });
   const clients = singleWorkspaceClients(identity.teamId, client);
 
   const socketMode = config.slack.appToken !== undefined;
@@ -80,7 +91,9 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     botUserId: identity.botUserId,
     tokenVerificationEnabled: false,
     signingSecret: config.slack.signingSecret,
-    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } } : {}),
+    ...(socketMode
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
+      : {}),
     customRoutes: [healthz],
     logger: slackLogger,
     // Without an explicit level Bolt resets the logger it is given to INFO.
@@ -108,7 +121,9 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     const server = await app.start(config.port);
     port = (server.address() as AddressInfo).port;
   }
-  logger.info(`Alliance is running for workspace ${identity.teamId} in ${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`);
+  logger.info(
+    `Alliance is running for workspace ${identity.teamId} in ${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`,
+  );
 
   const ticker: MinuteTicker | undefined = scheduler === 'cron' ? startMinuteTicker(clock, tick, logger) : undefined;
 
@@ -144,7 +159,10 @@ export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
     steps: [
       { name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) },
       // Slack retries an event for about an hour; a day of event ids is plenty to recognise retries.
-      { name: 'forget old event ids', run: async (now) => void deps.store.events.pruneBefore(new Date(now.getTime() - 86_400_000)) },
+      {
+        name: 'forget old event ids',
+        run: async (now) => void deps.store.events.pruneBefore(new Date(now.getTime() - 86_400_000)),
+      },
     ],
     logger: deps.logger.child('scheduler'),
     owner: deps.owner,
@@ -163,16 +181,21 @@ async function identify(client: SlackClient): Promise<Identity> {
   try {
     const result = await client.auth.test();
     if (!result.team_id || !result.user_id || !result.bot_id) {
-      throw new StartupError('Slack did not say which workspace SLACK_BOT_TOKEN belongs to; check that it is a bot token (xoxb-…).');
+      throw new StartupError(
+        'Slack did not say which workspace SLACK_BOT_TOKEN belongs to; check that it is a bot token (xoxb-…).',
+      );
     }
     return { teamId: result.team_id, teamName: result.team ?? null, botUserId: result.user_id, botId: result.bot_id };
   } catch (error) {
     if (error instanceof StartupError) throw error;
     const code = slackErrorCode(error);
     if (code) {
-      throw new StartupError(`Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).`);
+      throw new StartupError(
+        `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).`,
+      );
     }
-    throw new StartupError(`Alliance could not reach Slack to check SLACK_BOT_TOKEN (${error instanceof Error ? error.message : String(error)}); check the network or SLACK_API_URL.`);
+    throw new StartupError(
+      `Alliance could not reach Slack to check SLACK_BOT_TOKEN (${error instanceof Error ? error.message : String(error)}); check the network or SLACK_API_URL.`,
+    );
   }
 }
-

@@ -115,7 +115,8 @@ export function parseSlackConfig(env: Env): SlackConfig {
 export function parseTickConfig(env: Env): RuntimeConfig & { botToken: string | undefined } {
   const runtime = parseRuntimeConfig(env);
   const token = slackSchema.shape.SLACK_BOT_TOKEN.optional().safeParse(env.SLACK_BOT_TOKEN);
-  if (!token.success) throw new ConfigError(describe(token.error.issues.map((i) => ({ ...i, path: ['SLACK_BOT_TOKEN'] }))));
+  if (!token.success)
+    throw new ConfigError(describe(token.error.issues.map((i) => ({ ...i, path: ['SLACK_BOT_TOKEN'] }))));
   return { ...runtime, botToken: token.data };
 }
 

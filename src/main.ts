@@ -34,10 +34,15 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Problems the person running Alliance can fix get one sentence, not a stack trace.
   const name = error instanceof Error ? error.name : '';
-  if (error instanceof Error && (error instanceof ConfigError || name === 'StartupError' || name === 'MigrationError')) {
+  if (
+    error instanceof Error &&
+    (error instanceof ConfigError || name === 'StartupError' || name === 'MigrationError')
+  ) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(`Alliance stopped because of an unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `Alliance stopped because of an unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -45,10 +45,22 @@ describe('configuration', () => {
   });
 
   const failures: [string, Record<string, string>, RegExp][] = [
-    ['nothing set', {}, /^Alliance cannot start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment or in \.env \(see 'Quick start' in README\.md to create the Slack app from manifest\.json\)\.$/],
+    [
+      'nothing set',
+      {},
+      /^Alliance cannot start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment or in \.env \(see 'Quick start' in README\.md to create the Slack app from manifest\.json\)\.$/,
+    ],
     ['signing secret missing', { SLACK_BOT_TOKEN: valid.SLACK_BOT_TOKEN }, /set SLACK_SIGNING_SECRET in/],
-    ['a user token instead of a bot token', { ...valid, SLACK_BOT_TOKEN: 'xoxp-123' }, /SLACK_BOT_TOKEN must be a bot token starting with xoxb-/],
-    ['a bot token where the app token goes', { ...valid, SLACK_APP_TOKEN: 'xoxb-123' }, /SLACK_APP_TOKEN must be an app-level token starting with xapp-/],
+    [
+      'a user token instead of a bot token',
+      { ...valid, SLACK_BOT_TOKEN: 'xoxp-123' },
+      /SLACK_BOT_TOKEN must be a bot token starting with xoxb-/,
+    ],
+    [
+      'a bot token where the app token goes',
+      { ...valid, SLACK_APP_TOKEN: 'xoxb-123' },
+      /SLACK_APP_TOKEN must be an app-level token starting with xapp-/,
+    ],
     ['a port out of range', { ...valid, PORT: '70000' }, /PORT must be a port number/],
     ['a port that is not a number', { ...valid, PORT: 'eighty' }, /PORT must be a port number/],
     ['an API URL that is not one', { ...valid, SLACK_API_URL: 'slack' }, /SLACK_API_URL must be an http\(s\) URL/],

@@ -21,15 +21,23 @@ export async function runTickOnce(input: {
     const store = createStore(db);
     const token = input.botToken;
     if (!token && (store.jobs.hasDue(input.at) || store.deliveries.hasDue(input.at))) {
-      throw new ConfigError('Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).');
+      throw new ConfigError(
+        'Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).',
+      );
     }
     const client = token
-      ? createSlackClient(token, webClientOptions({ slackApiUrl: input.runtime.slackApiUrl, logger: input.logger.child('slack') }))
+      ? createSlackClient(
+          token,
+          webClientOptions({ slackApiUrl: input.runtime.slackApiUrl, logger: input.logger.child('slack') }),
+        )
       : undefined;
     const clients: SlackClients = {
       forTeam(teamId) {
         const workspace = store.workspaces.get(teamId);
-        if (!client) throw new Error('SLACK_BOT_TOKEN is not set, so due work that talks to Slack cannot run; set it as for npm start.');
+        if (!client)
+          throw new Error(
+            'SLACK_BOT_TOKEN is not set, so due work that talks to Slack cannot run; set it as for npm start.',
+          );
         if (!workspace) throw new Error(`workspace ${teamId} is not registered in this database`);
         return client;
       },

@@ -45,7 +45,10 @@ async function main(): Promise<number> {
   const logger = createLogger(runtime.logLevel, 'alliance-tick');
   const { runTickOnce } = await import('./tick-once.js');
   const report = await runTickOnce({ runtime, botToken, at, logger });
-  const summary = report.ran.length === 0 ? 'nothing was due' : `${report.ran.length} job(s) ran: ${report.ran.map((r) => `${r.kind}=${r.outcome}`).join(', ')}`;
+  const summary =
+    report.ran.length === 0
+      ? 'nothing was due'
+      : `${report.ran.length} job(s) ran: ${report.ran.map((r) => `${r.kind}=${r.outcome}`).join(', ')}`;
   logger.info(`tick at ${at.toISOString()}: ${summary}`);
   return report.ran.some((r) => r.outcome === 'failed') ? 1 : 0;
 }
@@ -54,7 +57,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const name = error instanceof Error ? error.name : '';
-    if (error instanceof ConfigError || name === 'MigrationError') process.stderr.write(`${(error as Error).message}\n`);
+    if (error instanceof ConfigError || name === 'MigrationError')
+      process.stderr.write(`${(error as Error).message}\n`);
     else process.stderr.write(`tick failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   },

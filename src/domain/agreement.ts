@@ -111,7 +111,8 @@ export interface PromptDiff {
 export function diffAgreements(before: AgreementContent, after: AgreementContent): PromptDiff[] {
   const previous = new Map<string, Map<string, string>>();
   for (const section of before.sections) {
-    for (const prompt of section.prompts) previous.set(prompt.id, new Map(prompt.answers.map((a) => [a.userId, a.text])));
+    for (const prompt of section.prompts)
+      previous.set(prompt.id, new Map(prompt.answers.map((a) => [a.userId, a.text])));
   }
   const diffs: PromptDiff[] = [];
   const seenPrompts = new Set<string>();
@@ -124,10 +125,12 @@ export function diffAgreements(before: AgreementContent, after: AgreementContent
       for (const answer of prompt.answers) {
         const was = old.get(answer.userId);
         if (was === undefined) changes.push({ kind: 'added', userId: answer.userId, text: answer.text });
-        else if (was !== answer.text) changes.push({ kind: 'changed', userId: answer.userId, before: was, after: answer.text });
+        else if (was !== answer.text)
+          changes.push({ kind: 'changed', userId: answer.userId, before: was, after: answer.text });
       }
       for (const [userId, was] of old) if (!now.has(userId)) changes.push({ kind: 'removed', userId, before: was });
-      if (changes.length > 0) diffs.push({ sectionTitle: section.title, promptId: prompt.id, label: prompt.label, changes });
+      if (changes.length > 0)
+        diffs.push({ sectionTitle: section.title, promptId: prompt.id, label: prompt.label, changes });
     }
   }
   // Prompts that exist only in the older version (another template version) count as removed.

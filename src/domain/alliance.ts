@@ -19,29 +19,38 @@ export const pulseSettingsSchema = z
     weekday,
     localTime,
     /** How long a pulse stays open for answers. */
-    openHours: z.number().int().min(4).max(14 * 24).default(48),
+    openHours: z
+      .number()
+      .int()
+      .min(4)
+      .max(14 * 24)
+      .default(48),
     /** Members who have not answered get one reminder this long before the pulse closes; 0 = none. */
-    reminderHoursBefore: z.number().int().min(0).max(14 * 24).default(24),
+    reminderHoursBefore: z
+      .number()
+      .int()
+      .min(0)
+      .max(14 * 24)
+      .default(24),
   })
   .refine((p) => p.reminderHoursBefore < p.openHours, {
     error: 'The reminder has to come before the pulse closes.',
     path: ['reminderHoursBefore'],
   });
 
-export const allianceSettingsSchema = z
-  .object({
-    timeZone: z.string().refine(isValidTimeZone, { error: 'Pick a time zone from the list.' }),
-    pulse: pulseSettingsSchema,
-    /** ISO instant the pulse schedule counts from (every-other-week parity). */
-    scheduleAnchor: z.iso.datetime(),
-    digest: z.object({ weekday, localTime }),
-    anonymous: z.boolean(),
-    anonymityThreshold: z.number().int().min(MIN_ANONYMITY_THRESHOLD).max(50).default(MIN_ANONYMITY_THRESHOLD),
-    /** `channel`: the agreement is posted in the channel; `members`: it is sent to members only. */
-    visibility: z.enum(['channel', 'members']),
-    signals: signalSettingsSchema.default(signalSettingsSchema.parse({})),
-    celebration: celebrationSchema,
-  });
+export const allianceSettingsSchema = z.object({
+  timeZone: z.string().refine(isValidTimeZone, { error: 'Pick a time zone from the list.' }),
+  pulse: pulseSettingsSchema,
+  /** ISO instant the pulse schedule counts from (every-other-week parity). */
+  scheduleAnchor: z.iso.datetime(),
+  digest: z.object({ weekday, localTime }),
+  anonymous: z.boolean(),
+  anonymityThreshold: z.number().int().min(MIN_ANONYMITY_THRESHOLD).max(50).default(MIN_ANONYMITY_THRESHOLD),
+  /** `channel`: the agreement is posted in the channel; `members`: it is sent to members only. */
+  visibility: z.enum(['channel', 'members']),
+  signals: signalSettingsSchema.default(signalSettingsSchema.parse({})),
+  celebration: celebrationSchema,
+});
 
 export type AllianceSettings = z.infer<typeof allianceSettingsSchema>;
 export type PulseSettings = z.infer<typeof pulseSettingsSchema>;
@@ -64,18 +73,35 @@ export interface Alliance {
 
 export function pulseSchedule(alliance: Pick<Alliance, 'settings'>): LocalSchedule {
   const { pulse, timeZone, scheduleAnchor } = alliance.settings;
-  return { cadence: pulse.cadence, weekday: pulse.weekday, localTime: pulse.localTime, timeZone, anchor: new Date(scheduleAnchor) };
+  return {
+    cadence: pulse.cadence,
+    weekday: pulse.weekday,
+    localTime: pulse.localTime,
+    timeZone,
+    anchor: new Date(scheduleAnchor),
+  };
 }
 
 export function digestSchedule(alliance: Pick<Alliance, 'settings'>): LocalSchedule {
   const { digest, timeZone, scheduleAnchor } = alliance.settings;
-  return { cadence: 'weekly', weekday: digest.weekday, localTime: digest.localTime, timeZone, anchor: new Date(scheduleAnchor) };
+  return {
+    cadence: 'weekly',
+    weekday: digest.weekday,
+    localTime: digest.localTime,
+    timeZone,
+    anchor: new Date(scheduleAnchor),
+  };
 }
 
 /** The member-count rules a template and the anonymity setting put on an alliance. */
-export function memberCountProblem(templateId: TemplateId, memberCount: number, settings: Pick<AllianceSettings, 'anonymous' | 'anonymityThreshold'>): string | null {
+export function memberCountProblem(
+  templateId: TemplateId,
+  memberCount: number,
+  settings: Pick<AllianceSettings, 'anonymous' | 'anonymityThreshold'>,
+): string | null {
   const template = getTemplate(templateId);
-  if (memberCount < template.minMembers) return `A ${template.name.toLowerCase()} needs at least ${template.minMembers} members.`;
+  if (memberCount < template.minMembers)
+    return `A ${template.name.toLowerCase()} needs at least ${template.minMembers} members.`;
   if (template.maxMembers !== undefined && memberCount > template.maxMembers) {
     return `A ${template.name.toLowerCase()} is for exactly ${template.maxMembers} people; pick ${template.maxMembers} members or another template.`;
   }

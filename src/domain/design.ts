@@ -36,7 +36,10 @@ export type StepErrors = Record<string, string>;
  * Checks one step's answers on the server (the modal's own limits can be bypassed by a crafted
  * payload). Returns the cleaned answers and, per prompt id, what is wrong.
  */
-export function validateStep(section: Section, raw: Readonly<Record<string, string | null | undefined>>): {
+export function validateStep(
+  section: Section,
+  raw: Readonly<Record<string, string | null | undefined>>,
+): {
   answers: Record<string, string>;
   errors: StepErrors;
 } {
@@ -53,6 +56,7 @@ export function validateStep(section: Section, raw: Readonly<Record<string, stri
 
 function promptProblem(prompt: Prompt, text: string): string | null {
   if (prompt.required && text === '') return 'This one needs an answer; a sentence is enough.';
-  if (text.length > prompt.maxLength) return `Please keep this under ${prompt.maxLength} characters (it has ${text.length}).`;
+  if (text.length > prompt.maxLength)
+    return `Please keep this under ${prompt.maxLength} characters (it has ${text.length}).`;
   return null;
 }

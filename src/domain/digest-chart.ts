@@ -148,7 +148,10 @@ export function truncateText(text: string, maxChars: number): string {
   const chars = Array.from(text);
   if (chars.length <= maxChars) return text;
   if (maxChars <= 1) return '…';
-  return `${chars.slice(0, maxChars - 1).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, maxChars - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 export function estimateTextWidth(text: string, fontSize: number): number {

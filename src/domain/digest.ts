@@ -87,7 +87,12 @@ function capComments(texts: readonly string[]): string[] {
 }
 
 /** How many of the latest pulses in a row meet the celebration target, and where that run began. */
-export function celebrationStreak(pulses: readonly DigestPulse[], aspectIds: readonly string[], target: CelebrationTarget, threshold: number): { streak: number; startPulseId: number | null } {
+export function celebrationStreak(
+  pulses: readonly DigestPulse[],
+  aspectIds: readonly string[],
+  target: CelebrationTarget,
+  threshold: number,
+): { streak: number; startPulseId: number | null } {
   if (target.kind === 'off') return { streak: 0, startPulseId: null };
   let streak = 0;
   let start: number | null = null;
@@ -96,7 +101,8 @@ export function celebrationStreak(pulses: readonly DigestPulse[], aspectIds: rea
     const meets =
       target.kind === 'full_participation'
         ? results.invited > 0 && results.answered === results.invited
-        : results.answered >= threshold && [...aspectIds, OVERALL].every((id) => (results.aspects[id]?.mean ?? 0) >= target.threshold);
+        : results.answered >= threshold &&
+          [...aspectIds, OVERALL].every((id) => (results.aspects[id]?.mean ?? 0) >= target.threshold);
     if (!meets) break;
     streak++;
     start = pulseId;
@@ -117,7 +123,8 @@ export function computeDigestFigures(input: {
 }): DigestFigures {
   const { pulses, threshold } = input;
   const latest = pulses.at(-1);
-  const visibleMean = (p: DigestPulse, id: string) => (p.results.answered >= threshold ? (p.results.aspects[id]?.mean ?? null) : null);
+  const visibleMean = (p: DigestPulse, id: string) =>
+    p.results.answered >= threshold ? (p.results.aspects[id]?.mean ?? null) : null;
   const aspectRefs = [...input.aspects, { id: OVERALL, label: 'Overall' }];
   const chartPulses = pulses.slice(-MAX_CHART_PULSES);
   const aspects: AspectFigure[] = aspectRefs.map((a) => {
@@ -133,19 +140,49 @@ export function computeDigestFigures(input: {
         }
       }
     }
-    return { id: a.id, label: a.label, mean, delta, sparkline: sparkline(pulses.slice(-SPARK_PULSES).map((p) => visibleMean(p, a.id))), series };
+    return {
+      id: a.id,
+      label: a.label,
+      mean,
+      delta,
+      sparkline: sparkline(pulses.slice(-SPARK_PULSES).map((p) => visibleMean(p, a.id))),
+      series,
+    };
   });
   const shown = latest !== undefined && latest.results.answered >= threshold;
-  const streak = celebrationStreak(pulses, input.aspects.map((a) => a.id), input.celebration, threshold);
-  const comments = shown && latest
-    ? {
-        working: capComments(input.anonymous ? shuffled(latest.results.comments.working, latest.pulseId) : latest.results.comments.working),
-        atRisk: capComments(input.anonymous ? shuffled(latest.results.comments.atRisk, latest.pulseId * 31 + 7) : latest.results.comments.atRisk),
-      }
-    : { working: [], atRisk: [] };
-  const stillConcerns = latest ? input.openReservationIds.filter((id) => (latest.results.reservations[String(id)]?.stillConcern ?? 0) > 0).length : 0;
+  const streak = celebrationStreak(
+    pulses,
+    input.aspects.map((a) => a.id),
+    input.celebration,
+    threshold,
+  );
+  const comments =
+    shown && latest
+      ? {
+          working: capComments(
+            input.anonymous
+              ? shuffled(latest.results.comments.working, latest.pulseId)
+              : latest.results.comments.working,
+          ),
+          atRisk: capComments(
+            input.anonymous
+              ? shuffled(latest.results.comments.atRisk, latest.pulseId * 31 + 7)
+              : latest.results.comments.atRisk,
+          ),
+        }
+      : { working: [], atRisk: [] };
+  const stillConcerns = latest
+    ? input.openReservationIds.filter((id) => (latest.results.reservations[String(id)]?.stillConcern ?? 0) > 0).length
+    : 0;
   return {
-    latest: latest ? { pulseId: latest.pulseId, scheduledAt: latest.scheduledAt, answered: latest.results.answered, invited: latest.results.invited } : null,
+    latest: latest
+      ? {
+          pulseId: latest.pulseId,
+          scheduledAt: latest.scheduledAt,
+          answered: latest.results.answered,
+          invited: latest.results.invited,
+        }
+      : null,
     shown,
     threshold,
     aspects,

@@ -25,9 +25,14 @@ export interface PulseWindow {
   remindAt: Date | null;
 }
 
-export function pulseWindow(occurrence: Date, settings: Pick<PulseSettings, 'openHours' | 'reminderHoursBefore'>, openedAt: Date = occurrence): PulseWindow {
+export function pulseWindow(
+  occurrence: Date,
+  settings: Pick<PulseSettings, 'openHours' | 'reminderHoursBefore'>,
+  openedAt: Date = occurrence,
+): PulseWindow {
   const closesAt = new Date(occurrence.getTime() + settings.openHours * HOUR);
-  const remind = settings.reminderHoursBefore > 0 ? new Date(closesAt.getTime() - settings.reminderHoursBefore * HOUR) : null;
+  const remind =
+    settings.reminderHoursBefore > 0 ? new Date(closesAt.getTime() - settings.reminderHoursBefore * HOUR) : null;
   // A pulse opened late (after downtime) still reminds, unless the reminder time has already passed.
   const remindAt = remind && remind.getTime() > openedAt.getTime() ? remind : null;
   return { opensAt: openedAt, closesAt, remindAt };
@@ -54,7 +59,12 @@ const MAX_SKIPPED_RECORDED = 60;
  * inside its window; every earlier one (and a latest one whose window passed) is skipped, so a
  * restart never floods members with a backlog.
  */
-export function planPulseRun(schedule: LocalSchedule, settings: Pick<PulseSettings, 'openHours'>, dueAt: Date, now: Date): PulseRunPlan {
+export function planPulseRun(
+  schedule: LocalSchedule,
+  settings: Pick<PulseSettings, 'openHours'>,
+  dueAt: Date,
+  now: Date,
+): PulseRunPlan {
   const next = nextOccurrence(schedule, now);
   const latest = latestOccurrenceAtOrBefore(schedule, now);
   if (latest === null || latest.getTime() < dueAt.getTime()) {
@@ -62,7 +72,11 @@ export function planPulseRun(schedule: LocalSchedule, settings: Pick<PulseSettin
     return { skipped: [], open: null, next };
   }
   const skipped: Date[] = [];
-  for (let at = dueAt; at.getTime() < latest.getTime() && skipped.length < MAX_SKIPPED_RECORDED; at = nextOccurrence(schedule, at)) {
+  for (
+    let at = dueAt;
+    at.getTime() < latest.getTime() && skipped.length < MAX_SKIPPED_RECORDED;
+    at = nextOccurrence(schedule, at)
+  ) {
     skipped.push(at);
   }
   const stillOpen = now.getTime() < latest.getTime() + settings.openHours * HOUR;
@@ -115,7 +129,8 @@ export function validateCheckIn(
   const commitments: Record<string, CommitmentStatus> = {};
   for (const id of asked.commitments) {
     const value = form.commitments[id];
-    if (value && (COMMITMENT_STATUSES as readonly string[]).includes(value)) commitments[id] = value as CommitmentStatus;
+    if (value && (COMMITMENT_STATUSES as readonly string[]).includes(value))
+      commitments[id] = value as CommitmentStatus;
     else errors[`commitment:${id}`] = 'Say how this commitment is going.';
   }
   const reservations: Record<string, boolean> = {};
@@ -130,9 +145,21 @@ export function validateCheckIn(
   if (working.length > COMMENT_MAX) errors.working = `Please keep this under ${COMMENT_MAX} characters.`;
   if (atRisk.length > COMMENT_MAX) errors.atRisk = `Please keep this under ${COMMENT_MAX} characters.`;
   if (reason.length > REASON_MAX) errors.reason = `Please keep this under ${REASON_MAX} characters.`;
-  if (reason !== '' && !form.renegotiate) errors.reason = 'Tick “I think we need to renegotiate” to send a reason, or clear it.';
+  if (reason !== '' && !form.renegotiate)
+    errors.reason = 'Tick “I think we need to renegotiate” to send a reason, or clear it.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, answers: { ratings, commitments, reservations, working, atRisk, renegotiate: form.renegotiate, renegotiateReason: reason } };
+  return {
+    ok: true,
+    answers: {
+      ratings,
+      commitments,
+      reservations,
+      working,
+      atRisk,
+      renegotiate: form.renegotiate,
+      renegotiateReason: reason,
+    },
+  };
 }
 
 // ---- Results -----------------------------------------------------------------------------------
@@ -152,7 +179,12 @@ export interface PulseResults {
   /** aspect id and 'overall' → result */
   aspects: Record<string, AspectResult>;
   renegotiateCount: number;
-  commitments: { kept: number; atRisk: number; needHelp: number; atRiskPromptsByUser: { userId: string; promptId: string; status: CommitmentStatus }[] };
+  commitments: {
+    kept: number;
+    atRisk: number;
+    needHelp: number;
+    atRiskPromptsByUser: { userId: string; promptId: string; status: CommitmentStatus }[];
+  };
   /** reservation id → how many said it is still a concern / no longer */
   reservations: Record<string, { stillConcern: number; resolved: number }>;
   comments: { working: string[]; atRisk: string[]; renegotiateReasons: string[] };
@@ -187,7 +219,9 @@ export function summarizePulse(input: {
 }): PulseResults {
   const aspects: Record<string, AspectResult> = {};
   for (const aspect of [...input.aspects, OVERALL]) {
-    aspects[aspect] = aspectResult(input.responses.map((r) => r.ratings[aspect]).filter((r): r is number => typeof r === 'number'));
+    aspects[aspect] = aspectResult(
+      input.responses.map((r) => r.ratings[aspect]).filter((r): r is number => typeof r === 'number'),
+    );
   }
   const reservations: PulseResults['reservations'] = {};
   for (const response of input.responses) {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { type AllianceSettings, allianceSettingsSchema, MIN_ANONYMITY_THRESHOLD, memberCountProblem } from './alliance.js';
+import {
+  type AllianceSettings,
+  allianceSettingsSchema,
+  MIN_ANONYMITY_THRESHOLD,
+  memberCountProblem,
+} from './alliance.js';
 import { CADENCES } from './schedule.js';
 import { isTemplateId, type TemplateId } from './templates/index.js';
 
@@ -40,14 +45,18 @@ export const MAX_MEMBERS = 100;
  * Checks a setup form. Returns either the alliance to create or, per field, a sentence telling the
  * person what to change. `now` anchors the pulse schedule.
  */
-export function validateSetup(form: SetupForm, now: Date): { ok: true; setup: ValidSetup } | { ok: false; errors: SetupErrors } {
+export function validateSetup(
+  form: SetupForm,
+  now: Date,
+): { ok: true; setup: ValidSetup } | { ok: false; errors: SetupErrors } {
   const errors: SetupErrors = {};
   const name = form.name.trim();
   if (name === '') errors.name = 'Give the alliance a name, e.g. "Platform team alliance".';
   else if (name.length > 80) errors.name = 'Please keep the name under 80 characters.';
   if (!form.channelId) errors.channelId = 'Pick the channel the alliance belongs to.';
   if (!form.templateId || !isTemplateId(form.templateId)) errors.templateId = 'Pick one of the templates.';
-  if (!form.cadence || !(CADENCES as readonly string[]).includes(form.cadence)) errors.cadence = 'Pick how often pulses go out.';
+  if (!form.cadence || !(CADENCES as readonly string[]).includes(form.cadence))
+    errors.cadence = 'Pick how often pulses go out.';
   if (!weekday.safeParse(form.pulseWeekday).success) errors.pulseWeekday = 'Pick a day of the week.';
   if (!weekday.safeParse(form.digestWeekday).success) errors.digestWeekday = 'Pick a day of the week.';
   if (!form.pulseTime) errors.pulseTime = 'Pick a time.';
@@ -79,15 +88,26 @@ export function validateSetup(form: SetupForm, now: Date): { ok: true; setup: Va
 
   const members = [...new Set(form.members)];
   if (members.length === 0) errors.members = 'Pick the people who will design and keep this alliance.';
-  else if (members.length > MAX_MEMBERS) errors.members = `An alliance works best as a team you can talk with; pick at most ${MAX_MEMBERS} members.`;
+  else if (members.length > MAX_MEMBERS)
+    errors.members = `An alliance works best as a team you can talk with; pick at most ${MAX_MEMBERS} members.`;
   else if (form.templateId && isTemplateId(form.templateId) && settings.success) {
     const problem = memberCountProblem(form.templateId, members.length, settings.data);
     if (problem) errors.members = problem;
   }
 
-  if (Object.keys(errors).length > 0 || !settings.success || !form.channelId || !form.templateId || !isTemplateId(form.templateId)) {
-    if (Object.keys(errors).length === 0) errors.name = 'Something in this form is not right; please check it and submit again.';
+  if (
+    Object.keys(errors).length > 0 ||
+    !settings.success ||
+    !form.channelId ||
+    !form.templateId ||
+    !isTemplateId(form.templateId)
+  ) {
+    if (Object.keys(errors).length === 0)
+      errors.name = 'Something in this form is not right; please check it and submit again.';
     return { ok: false, errors };
   }
-  return { ok: true, setup: { name, channelId: form.channelId, members, templateId: form.templateId, settings: settings.data } };
+  return {
+    ok: true,
+    setup: { name, channelId: form.channelId, members, templateId: form.templateId, settings: settings.data },
+  };
 }

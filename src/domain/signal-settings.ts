@@ -6,14 +6,36 @@ import { z } from 'zod';
  * signal existed still parse.
  */
 export const signalSettingsSchema = z.object({
-  lowScores: z.object({ enabled: z.boolean().default(true), threshold: z.number().min(1).max(5).default(3), pulses: z.number().int().min(1).max(12).default(2) }).default({ enabled: true, threshold: 3, pulses: 2 }),
-  sharpDrop: z.object({ enabled: z.boolean().default(true), drop: z.number().min(0.1).max(4).default(1) }).default({ enabled: true, drop: 1 }),
-  disagreement: z.object({ enabled: z.boolean().default(true), stdev: z.number().min(0.5).max(2).default(1.5) }).default({ enabled: true, stdev: 1.5 }),
-  lowParticipation: z.object({ enabled: z.boolean().default(true), percent: z.number().int().min(1).max(100).default(50), pulses: z.number().int().min(1).max(12).default(2) }).default({ enabled: true, percent: 50, pulses: 2 }),
-  someoneAsks: z.object({ enabled: z.boolean().default(true), count: z.number().int().min(1).max(50).default(1) }).default({ enabled: true, count: 1 }),
+  lowScores: z
+    .object({
+      enabled: z.boolean().default(true),
+      threshold: z.number().min(1).max(5).default(3),
+      pulses: z.number().int().min(1).max(12).default(2),
+    })
+    .default({ enabled: true, threshold: 3, pulses: 2 }),
+  sharpDrop: z
+    .object({ enabled: z.boolean().default(true), drop: z.number().min(0.1).max(4).default(1) })
+    .default({ enabled: true, drop: 1 }),
+  disagreement: z
+    .object({ enabled: z.boolean().default(true), stdev: z.number().min(0.5).max(2).default(1.5) })
+    .default({ enabled: true, stdev: 1.5 }),
+  lowParticipation: z
+    .object({
+      enabled: z.boolean().default(true),
+      percent: z.number().int().min(1).max(100).default(50),
+      pulses: z.number().int().min(1).max(12).default(2),
+    })
+    .default({ enabled: true, percent: 50, pulses: 2 }),
+  someoneAsks: z
+    .object({ enabled: z.boolean().default(true), count: z.number().int().min(1).max(50).default(1) })
+    .default({ enabled: true, count: 1 }),
   membershipChange: z.object({ enabled: z.boolean().default(true) }).default({ enabled: true }),
-  reviewDate: z.object({ enabled: z.boolean().default(true), days: z.number().int().min(7).max(730).default(90) }).default({ enabled: true, days: 90 }),
-  lingering: z.object({ enabled: z.boolean().default(true), pulses: z.number().int().min(1).max(12).default(3) }).default({ enabled: true, pulses: 3 }),
+  reviewDate: z
+    .object({ enabled: z.boolean().default(true), days: z.number().int().min(7).max(730).default(90) })
+    .default({ enabled: true, days: 90 }),
+  lingering: z
+    .object({ enabled: z.boolean().default(true), pulses: z.number().int().min(1).max(12).default(3) })
+    .default({ enabled: true, pulses: 3 }),
   /** How long "Not now" quiets a flag. */
   snoozeWeeks: z.number().int().min(1).max(12).default(2),
 });
@@ -114,19 +136,34 @@ function numberIn(text: string, min: number, max: number, integer: boolean): num
 }
 
 /** Checks the signals and celebration inputs; each problem names its range. */
-export function validateSignalsForm(form: SignalsForm): { ok: true; signals: SignalSettings; celebration: CelebrationTarget } | { ok: false; errors: Partial<Record<SignalsField, string>> } {
+export function validateSignalsForm(
+  form: SignalsForm,
+):
+  | { ok: true; signals: SignalSettings; celebration: CelebrationTarget }
+  | { ok: false; errors: Partial<Record<SignalsField, string>> } {
   const errors: Partial<Record<SignalsField, string>> = {};
   const read = (field: SignalsField, min: number, max: number, integer: boolean): number => {
     const value = numberIn(String(form[field] ?? ''), min, max, integer);
-    if (value === null) errors[field] = integer ? `Use a whole number from ${min} to ${max}.` : `Use a number from ${min} to ${max}, e.g. ${((min + max) / 2).toFixed(1)}.`;
+    if (value === null)
+      errors[field] = integer
+        ? `Use a whole number from ${min} to ${max}.`
+        : `Use a number from ${min} to ${max}, e.g. ${((min + max) / 2).toFixed(1)}.`;
     return value ?? min;
   };
   const on = (kind: SignalKind) => form.enabled.includes(kind);
   const signals: SignalSettings = {
-    lowScores: { enabled: on('lowScores'), threshold: read('lowThreshold', 1, 5, false), pulses: read('lowPulses', 1, 12, true) },
+    lowScores: {
+      enabled: on('lowScores'),
+      threshold: read('lowThreshold', 1, 5, false),
+      pulses: read('lowPulses', 1, 12, true),
+    },
     sharpDrop: { enabled: on('sharpDrop'), drop: read('drop', 0.1, 4, false) },
     disagreement: { enabled: on('disagreement'), stdev: read('stdev', 0.5, 2, false) },
-    lowParticipation: { enabled: on('lowParticipation'), percent: read('participationPercent', 1, 100, true), pulses: read('participationPulses', 1, 12, true) },
+    lowParticipation: {
+      enabled: on('lowParticipation'),
+      percent: read('participationPercent', 1, 100, true),
+      pulses: read('participationPulses', 1, 12, true),
+    },
     someoneAsks: { enabled: on('someoneAsks'), count: read('asksCount', 1, 50, true) },
     membershipChange: { enabled: on('membershipChange') },
     reviewDate: { enabled: on('reviewDate'), days: read('reviewDays', 7, 730, true) },
@@ -134,7 +171,8 @@ export function validateSignalsForm(form: SignalsForm): { ok: true; signals: Sig
     snoozeWeeks: read('snoozeWeeks', 1, 12, true),
   };
   const kind = form.celebrationKind;
-  if (kind !== 'off' && kind !== 'aspects_at_least' && kind !== 'full_participation') errors.celebrationKind = 'Choose when the team celebrates.';
+  if (kind !== 'off' && kind !== 'aspects_at_least' && kind !== 'full_participation')
+    errors.celebrationKind = 'Choose when the team celebrates.';
   const celebration: CelebrationTarget = {
     kind: kind === 'off' || kind === 'full_participation' ? kind : 'aspects_at_least',
     threshold: read('celebrationThreshold', 1, 5, false),

@@ -23,13 +23,41 @@ export interface AspectRef {
 export type Evidence =
   | { kind: 'lowScores'; aspect: AspectRef; means: (number | null)[]; threshold: number; pulses: number[] }
   | { kind: 'sharpDrop'; aspect: AspectRef; from: number | null; to: number | null; drop: number; pulses: number[] }
-  | { kind: 'disagreement'; aspect: AspectRef; stdev: number | null; mean: number | null; threshold: number; pulses: number[] }
+  | {
+      kind: 'disagreement';
+      aspect: AspectRef;
+      stdev: number | null;
+      mean: number | null;
+      threshold: number;
+      pulses: number[];
+    }
   | { kind: 'lowParticipation'; rates: { answered: number; invited: number }[]; percent: number; pulses: number[] }
   | { kind: 'someoneAsks'; count: number | null; reasons: string[]; threshold: number; pulses: number[] }
-  | { kind: 'membershipChange'; joined: string[]; left: string[]; cause: 'settings' | 'channel' | 'deactivated' | 'proposal'; byUserId: string | null; proposal?: string }
+  | {
+      kind: 'membershipChange';
+      joined: string[];
+      left: string[];
+      cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
+      byUserId: string | null;
+      proposal?: string;
+    }
   | { kind: 'reviewDate'; versionNumber: number; activatedAt: Date; days: number }
-  | { kind: 'lingering'; subject: 'reservation'; reservationId: number; userId: string; concern: string; pulses: number[] }
-  | { kind: 'lingering'; subject: 'commitment'; userId: string | null; promptId: string | null; text: string | null; pulses: number[] };
+  | {
+      kind: 'lingering';
+      subject: 'reservation';
+      reservationId: number;
+      userId: string;
+      concern: string;
+      pulses: number[];
+    }
+  | {
+      kind: 'lingering';
+      subject: 'commitment';
+      userId: string | null;
+      promptId: string | null;
+      text: string | null;
+      pulses: number[];
+    };
 
 export interface Finding {
   kind: SignalKind;
@@ -104,14 +132,26 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
         findings.push({
           kind: 'sharpDrop',
           key: `sharpDrop:${aspect.id}:${latest.pulseId}`,
-          evidence: { kind: 'sharpDrop', aspect, from: shown ? from : null, to: shown ? to : null, drop: settings.sharpDrop.drop, pulses: [previous.pulseId, latest.pulseId] },
+          evidence: {
+            kind: 'sharpDrop',
+            aspect,
+            from: shown ? from : null,
+            to: shown ? to : null,
+            drop: settings.sharpDrop.drop,
+            pulses: [previous.pulseId, latest.pulseId],
+          },
         });
       }
     }
     if (settings.disagreement.enabled) {
       const run = trailingRun(history, (p) => {
         const result = p.results.aspects[aspect.id];
-        return result !== undefined && result.count >= 2 && result.stdev !== null && result.stdev >= settings.disagreement.stdev;
+        return (
+          result !== undefined &&
+          result.count >= 2 &&
+          result.stdev !== null &&
+          result.stdev >= settings.disagreement.stdev
+        );
       });
       if (run.length > 0) {
         const result = latest.results.aspects[aspect.id]!;
@@ -119,14 +159,25 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
         findings.push({
           kind: 'disagreement',
           key: `disagreement:${aspect.id}:${run[0]!.pulseId}`,
-          evidence: { kind: 'disagreement', aspect, stdev: shown ? result.stdev : null, mean: shown ? result.mean : null, threshold: settings.disagreement.stdev, pulses: [latest.pulseId] },
+          evidence: {
+            kind: 'disagreement',
+            aspect,
+            stdev: shown ? result.stdev : null,
+            mean: shown ? result.mean : null,
+            threshold: settings.disagreement.stdev,
+            pulses: [latest.pulseId],
+          },
         });
       }
     }
   }
 
   if (settings.lowParticipation.enabled) {
-    const run = trailingRun(history, (p) => p.results.invited > 0 && (p.results.answered / p.results.invited) * 100 < settings.lowParticipation.percent);
+    const run = trailingRun(
+      history,
+      (p) =>
+        p.results.invited > 0 && (p.results.answered / p.results.invited) * 100 < settings.lowParticipation.percent,
+    );
     if (run.length >= settings.lowParticipation.pulses) {
       const window = run.slice(-settings.lowParticipation.pulses);
       findings.push({
@@ -165,21 +216,44 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
         findings.push({
           kind: 'lingering',
           key: `lingering:reservation:${reservation.id}:${run[0]!.pulseId}`,
-          evidence: { kind: 'lingering', subject: 'reservation', reservationId: reservation.id, userId: reservation.userId, concern: reservation.concern, pulses: run.slice(-m).map((p) => p.pulseId) },
+          evidence: {
+            kind: 'lingering',
+            subject: 'reservation',
+            reservationId: reservation.id,
+            userId: reservation.userId,
+            concern: reservation.concern,
+            pulses: run.slice(-m).map((p) => p.pulseId),
+          },
         });
       }
     }
     const atRiskKeys = new Set(latest.results.commitments.atRiskPromptsByUser.map((c) => `${c.userId}|${c.promptId}`));
     for (const commitmentKey of atRiskKeys) {
-      const run = trailingRun(history, (p) => p.results.commitments.atRiskPromptsByUser.some((c) => `${c.userId}|${c.promptId}` === commitmentKey));
+      const run = trailingRun(history, (p) =>
+        p.results.commitments.atRiskPromptsByUser.some((c) => `${c.userId}|${c.promptId}` === commitmentKey),
+      );
       if (run.length >= m) {
         const [userId = '', promptId = ''] = commitmentKey.split('|');
         findings.push({
           kind: 'lingering',
           key: `lingering:commitment:${commitmentKey}:${run[0]!.pulseId}`,
           evidence: input.anonymous
-            ? { kind: 'lingering', subject: 'commitment', userId: null, promptId: null, text: null, pulses: run.slice(-m).map((p) => p.pulseId) }
-            : { kind: 'lingering', subject: 'commitment', userId, promptId, text: input.commitmentTexts.get(commitmentKey) ?? null, pulses: run.slice(-m).map((p) => p.pulseId) },
+            ? {
+                kind: 'lingering',
+                subject: 'commitment',
+                userId: null,
+                promptId: null,
+                text: null,
+                pulses: run.slice(-m).map((p) => p.pulseId),
+              }
+            : {
+                kind: 'lingering',
+                subject: 'commitment',
+                userId,
+                promptId,
+                text: input.commitmentTexts.get(commitmentKey) ?? null,
+                pulses: run.slice(-m).map((p) => p.pulseId),
+              },
         });
       }
     }
@@ -188,26 +262,47 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
 }
 
 /** Review date: once per version, when it has been in effect for the agreed number of days. */
-export function evaluateReviewDate(input: { settings: SignalSettings; versionId: number; versionNumber: number; activatedAt: Date | null; now: Date }): Finding | null {
+export function evaluateReviewDate(input: {
+  settings: SignalSettings;
+  versionId: number;
+  versionNumber: number;
+  activatedAt: Date | null;
+  now: Date;
+}): Finding | null {
   if (!input.settings.reviewDate.enabled || !input.activatedAt) return null;
   const due = input.activatedAt.getTime() + input.settings.reviewDate.days * 86_400_000;
   if (input.now.getTime() < due) return null;
   return {
     kind: 'reviewDate',
     key: `reviewDate:${input.versionId}`,
-    evidence: { kind: 'reviewDate', versionNumber: input.versionNumber, activatedAt: input.activatedAt, days: input.settings.reviewDate.days },
+    evidence: {
+      kind: 'reviewDate',
+      versionNumber: input.versionNumber,
+      activatedAt: input.activatedAt,
+      days: input.settings.reviewDate.days,
+    },
   };
 }
 
 /** A membership change is its own occurrence, identified by what triggered it. */
 export function membershipFinding(
   settings: SignalSettings,
-  change: { joined: string[]; left: string[]; cause: 'settings' | 'channel' | 'deactivated' | 'proposal'; byUserId: string | null; proposal?: string },
+  change: {
+    joined: string[];
+    left: string[];
+    cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
+    byUserId: string | null;
+    proposal?: string;
+  },
   occurrence: string,
 ): Finding | null {
   if (!settings.membershipChange.enabled && change.cause !== 'proposal') return null;
   if (change.joined.length === 0 && change.left.length === 0 && change.cause !== 'proposal') return null;
-  return { kind: 'membershipChange', key: `membershipChange:${occurrence}`, evidence: { kind: 'membershipChange', ...change } };
+  return {
+    kind: 'membershipChange',
+    key: `membershipChange:${occurrence}`,
+    evidence: { kind: 'membershipChange', ...change },
+  };
 }
 
 /** The smallest number of answers whose figures may be shown. */

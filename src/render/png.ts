@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
-import { Resvg } from '@resvg/resvg-js';
 import type { ResvgRenderOptions } from '@resvg/resvg-js';
+import { Resvg } from '@resvg/resvg-js';
 
 /**
  * Options for rasterising our charts. Text renders with whatever system fonts exist on the host

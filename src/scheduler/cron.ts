@@ -1,5 +1,5 @@
-import cron from 'node-cron';
 import type { Logger } from '@slack/bolt';
+import cron from 'node-cron';
 import type { Clock } from '../clock.js';
 
 export interface MinuteTicker {

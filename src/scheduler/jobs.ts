@@ -1,7 +1,7 @@
-import { PULSE_CLOSE, PULSE_OPEN, PULSE_REMIND } from '../services/pulses.js';
-import { SIGNALS_DAILY } from '../services/renegotiation.js';
 import { DIGEST_POST } from '../services/digests.js';
 import type { ServiceDeps, Services } from '../services/index.js';
+import { PULSE_CLOSE, PULSE_OPEN, PULSE_REMIND } from '../services/pulses.js';
+import { SIGNALS_DAILY } from '../services/renegotiation.js';
 import type { JobHandler } from './run-due.js';
 
 /** Maps each job kind to the service call that performs it. */

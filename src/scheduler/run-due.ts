@@ -65,7 +65,10 @@ export async function runDue(deps: SchedulerDeps, now: Date): Promise<RunDueRepo
       const message = describeError(error);
       if (job.attempts >= MAX_ATTEMPTS) {
         deps.jobs.fail(job.id, deps.owner, now, message);
-        deps.logger.error(`scheduler: job ${job.id} (${job.kind}) failed for good after ${job.attempts} attempts:`, error);
+        deps.logger.error(
+          `scheduler: job ${job.id} (${job.kind}) failed for good after ${job.attempts} attempts:`,
+          error,
+        );
         report.ran.push({ id: job.id, kind: job.kind, outcome: 'failed' });
       } else {
         deps.jobs.retryLater(job.id, deps.owner, new Date(now.getTime() + retryDelayMs(job.attempts)), message);

@@ -42,14 +42,39 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     };
   }
 
-  async function postTo(teamId: string, versionId: number, channel: string, recipientId: string | null, messages: { main: SlackMessage; thread: SlackMessage[] }): Promise<string> {
+  async function postTo(
+    teamId: string,
+    versionId: number,
+    channel: string,
+    recipientId: string | null,
+    messages: { main: SlackMessage; thread: SlackMessage[] },
+  ): Promise<string> {
     const client = deps.clients.forTeam(teamId);
-    const main = await client.chat.postMessage({ channel, text: messages.main.text, blocks: messages.main.blocks, unfurl_links: false });
+    const main = await client.chat.postMessage({
+      channel,
+      text: messages.main.text,
+      blocks: messages.main.blocks,
+      unfurl_links: false,
+    });
     if (!main.ts || !main.channel) throw new Error('chat.postMessage returned no ts');
     store.agreements.recordPost({ versionId, teamId, channelId: main.channel, part: 0, ts: main.ts, recipientId });
     for (const [i, part] of messages.thread.entries()) {
-      const reply = await client.chat.postMessage({ channel: main.channel, thread_ts: main.ts, text: part.text, blocks: part.blocks, unfurl_links: false });
-      if (reply.ts) store.agreements.recordPost({ versionId, teamId, channelId: main.channel, part: i + 1, ts: reply.ts, recipientId });
+      const reply = await client.chat.postMessage({
+        channel: main.channel,
+        thread_ts: main.ts,
+        text: part.text,
+        blocks: part.blocks,
+        unfurl_links: false,
+      });
+      if (reply.ts)
+        store.agreements.recordPost({
+          versionId,
+          teamId,
+          channelId: main.channel,
+          part: i + 1,
+          ts: reply.ts,
+          recipientId,
+        });
     }
     return main.ts;
   }
@@ -69,15 +94,24 @@ export function createAgreementPublisher(deps: PublisherDeps) {
         try {
           await deps.clients.forTeam(alliance.teamId).pins.add({ channel: alliance.channelId, timestamp: ts });
         } catch (error) {
-          if (slackErrorCode(error) !== 'already_pinned') deps.logger.warn(`agreement ${versionId}: could not pin it:`, slackErrorCode(error) ?? error);
+          if (slackErrorCode(error) !== 'already_pinned')
+            deps.logger.warn(`agreement ${versionId}: could not pin it:`, slackErrorCode(error) ?? error);
         }
       } catch (error) {
-        deps.logger.error(`agreement ${versionId}: could not post it in ${alliance.channelId}:`, slackErrorCode(error) ?? error);
+        deps.logger.error(
+          `agreement ${versionId}: could not post it in ${alliance.channelId}:`,
+          slackErrorCode(error) ?? error,
+        );
         failures.push(`the channel (${slackErrorCode(error) ?? 'Slack error'})`);
       }
       return failures;
     }
-    const existing = new Set(store.agreements.posts(versionId).filter((p) => p.part === 0).map((p) => p.recipientId));
+    const existing = new Set(
+      store.agreements
+        .posts(versionId)
+        .filter((p) => p.part === 0)
+        .map((p) => p.recipientId),
+    );
     for (const memberId of [...model.consent.agreed, ...model.consent.waiting]) {
       if (existing.has(memberId)) continue;
       try {
@@ -113,7 +147,12 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     let posted = 0;
     for (const post of store.agreements.posts(versionId).filter((p) => p.part === 0)) {
       try {
-        await client.chat.postMessage({ channel: post.channelId, thread_ts: post.ts, text: message.text, blocks: message.blocks });
+        await client.chat.postMessage({
+          channel: post.channelId,
+          thread_ts: post.ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
         posted++;
       } catch (error) {
         deps.logger.warn(`agreement ${versionId}: could not reply in a thread:`, slackErrorCode(error) ?? error);
@@ -130,7 +169,9 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     const post = posts.find((p) => p.recipientId === null) ?? posts.find((p) => p.recipientId === userId);
     if (!post) return null;
     try {
-      const result = await deps.clients.forTeam(version.teamId).chat.getPermalink({ channel: post.channelId, message_ts: post.ts });
+      const result = await deps.clients
+        .forTeam(version.teamId)
+        .chat.getPermalink({ channel: post.channelId, message_ts: post.ts });
       return result.permalink ?? null;
     } catch (error) {
       deps.logger.warn(`agreement ${versionId}: no permalink:`, slackErrorCode(error) ?? error);

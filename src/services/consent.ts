@@ -1,8 +1,10 @@
 import type { Logger } from '@slack/bolt';
 import { consentProgress } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
+import { designProgress } from '../domain/design.js';
 import { buildReservationModal, buildReservationNotice } from '../slack/blocks/agreement.js';
-import { escapeText, type ModalView, section, context as contextBlock } from '../slack/blocks/kit.js';
+import { progressLine } from '../slack/blocks/design.js';
+import { context as contextBlock, escapeText, type ModalView, section } from '../slack/blocks/kit.js';
 import { buildShowMessage } from '../slack/blocks/show.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { AgreementVersion } from '../store/agreements-repo.js';
@@ -10,8 +12,6 @@ import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { DesignService } from './design.js';
 import { type Notice, STALE_ACTION } from './notice.js';
-import { designProgress } from '../domain/design.js';
-import { progressLine } from '../slack/blocks/design.js';
 
 export interface ConsentDeps {
   store: Store;
@@ -23,7 +23,6 @@ export interface ConsentDeps {
   onActivated: (alliance: Alliance, version: AgreementVersion, now: Date) => Promise<void>;
 }
 
-
 /**
  * Mutual consent: each member agrees to a version or first raises a reservation; the version takes
  * effect once every current member has agreed. Until then the starter can reopen the prompts.
@@ -31,19 +30,29 @@ export interface ConsentDeps {
 export function createConsentService(deps: ConsentDeps) {
   const { store } = deps;
 
-  function versionContext(teamId: string, userId: string, allianceId: string, versionId: number): { alliance: Alliance; version: AgreementVersion } | Notice {
+  function versionContext(
+    teamId: string,
+    userId: string,
+    allianceId: string,
+    versionId: number,
+  ): { alliance: Alliance; version: AgreementVersion } | Notice {
     const alliance = store.alliances.get(allianceId);
     const version = store.agreements.version(versionId);
-    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) return { kind: 'notice', text: STALE_ACTION };
+    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id)
+      return { kind: 'notice', text: STALE_ACTION };
     if (!store.alliances.isMember(alliance.id, userId)) {
       return {
         kind: 'notice',
         text: `Only the members of *${escapeText(alliance.name)}* are asked to agree to it, and you are not one of them. If you should be, ask <@${alliance.starterId}> to add you.`,
       };
     }
-    if (version.status === 'active') return { kind: 'notice', text: `Version ${version.number} is already in effect: everyone has agreed to it.` };
+    if (version.status === 'active')
+      return { kind: 'notice', text: `Version ${version.number} is already in effect: everyone has agreed to it.` };
     if (version.status !== 'proposed') {
-      return { kind: 'notice', text: `Version ${version.number} is no longer on the table. Use \`/alliance show\` in <#${alliance.channelId}> to see the latest.` };
+      return {
+        kind: 'notice',
+        text: `Version ${version.number} is no longer on the table. Use \`/alliance show\` in <#${alliance.channelId}> to see the latest.`,
+      };
     }
     return { alliance, version };
   }
@@ -72,27 +81,42 @@ export function createConsentService(deps: ConsentDeps) {
     await deps.publisher.replyInThreads(version.id, {
       text: 'Everyone agreed: the alliance is in effect',
       blocks: [
-        section(`:tada: Everyone has agreed to version ${version.number} of *${escapeText(alliance.name)}*. It is now in effect.`),
-        contextBlock(['Alliance will check in with short pulses on the schedule you chose. Thank you for taking the time to get this right together.']),
+        section(
+          `:tada: Everyone has agreed to version ${version.number} of *${escapeText(alliance.name)}*. It is now in effect.`,
+        ),
+        contextBlock([
+          'Alliance will check in with short pulses on the schedule you chose. Thank you for taking the time to get this right together.',
+        ]),
       ],
     });
     return true;
   }
 
-  async function agree(input: { teamId: string; userId: string; allianceId: string; versionId: number; now: Date }): Promise<Notice> {
+  async function agree(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+    versionId: number;
+    now: Date;
+  }): Promise<Notice> {
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const { alliance, version } = context;
     const firstTime = store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
     if (await activateIfEveryoneAgreed(alliance, version, input.now)) {
-      return { kind: 'notice', text: `Thank you. Everyone has agreed, so version ${version.number} of *${escapeText(alliance.name)}* is now in effect.` };
+      return {
+        kind: 'notice',
+        text: `Thank you. Everyone has agreed, so version ${version.number} of *${escapeText(alliance.name)}* is now in effect.`,
+      };
     }
     await deps.publisher.refresh(version.id);
     const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
     const counts = `${progress.agreed.length} of ${progress.agreed.length + progress.waiting.length} have agreed so far.`;
     return {
       kind: 'notice',
-      text: firstTime ? `Thank you, you agreed to version ${version.number}. ${counts}` : `You had already agreed to version ${version.number}. ${counts}`,
+      text: firstTime
+        ? `Thank you, you agreed to version ${version.number}. ${counts}`
+        : `You had already agreed to version ${version.number}. ${counts}`,
     };
   }
 
@@ -104,12 +128,22 @@ export function createConsentService(deps: ConsentDeps) {
     if (!(await activateIfEveryoneAgreed(alliance, proposed, now))) await deps.publisher.refresh(proposed.id);
   }
 
-  function openReservation(input: { teamId: string; userId: string; allianceId: string; versionId: number }): Notice | { kind: 'view'; view: ModalView } {
+  function openReservation(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+    versionId: number;
+  }): Notice | { kind: 'view'; view: ModalView } {
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     return {
       kind: 'view',
-      view: buildReservationModal({ allianceId: context.alliance.id, versionId: context.version.id, allianceName: context.alliance.name, versionNumber: context.version.number }),
+      view: buildReservationModal({
+        allianceId: context.alliance.id,
+        versionId: context.version.id,
+        allianceName: context.alliance.name,
+        versionNumber: context.version.number,
+      }),
     };
   }
 
@@ -123,7 +157,10 @@ export function createConsentService(deps: ConsentDeps) {
     concern: string;
     watch: string;
     now: Date;
-  }): { kind: 'errors'; errors: Record<'concern' | 'watch', string> } | Notice | { kind: 'saved'; share: () => Promise<void> } {
+  }):
+    | { kind: 'errors'; errors: Record<'concern' | 'watch', string> }
+    | Notice
+    | { kind: 'saved'; share: () => Promise<void> } {
     const concern = input.concern.trim();
     const watch = input.watch.trim();
     const errors: Partial<Record<'concern' | 'watch', string>> = {};
@@ -131,7 +168,8 @@ export function createConsentService(deps: ConsentDeps) {
     else if (concern.length > 1000) errors.concern = 'Please keep this under 1,000 characters.';
     if (watch === '') errors.watch = 'Say how the team should keep an eye on it.';
     else if (watch.length > 600) errors.watch = 'Please keep this under 600 characters.';
-    if (errors.concern || errors.watch) return { kind: 'errors', errors: errors as Record<'concern' | 'watch', string> };
+    if (errors.concern || errors.watch)
+      return { kind: 'errors', errors: errors as Record<'concern' | 'watch', string> };
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const id = store.agreements.addReservation({
@@ -146,21 +184,38 @@ export function createConsentService(deps: ConsentDeps) {
     });
     // Sharing posts to Slack, so it runs after the modal has been answered.
     const share = async () => {
-      if (id !== null) await deps.publisher.replyInThreads(context.version.id, buildReservationNotice({ userId: input.userId, concern, watch }));
+      if (id !== null)
+        await deps.publisher.replyInThreads(
+          context.version.id,
+          buildReservationNotice({ userId: input.userId, concern, watch }),
+        );
     };
     return { kind: 'saved', share };
   }
 
   /** The starter reopens the prompts before everyone agreed; the proposal is withdrawn. */
-  async function amend(input: { teamId: string; userId: string; allianceId: string; versionId: number; now: Date }): Promise<Notice> {
+  async function amend(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+    versionId: number;
+    now: Date;
+  }): Promise<Notice> {
     const alliance = store.alliances.get(input.allianceId);
     const version = store.agreements.version(input.versionId);
-    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id) return { kind: 'notice', text: STALE_ACTION };
+    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id)
+      return { kind: 'notice', text: STALE_ACTION };
     if (input.userId !== alliance.starterId) {
-      return { kind: 'notice', text: `Only <@${alliance.starterId}>, who started this alliance, can reopen the prompts. Share your concern with \`I have reservations\` instead.` };
+      return {
+        kind: 'notice',
+        text: `Only <@${alliance.starterId}>, who started this alliance, can reopen the prompts. Share your concern with \`I have reservations\` instead.`,
+      };
     }
     if (version.status !== 'proposed') {
-      return { kind: 'notice', text: `Version ${version.number} is not waiting for consent any more, so there is nothing to reopen. To change an agreement in effect, use \`/alliance renegotiate\`.` };
+      return {
+        kind: 'notice',
+        text: `Version ${version.number} is not waiting for consent any more, so there is nothing to reopen. To change an agreement in effect, use \`/alliance renegotiate\`.`,
+      };
     }
     const reopened = store.transaction(() => {
       if (!store.agreements.transition(version.id, 'proposed', 'withdrawn', input.now)) return false;
@@ -184,26 +239,47 @@ export function createConsentService(deps: ConsentDeps) {
         deps.logger.warn(`alliance ${alliance.id}: could not announce the reopening:`, slackErrorCode(error) ?? error);
       }
     }
-    return { kind: 'notice', text: `The prompts are open again. Members can change their answers; press *Compile now* when you are ready for version ${version.number + 1}.` };
+    return {
+      kind: 'notice',
+      text: `The prompts are open again. Members can change their answers; press *Compile now* when you are ready for version ${version.number + 1}.`,
+    };
   }
 
   /** `/alliance show [vN]`. */
-  async function show(input: { teamId: string; userId: string; channelId: string; versionArg: string }): Promise<{ text: string; blocks: ReturnType<typeof buildShowMessage>['blocks'] } | Notice> {
+  async function show(input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    versionArg: string;
+  }): Promise<{ text: string; blocks: ReturnType<typeof buildShowMessage>['blocks'] } | Notice> {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance) return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
+    if (!alliance)
+      return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
     const isMember = store.alliances.isMember(alliance.id, input.userId);
     if (alliance.settings.visibility === 'members' && !isMember) {
-      return { kind: 'notice', text: `The agreement of *${escapeText(alliance.name)}* is shared with its members only. Ask <@${alliance.starterId}> if you should be part of it.` };
+      return {
+        kind: 'notice',
+        text: `The agreement of *${escapeText(alliance.name)}* is shared with its members only. Ask <@${alliance.starterId}> if you should be part of it.`,
+      };
     }
     const versions = store.agreements.versions(alliance.id);
     let version: AgreementVersion | undefined;
     if (input.versionArg) {
       const match = /^v?(\d{1,4})$/i.exec(input.versionArg.trim());
-      if (!match) return { kind: 'notice', text: 'Use `/alliance show` for the current agreement or `/alliance show v2` for a given version.' };
+      if (!match)
+        return {
+          kind: 'notice',
+          text: 'Use `/alliance show` for the current agreement or `/alliance show v2` for a given version.',
+        };
       version = versions.find((v) => v.number === Number(match[1]));
-      if (!version) return { kind: 'notice', text: `There is no version ${match[1]} yet. This alliance has ${versions.length === 0 ? 'no versions' : `versions 1 to ${versions.length}`}.` };
+      if (!version)
+        return {
+          kind: 'notice',
+          text: `There is no version ${match[1]} yet. This alliance has ${versions.length === 0 ? 'no versions' : `versions 1 to ${versions.length}`}.`,
+        };
     } else {
-      version = versions.find((v) => v.status === 'proposed') ?? versions.find((v) => v.status === 'active') ?? versions.at(-1);
+      version =
+        versions.find((v) => v.status === 'proposed') ?? versions.find((v) => v.status === 'active') ?? versions.at(-1);
     }
     const members = store.alliances.members(alliance.id);
     const round = store.design.currentOpenRound(alliance.id);
@@ -212,9 +288,21 @@ export function createConsentService(deps: ConsentDeps) {
       allianceName: alliance.name,
       allianceStatus: alliance.status,
       version: version
-        ? { number: version.number, status: version.status, compiledAt: version.compiledAt, activatedAt: version.activatedAt, content: version.content, contentHash: version.contentHash }
+        ? {
+            number: version.number,
+            status: version.status,
+            compiledAt: version.compiledAt,
+            activatedAt: version.activatedAt,
+            content: version.content,
+            contentHash: version.contentHash,
+          }
         : null,
-      consent: version ? consentProgress(version.status === 'proposed' ? members : version.content.members, store.agreements.consents(version.id)) : null,
+      consent: version
+        ? consentProgress(
+            version.status === 'proposed' ? members : version.content.members,
+            store.agreements.consents(version.id),
+          )
+        : null,
       members,
       openReservations: store.agreements.reservations(alliance.id, 'open').length,
       permalink: version ? await deps.publisher.permalinkFor(version.id, input.userId) : null,

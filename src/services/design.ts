@@ -39,7 +39,6 @@ export interface DesignDeps {
   notifyStarter: (alliance: Alliance, text: string) => Promise<void>;
 }
 
-
 /**
  * Starting an alliance and designing it: the setup modal, each member's answers step by step, and
  * compiling the answers into a version of the agreement.
@@ -60,15 +59,23 @@ export function createDesignService(deps: DesignDeps) {
       template: getTemplate(alliance.templateId),
       members,
       finished: designProgress(members, finishedIds).finished,
-      ...(base ? { renegotiation: { fromVersion: base.number, reason: round.reason, startedBy: round.startedBy } } : {}),
+      ...(base
+        ? { renegotiation: { fromVersion: base.number, reason: round.reason, startedBy: round.startedBy } }
+        : {}),
       ...(compiledVersion !== undefined ? { compiledVersion } : {}),
     };
   }
 
   /** Loads what a click or submission refers to and checks the person may act on it. */
-  function memberContext(teamId: string, userId: string, allianceId: string, roundId: number): { alliance: Alliance; round: DesignRound } | Notice {
+  function memberContext(
+    teamId: string,
+    userId: string,
+    allianceId: string,
+    roundId: number,
+  ): { alliance: Alliance; round: DesignRound } | Notice {
     const alliance = store.alliances.get(allianceId);
-    if (!alliance || alliance.teamId !== teamId || alliance.status === 'archived') return { kind: 'notice', text: STALE_ACTION };
+    if (!alliance || alliance.teamId !== teamId || alliance.status === 'archived')
+      return { kind: 'notice', text: STALE_ACTION };
     if (!store.alliances.isMember(alliance.id, userId)) {
       return {
         kind: 'notice',
@@ -86,9 +93,17 @@ export function createDesignService(deps: DesignDeps) {
     return { alliance, round };
   }
 
-  async function prepareStart(input: { teamId: string; userId: string; channelId: string; name: string }): Promise<Notice | { kind: 'modal'; view: ModalView }> {
+  async function prepareStart(input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    name: string;
+  }): Promise<Notice | { kind: 'modal'; view: ModalView }> {
     if (input.channelId.startsWith('D')) {
-      return { kind: 'notice', text: "An alliance belongs to a team's channel. Run `/alliance start` in that channel." };
+      return {
+        kind: 'notice',
+        text: "An alliance belongs to a team's channel. Run `/alliance start` in that channel.",
+      };
     }
     const existing = store.alliances.liveInChannel(input.teamId, input.channelId);
     if (existing) {
@@ -104,9 +119,13 @@ export function createDesignService(deps: DesignDeps) {
     const notes: string[] = [];
     let members: string[] = [];
     if (channelMembers === null) {
-      notes.push(":information_source: I'm not in this channel yet. If it is private, add me first by typing `/invite @Alliance` in it.");
+      notes.push(
+        ":information_source: I'm not in this channel yet. If it is private, add me first by typing `/invite @Alliance` in it.",
+      );
     } else if (channelMembers.length > MAX_PREFILLED_MEMBERS) {
-      notes.push(`:information_source: This channel has ${channelMembers.length} people, so pick the alliance's members yourself.`);
+      notes.push(
+        `:information_source: This channel has ${channelMembers.length} people, so pick the alliance's members yourself.`,
+      );
     } else {
       const bot = deps.botUserId(input.teamId);
       members = (await deps.directory.humans(input.teamId, channelMembers)).filter((id) => id !== bot);
@@ -132,7 +151,8 @@ export function createDesignService(deps: DesignDeps) {
   /** Can the bot post in this channel? Joins public channels; explains the fix for private ones. */
   async function channelProblem(teamId: string, channelId: string): Promise<string | null> {
     const client = deps.clients.forTeam(teamId);
-    const invite = "I'm not in this private channel, so I can't post there. Type `/invite @Alliance` in the channel, then submit again.";
+    const invite =
+      "I'm not in this private channel, so I can't post there. Type `/invite @Alliance` in the channel, then submit again.";
     try {
       const info = await client.conversations.info({ channel: channelId });
       const channel = info.channel;
@@ -151,19 +171,33 @@ export function createDesignService(deps: DesignDeps) {
   }
 
   /** Checks step 1 of setup, including what only Slack knows (members, the channel); writes nothing. */
-  async function checkSetup(input: { teamId: string; form: SetupForm; now: Date }): Promise<{ ok: false; errors: SetupErrors } | { ok: true; setup: ValidSetup }> {
+  async function checkSetup(input: {
+    teamId: string;
+    form: SetupForm;
+    now: Date;
+  }): Promise<{ ok: false; errors: SetupErrors } | { ok: true; setup: ValidSetup }> {
     const checked = validateSetup(input.form, input.now);
     if (!checked.ok) return checked;
     const { setup } = checked;
     const existing = store.alliances.liveInChannel(input.teamId, setup.channelId);
     if (existing) {
-      return { ok: false, errors: { channelId: `This channel already has an alliance, “${existing.name}”. Use /alliance show there to see it.` } };
+      return {
+        ok: false,
+        errors: {
+          channelId: `This channel already has an alliance, “${existing.name}”. Use /alliance show there to see it.`,
+        },
+      };
     }
     const bot = deps.botUserId(input.teamId);
     const humans = (await deps.directory.humans(input.teamId, setup.members)).filter((id) => id !== bot);
     const dropped = setup.members.filter((id) => !humans.includes(id));
     if (dropped.length > 0) {
-      return { ok: false, errors: { members: `Bots and deactivated accounts cannot take part; please remove ${dropped.length === 1 ? 'one person' : `${dropped.length} people`} from the list.` } };
+      return {
+        ok: false,
+        errors: {
+          members: `Bots and deactivated accounts cannot take part; please remove ${dropped.length === 1 ? 'one person' : `${dropped.length} people`} from the list.`,
+        },
+      };
     }
     const problem = await channelProblem(input.teamId, setup.channelId);
     if (problem) return { ok: false, errors: { channelId: problem } };
@@ -175,13 +209,26 @@ export function createDesignService(deps: DesignDeps) {
    * Step 1 arrives again through private_metadata, so it is validated again. The modal's view id
    * makes a double submission create one alliance.
    */
-  function createAlliance(input: { teamId: string; userId: string; viewId: string; form: SetupForm; signals: SignalSettings; celebration: CelebrationTarget; now: Date }):
-    | { ok: false; problem: string }
-    | { ok: true; allianceId: string; roundId: number; fresh: boolean } {
+  function createAlliance(input: {
+    teamId: string;
+    userId: string;
+    viewId: string;
+    form: SetupForm;
+    signals: SignalSettings;
+    celebration: CelebrationTarget;
+    now: Date;
+  }): { ok: false; problem: string } | { ok: true; allianceId: string; roundId: number; fresh: boolean } {
     const previous = store.alliances.bySetupView(input.viewId);
-    if (previous) return { ok: true, allianceId: previous.id, roundId: store.design.latestRound(previous.id)?.id ?? 0, fresh: false };
+    if (previous)
+      return {
+        ok: true,
+        allianceId: previous.id,
+        roundId: store.design.latestRound(previous.id)?.id ?? 0,
+        fresh: false,
+      };
     const checked = validateSetup(input.form, input.now);
-    if (!checked.ok) return { ok: false, problem: Object.values(checked.errors)[0] ?? 'Please start again with `/alliance start`.' };
+    if (!checked.ok)
+      return { ok: false, problem: Object.values(checked.errors)[0] ?? 'Please start again with `/alliance start`.' };
     const { setup } = checked;
     const allianceId = deps.newAllianceId();
     try {
@@ -198,15 +245,29 @@ export function createDesignService(deps: DesignDeps) {
           members: setup.members,
           now: input.now,
         });
-        return store.design.openRound({ teamId: input.teamId, allianceId, baseVersionId: null, reason: null, startedBy: input.userId, now: input.now });
+        return store.design.openRound({
+          teamId: input.teamId,
+          allianceId,
+          baseVersionId: null,
+          reason: null,
+          startedBy: input.userId,
+          now: input.now,
+        });
       });
       return { ok: true, allianceId, roundId, fresh: true };
     } catch (error) {
       // Two people submitting for one channel at once: the unique index lets only one through.
-      if (error instanceof Error && /UNIQUE constraint failed: alliances\.(team_id|setup_view_id)/.test(error.message)) {
+      if (
+        error instanceof Error &&
+        /UNIQUE constraint failed: alliances\.(team_id|setup_view_id)/.test(error.message)
+      ) {
         const again = store.alliances.bySetupView(input.viewId);
-        if (again) return { ok: true, allianceId: again.id, roundId: store.design.latestRound(again.id)?.id ?? 0, fresh: false };
-        return { ok: false, problem: 'Someone just started an alliance in this channel. Use `/alliance show` there to see it.' };
+        if (again)
+          return { ok: true, allianceId: again.id, roundId: store.design.latestRound(again.id)?.id ?? 0, fresh: false };
+        return {
+          ok: false,
+          problem: 'Someone just started an alliance in this channel. Use `/alliance show` there to see it.',
+        };
       }
       throw error;
     }
@@ -221,17 +282,30 @@ export function createDesignService(deps: DesignDeps) {
     if (!round.announcementTs) {
       const message = buildDesignAnnouncement(model);
       try {
-        const posted = await deps.clients.forTeam(alliance.teamId).chat.postMessage({ channel: alliance.channelId, ...message, unfurl_links: false });
+        const posted = await deps.clients
+          .forTeam(alliance.teamId)
+          .chat.postMessage({ channel: alliance.channelId, ...message, unfurl_links: false });
         if (posted.ts && posted.channel) store.design.setAnnouncement(round.id, posted.channel, posted.ts);
       } catch (error) {
-        deps.logger.error(`alliance ${alliance.id}: could not announce round ${round.id}:`, slackErrorCode(error) ?? error);
+        deps.logger.error(
+          `alliance ${alliance.id}: could not announce round ${round.id}:`,
+          slackErrorCode(error) ?? error,
+        );
         await deps.notifyStarter(
           alliance,
           `I saved *${escapeText(alliance.name)}*, but Slack would not let me post its announcement in <#${alliance.channelId}> (${slackErrorCode(error) ?? 'an error on Slack’s side'}). The members still get their invitations by direct message. If the channel is private, add me with \`/invite @Alliance\`.`,
         );
       }
     }
-    store.deliveries.enqueue({ teamId: alliance.teamId, allianceId: alliance.id, kind: DESIGN_INVITE, subjectId: round.id, userIds: model.members, at: now, now });
+    store.deliveries.enqueue({
+      teamId: alliance.teamId,
+      allianceId: alliance.id,
+      kind: DESIGN_INVITE,
+      subjectId: round.id,
+      userIds: model.members,
+      at: now,
+      now,
+    });
     await deps.outbox.drain(now);
   }
 
@@ -249,13 +323,20 @@ export function createDesignService(deps: DesignDeps) {
     if (!round?.announcementTs || !round.announcementChannel || !alliance) return;
     const message = buildDesignAnnouncement(roundModel(alliance, round, compiledVersion));
     try {
-      await deps.clients.forTeam(alliance.teamId).chat.update({ channel: round.announcementChannel, ts: round.announcementTs, ...message });
+      await deps.clients
+        .forTeam(alliance.teamId)
+        .chat.update({ channel: round.announcementChannel, ts: round.announcementTs, ...message });
     } catch (error) {
       deps.logger.warn(`round ${round.id}: could not update the announcement:`, slackErrorCode(error) ?? error);
     }
   }
 
-  function openAnswers(input: { teamId: string; userId: string; allianceId: string; roundId: number }): Notice | { kind: 'view'; view: ModalView } {
+  function openAnswers(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+    roundId: number;
+  }): Notice | { kind: 'view'; view: ModalView } {
     const context = memberContext(input.teamId, input.userId, input.allianceId, input.roundId);
     if ('kind' in context) return context;
     const template = getTemplate(context.alliance.templateId);
@@ -278,21 +359,37 @@ export function createDesignService(deps: DesignDeps) {
     | { kind: 'errors'; errors: Record<string, string> }
     | { kind: 'update'; view: ModalView; finishedNow: boolean; roundId: number };
 
-  function submitStep(input: { teamId: string; userId: string; meta: { a: string; r: number; s: number }; values: Record<string, string>; now: Date }): StepResult {
+  function submitStep(input: {
+    teamId: string;
+    userId: string;
+    meta: { a: string; r: number; s: number };
+    values: Record<string, string>;
+    now: Date;
+  }): StepResult {
     const context = memberContext(input.teamId, input.userId, input.meta.a, input.meta.r);
-    if ('kind' in context) return { kind: 'update', view: noticeView(context.text), finishedNow: false, roundId: input.meta.r };
+    if ('kind' in context)
+      return { kind: 'update', view: noticeView(context.text), finishedNow: false, roundId: input.meta.r };
     const { alliance, round } = context;
     const template = getTemplate(alliance.templateId);
     const section_ = template.sections[input.meta.s];
     if (!section_) return { kind: 'update', view: noticeView(STALE_ACTION), finishedNow: false, roundId: round.id };
     const { answers, errors } = validateStep(section_, input.values);
     if (Object.keys(errors).length > 0) {
-      return { kind: 'errors', errors: Object.fromEntries(Object.entries(errors).map(([id, msg]) => [promptBlockId(id), msg])) };
+      return {
+        kind: 'errors',
+        errors: Object.fromEntries(Object.entries(errors).map(([id, msg]) => [promptBlockId(id), msg])),
+      };
     }
     const last = input.meta.s === template.sections.length - 1;
     const before = store.design.progressOf(round.id, input.userId);
     store.transaction(() => {
-      store.design.saveAnswers({ roundId: round.id, teamId: alliance.teamId, userId: input.userId, answers, now: input.now });
+      store.design.saveAnswers({
+        roundId: round.id,
+        teamId: alliance.teamId,
+        userId: input.userId,
+        answers,
+        now: input.now,
+      });
       store.design.saveProgress({
         roundId: round.id,
         teamId: alliance.teamId,
@@ -328,17 +425,30 @@ export function createDesignService(deps: DesignDeps) {
   }
 
   /** `view_closed`: keep whatever was typed in the open step, so nothing is lost. */
-  function saveOnClose(input: { teamId: string; userId: string; meta: { a: string; r: number; s: number }; values: Record<string, string>; now: Date }): boolean {
+  function saveOnClose(input: {
+    teamId: string;
+    userId: string;
+    meta: { a: string; r: number; s: number };
+    values: Record<string, string>;
+    now: Date;
+  }): boolean {
     const context = memberContext(input.teamId, input.userId, input.meta.a, input.meta.r);
     if ('kind' in context) return false;
     const template = getTemplate(context.alliance.templateId);
     const section_ = template.sections[input.meta.s];
     if (!section_) return false;
     const drafts: Record<string, string> = {};
-    for (const prompt of section_.prompts) drafts[prompt.id] = (input.values[prompt.id] ?? '').trim().slice(0, prompt.maxLength);
+    for (const prompt of section_.prompts)
+      drafts[prompt.id] = (input.values[prompt.id] ?? '').trim().slice(0, prompt.maxLength);
     const before = store.design.progressOf(context.round.id, input.userId);
     store.transaction(() => {
-      store.design.saveAnswers({ roundId: context.round.id, teamId: context.alliance.teamId, userId: input.userId, answers: drafts, now: input.now });
+      store.design.saveAnswers({
+        roundId: context.round.id,
+        teamId: context.alliance.teamId,
+        userId: input.userId,
+        answers: drafts,
+        now: input.now,
+      });
       store.design.saveProgress({
         roundId: context.round.id,
         teamId: context.alliance.teamId,
@@ -355,22 +465,37 @@ export function createDesignService(deps: DesignDeps) {
    * Compiles a round into a new version. `byUserId` null means "everyone has answered"; a person
    * compiling early must be the starter, with at least two members finished.
    */
-  async function compile(input: { teamId: string; roundId: number; byUserId: string | null; now: Date }): Promise<Notice | { kind: 'compiled'; versionId: number }> {
+  async function compile(input: {
+    teamId: string;
+    roundId: number;
+    byUserId: string | null;
+    now: Date;
+  }): Promise<Notice | { kind: 'compiled'; versionId: number }> {
     const outcome = store.transaction((): Notice | { kind: 'compiled'; versionId: number; allianceId: string } => {
       const round = store.design.round(input.roundId);
       const alliance = round ? store.alliances.get(round.allianceId) : undefined;
       if (!round || !alliance || alliance.teamId !== input.teamId) return { kind: 'notice', text: STALE_ACTION };
-      if (round.status !== 'open') return { kind: 'notice', text: 'This round has already been compiled. Use `/alliance show` to read the agreement.' };
+      if (round.status !== 'open')
+        return {
+          kind: 'notice',
+          text: 'This round has already been compiled. Use `/alliance show` to read the agreement.',
+        };
       const members = store.alliances.members(alliance.id);
       const finishedIds = store.design.finishedMembers(round.id);
       const progress = designProgress(members, finishedIds);
       if (input.byUserId !== null) {
         // The alliance's starter, or whoever started this renegotiation, may compile early.
         if (input.byUserId !== alliance.starterId && input.byUserId !== round.startedBy) {
-          return { kind: 'notice', text: `Only <@${alliance.starterId}>, who started this alliance, can compile it early. It compiles by itself once everyone has answered.` };
+          return {
+            kind: 'notice',
+            text: `Only <@${alliance.starterId}>, who started this alliance, can compile it early. It compiles by itself once everyone has answered.`,
+          };
         }
         if (!canCompileEarly(progress)) {
-          return { kind: 'notice', text: `At least two members need to have added their answers before the agreement can be compiled (${progress.finished.length} so far).` };
+          return {
+            kind: 'notice',
+            text: `At least two members need to have added their answers before the agreement can be compiled (${progress.finished.length} so far).`,
+          };
         }
       } else if (!progress.everyoneFinished) {
         return { kind: 'notice', text: 'Not everyone has answered yet.' };
@@ -379,7 +504,8 @@ export function createDesignService(deps: DesignDeps) {
       // drafts. Renegotiation: everyone's answers start as their current ones, so a member who did
       // not revisit them keeps what they agreed to before.
       const sheet = store.design.answerSheet(round.id);
-      const answers = round.baseVersionId === null ? new Map([...sheet].filter(([userId]) => finishedIds.has(userId))) : sheet;
+      const answers =
+        round.baseVersionId === null ? new Map([...sheet].filter(([userId]) => finishedIds.has(userId))) : sheet;
       const template = getTemplate(alliance.templateId);
       const content = compileAgreement({ template, name: alliance.name, members, answers });
       const version = store.agreements.insertVersion({

@@ -27,7 +27,12 @@ export function createDirectory(clients: SlackClients, now: () => number) {
       const result = await clients.forTeam(teamId).users.info({ user: userId });
       const u = result.user;
       found = u?.id
-        ? { id: u.id, isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT', deleted: Boolean(u.deleted), timeZone: u.tz ?? null }
+        ? {
+            id: u.id,
+            isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
+            deleted: Boolean(u.deleted),
+            timeZone: u.tz ?? null,
+          }
         : null;
     } catch (error) {
       if (slackErrorCode(error) !== 'user_not_found') throw error;
@@ -58,13 +63,18 @@ export function createDirectory(clients: SlackClients, now: () => number) {
     let cursor: string | undefined;
     try {
       do {
-        const page = await client.conversations.members({ channel: channelId, limit: 200, ...(cursor ? { cursor } : {}) });
+        const page = await client.conversations.members({
+          channel: channelId,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
         members.push(...(page.members ?? []));
         cursor = page.response_metadata?.next_cursor || undefined;
       } while (cursor && members.length < limit);
     } catch (error) {
       const code = slackErrorCode(error);
-      if (code === 'channel_not_found' || code === 'not_in_channel' || code === 'method_not_supported_for_channel_type') return null;
+      if (code === 'channel_not_found' || code === 'not_in_channel' || code === 'method_not_supported_for_channel_type')
+        return null;
       throw error;
     }
     return members;

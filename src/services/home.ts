@@ -5,11 +5,19 @@ import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Store } from '../store/index.js';
 
 /** The App Home tab, published when someone opens it. */
-export function createHomeService(deps: { store: Store; clients: SlackClients; logger: Logger; nextPulseAt: (allianceId: string) => Date | null }) {
+export function createHomeService(deps: {
+  store: Store;
+  clients: SlackClients;
+  logger: Logger;
+  nextPulseAt: (allianceId: string) => Date | null;
+}) {
   async function publish(input: { teamId: string; userId: string; now: Date }): Promise<void> {
     const alliances = deps.store.alliances.ofMember(input.teamId, input.userId).map((a) => {
       const pulse = deps.store.pulses.openPulse(a.id);
-      const open = pulse && isPulseOpen(pulse, input.now) && deps.store.pulses.isInvitee(pulse.id, input.userId) ? pulse : undefined;
+      const open =
+        pulse && isPulseOpen(pulse, input.now) && deps.store.pulses.isInvitee(pulse.id, input.userId)
+          ? pulse
+          : undefined;
       return {
         name: a.name,
         channelId: a.channelId,
@@ -21,7 +29,9 @@ export function createHomeService(deps: { store: Store; clients: SlackClients; l
       };
     });
     try {
-      await deps.clients.forTeam(input.teamId).views.publish({ user_id: input.userId, view: buildHomeView({ alliances }) });
+      await deps.clients
+        .forTeam(input.teamId)
+        .views.publish({ user_id: input.userId, view: buildHomeView({ alliances }) });
     } catch (error) {
       deps.logger.warn('home: could not publish the App Home:', slackErrorCode(error) ?? error);
     }

@@ -47,7 +47,10 @@ export function buildServices(deps: ServiceDeps) {
     try {
       await clients.forTeam(alliance.teamId).chat.postMessage({ channel: alliance.starterId, text });
     } catch (error) {
-      logger.error(`alliance ${alliance.id}: could not tell the starter about a problem:`, slackErrorCode(error) ?? error);
+      logger.error(
+        `alliance ${alliance.id}: could not tell the starter about a problem:`,
+        slackErrorCode(error) ?? error,
+      );
     }
   };
 
@@ -69,7 +72,13 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('pulses'),
     onClosed: (pulse, alliance, now) => renegotiation.afterPulseClosed(pulse, alliance, now),
   });
-  const digests = createDigestService({ store, clients, logger: logger.child('digests'), publisher, nextPulseAt: (id) => pulses.nextPulseAt(id) });
+  const digests = createDigestService({
+    store,
+    clients,
+    logger: logger.child('digests'),
+    publisher,
+    nextPulseAt: (id) => pulses.nextPulseAt(id),
+  });
   const consent = createConsentService({
     store,
     clients,
@@ -114,9 +123,18 @@ export function buildServices(deps: ServiceDeps) {
     changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now),
   });
 
-  const unreachable = createUnreachableHandling({ store, logger: logger.child('outbox'), changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now) });
+  const unreachable = createUnreachableHandling({
+    store,
+    logger: logger.child('outbox'),
+    changeMembers: (alliance, change, now) => settings.changeMembers(alliance, change, now),
+  });
   const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
-  const home = createHomeService({ store, clients, logger: logger.child('home'), nextPulseAt: (id) => pulses.nextPulseAt(id) });
+  const home = createHomeService({
+    store,
+    clients,
+    logger: logger.child('home'),
+    nextPulseAt: (id) => pulses.nextPulseAt(id),
+  });
 
   renderers[DESIGN_INVITE] = (d) => design.renderInvitation(d.subjectId, d.userId);
   renderers[PULSE_INVITE] = (d, now) => pulses.renderInvitation(d.subjectId, d.userId, now);

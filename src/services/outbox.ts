@@ -1,11 +1,11 @@
 import type { Logger } from '@slack/bolt';
-import type { Block } from '../slack/blocks/kit.js';
 import { webApi } from '@slack/bolt';
 import type { Timer } from '../clock.js';
+import type { Block } from '../slack/blocks/kit.js';
 import { type SlackClient, type SlackClients, slackErrorCode } from '../slack/clients.js';
-import { createPacer, type Pacer } from './pacer.js';
 import type { Delivery } from '../store/deliveries-repo.js';
 import type { Store } from '../store/index.js';
+import { createPacer, type Pacer } from './pacer.js';
 
 export interface RenderedMessage {
   text: string;
@@ -91,13 +91,19 @@ export function createOutbox(deps: OutboxDeps) {
   async function alreadyDelivered(client: SlackClient, channel: string, deliveryId: number): Promise<string | null> {
     const history = await client.conversations.history({ channel, limit: 100, include_all_metadata: true });
     for (const message of history.messages ?? []) {
-      const metadata = message.metadata as { event_type?: string; event_payload?: { delivery_id?: unknown } } | undefined;
-      if (metadata?.event_type === DELIVERY_EVENT && metadata.event_payload?.delivery_id === deliveryId && message.ts) return message.ts;
+      const metadata = message.metadata as
+        | { event_type?: string; event_payload?: { delivery_id?: unknown } }
+        | undefined;
+      if (metadata?.event_type === DELIVERY_EVENT && metadata.event_payload?.delivery_id === deliveryId && message.ts)
+        return message.ts;
     }
     return null;
   }
 
-  async function send(delivery: Delivery, now: Date): Promise<'sent' | 'retry' | 'unreachable' | 'failed' | 'cancelled'> {
+  async function send(
+    delivery: Delivery,
+    now: Date,
+  ): Promise<'sent' | 'retry' | 'unreachable' | 'failed' | 'cancelled'> {
     const { deliveries } = deps.store;
     const render = deps.renderers[delivery.kind];
     const message = render ? render(delivery, now) : null;
@@ -142,7 +148,11 @@ export function createOutbox(deps: OutboxDeps) {
       const code = slackErrorCode(error);
       if (code && UNREACHABLE_ERRORS.has(code)) {
         deliveries.finish(delivery.id, deps.owner, 'unreachable', code);
-        await deps.onUnreachable?.(delivery, code, now).catch((hookError: unknown) => deps.logger.error('outbox: handling an unreachable member failed:', hookError));
+        await deps
+          .onUnreachable?.(delivery, code, now)
+          .catch((hookError: unknown) =>
+            deps.logger.error('outbox: handling an unreachable member failed:', hookError),
+          );
         return 'unreachable';
       }
       const reason = code ?? (error instanceof Error ? error.message : String(error));
@@ -153,10 +163,17 @@ export function createOutbox(deps: OutboxDeps) {
       }
       if (delivery.attempts >= MAX_ATTEMPTS) {
         deliveries.finish(delivery.id, deps.owner, 'failed', reason);
-        deps.logger.error(`outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} attempts: ${reason}`);
+        deps.logger.error(
+          `outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} attempts: ${reason}`,
+        );
         return 'failed';
       }
-      deliveries.retryAt(delivery.id, deps.owner, new Date(now.getTime() + deliveryRetryDelayMs(delivery.attempts)), reason);
+      deliveries.retryAt(
+        delivery.id,
+        deps.owner,
+        new Date(now.getTime() + deliveryRetryDelayMs(delivery.attempts)),
+        reason,
+      );
       deps.logger.warn(`outbox: delivery ${delivery.id} (${delivery.kind}) will be retried: ${reason}`);
       return 'retry';
     }

@@ -2,7 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '@slack/bolt';
 import { commitmentsOf } from '../domain/agreement.js';
 import { type Alliance, pulseSchedule } from '../domain/alliance.js';
-import { type CheckInForm, isPulseOpen, planPulseRun, pulseWindow, summarizePulse, validateCheckIn } from '../domain/pulse.js';
+import {
+  type CheckInForm,
+  isPulseOpen,
+  planPulseRun,
+  pulseWindow,
+  summarizePulse,
+  validateCheckIn,
+} from '../domain/pulse.js';
 import { nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { getTemplate } from '../domain/templates/index.js';
 import { escapeText, type ModalView } from '../slack/blocks/kit.js';
@@ -16,8 +23,8 @@ import {
   pulseClosedText,
 } from '../slack/blocks/pulse.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
-import type { Job } from '../store/jobs-repo.js';
 import type { Store } from '../store/index.js';
+import type { Job } from '../store/jobs-repo.js';
 import type { Pulse } from '../store/pulses-repo.js';
 import type { Notice } from './notice.js';
 
@@ -51,7 +58,13 @@ export function createPulseService(deps: PulseDeps) {
   function ensureScheduled(alliance: Alliance, now: Date): void {
     if (alliance.status !== 'active' || alliance.activeVersionId === null) return;
     const schedule = pulseSchedule(alliance);
-    store.jobs.scheduleIfNone({ teamId: alliance.teamId, kind: PULSE_OPEN, subjectId: alliance.id, runAt: nextOccurrence(schedule, now), now });
+    store.jobs.scheduleIfNone({
+      teamId: alliance.teamId,
+      kind: PULSE_OPEN,
+      subjectId: alliance.id,
+      runAt: nextOccurrence(schedule, now),
+      now,
+    });
   }
 
   /** The schedule changed: drop the pending run and schedule from the new settings. */
@@ -106,14 +119,38 @@ export function createPulseService(deps: PulseDeps) {
         if (pulseId !== null) {
           const members = store.alliances.members(alliance.id);
           store.pulses.addInvitees(pulseId, alliance.teamId, members);
-          store.deliveries.enqueue({ teamId: alliance.teamId, allianceId: alliance.id, kind: PULSE_INVITE, subjectId: pulseId, userIds: members, at: now, now });
-          store.jobs.schedule({ teamId: alliance.teamId, kind: PULSE_CLOSE, subjectId: String(pulseId), runAt: window.closesAt, now });
-          if (window.remindAt) store.jobs.schedule({ teamId: alliance.teamId, kind: PULSE_REMIND, subjectId: String(pulseId), runAt: window.remindAt, now });
+          store.deliveries.enqueue({
+            teamId: alliance.teamId,
+            allianceId: alliance.id,
+            kind: PULSE_INVITE,
+            subjectId: pulseId,
+            userIds: members,
+            at: now,
+            now,
+          });
+          store.jobs.schedule({
+            teamId: alliance.teamId,
+            kind: PULSE_CLOSE,
+            subjectId: String(pulseId),
+            runAt: window.closesAt,
+            now,
+          });
+          if (window.remindAt)
+            store.jobs.schedule({
+              teamId: alliance.teamId,
+              kind: PULSE_REMIND,
+              subjectId: String(pulseId),
+              runAt: window.remindAt,
+              now,
+            });
         }
       }
       store.jobs.schedule({ teamId: alliance.teamId, kind: PULSE_OPEN, subjectId: alliance.id, runAt: plan.next, now });
     });
-    if (plan.skipped.length > 0) deps.logger.info(`alliance ${alliance.id}: ${plan.skipped.length} pulse(s) missed while down, recorded as skipped`);
+    if (plan.skipped.length > 0)
+      deps.logger.info(
+        `alliance ${alliance.id}: ${plan.skipped.length} pulse(s) missed while down, recorded as skipped`,
+      );
   }
 
   /** Job `pulse.remind`: one reminder to each invitee who has not answered and is still a member. */
@@ -122,7 +159,15 @@ export function createPulseService(deps: PulseDeps) {
     if (!pulse || !isPulseOpen(pulse, now)) return;
     const members = new Set(store.alliances.members(pulse.allianceId));
     const silent = store.pulses.silentInvitees(pulse.id).filter((u) => members.has(u));
-    store.deliveries.enqueue({ teamId: pulse.teamId, allianceId: pulse.allianceId, kind: PULSE_REMINDER, subjectId: pulse.id, userIds: silent, at: now, now });
+    store.deliveries.enqueue({
+      teamId: pulse.teamId,
+      allianceId: pulse.allianceId,
+      kind: PULSE_REMINDER,
+      subjectId: pulse.id,
+      userIds: silent,
+      at: now,
+      now,
+    });
   }
 
   /** Job `pulse.close`: closes the pulse and freezes its figures. */
@@ -179,7 +224,15 @@ export function createPulseService(deps: PulseDeps) {
 
   function messageModel(pulse: Pulse) {
     const alliance = store.alliances.get(pulse.allianceId);
-    return alliance ? { pulseId: pulse.id, allianceName: alliance.name, channelId: alliance.channelId, closesAt: pulse.closesAt, anonymous: pulse.anonymous } : null;
+    return alliance
+      ? {
+          pulseId: pulse.id,
+          allianceName: alliance.name,
+          channelId: alliance.channelId,
+          closesAt: pulse.closesAt,
+          anonymous: pulse.anonymous,
+        }
+      : null;
   }
 
   /** Outbox renderers: nothing once the pulse closed, or (reminders) once the member answered. */
@@ -192,7 +245,13 @@ export function createPulseService(deps: PulseDeps) {
 
   function renderReminder(pulseId: number, userId: string, now: Date) {
     const pulse = store.pulses.get(pulseId);
-    if (!pulse || !isPulseOpen(pulse, now) || store.pulses.hasParticipated(pulseId, userId) || !store.alliances.isMember(pulse.allianceId, userId)) return null;
+    if (
+      !pulse ||
+      !isPulseOpen(pulse, now) ||
+      store.pulses.hasParticipated(pulseId, userId) ||
+      !store.alliances.isMember(pulse.allianceId, userId)
+    )
+      return null;
     const model = messageModel(pulse);
     return model ? buildPulseReminder(model) : null;
   }
@@ -201,7 +260,13 @@ export function createPulseService(deps: PulseDeps) {
     return { kind: 'notice', text: pulseClosedText(pulse.closedAt ?? pulse.closesAt, nextPulseAt(pulse.allianceId)) };
   }
 
-  function checkInView(pulse: Pulse, alliance: Alliance, userId: string, editKey: string | undefined, previous: ReturnType<typeof store.pulses.namedResponse>): ModalView {
+  function checkInView(
+    pulse: Pulse,
+    alliance: Alliance,
+    userId: string,
+    editKey: string | undefined,
+    previous: ReturnType<typeof store.pulses.namedResponse>,
+  ): ModalView {
     const template = getTemplate(alliance.templateId);
     const version = pulse.versionId ? store.agreements.version(pulse.versionId) : undefined;
     const commitments = version ? commitmentsOf(version.content).filter((c) => c.userId === userId) : [];
@@ -213,48 +278,85 @@ export function createPulseService(deps: PulseDeps) {
       anonymous: pulse.anonymous,
       aspects: template.aspects,
       commitments: commitments.map((c) => ({ promptId: c.promptId, text: c.text })),
-      reservations: store.agreements.reservations(alliance.id, 'open').map((r) => ({ id: r.id, userId: r.userId, concern: r.concern })),
+      reservations: store.agreements
+        .reservations(alliance.id, 'open')
+        .map((r) => ({ id: r.id, userId: r.userId, concern: r.concern })),
       ...(previous ? { previous: previous.answers } : {}),
     });
   }
 
   /** "Check in" / "Edit my answer": the modal for this member, prefilled when they answered before. */
-  function openCheckIn(input: { teamId: string; userId: string; pulseId: number; editKey?: string | undefined; now: Date }): Notice | { kind: 'view'; view: ModalView } {
+  function openCheckIn(input: {
+    teamId: string;
+    userId: string;
+    pulseId: number;
+    editKey?: string | undefined;
+    now: Date;
+  }): Notice | { kind: 'view'; view: ModalView } {
     const pulse = store.pulses.get(input.pulseId);
     const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
     if (!pulse || !alliance || alliance.teamId !== input.teamId) {
-      return { kind: 'notice', text: 'This check-in is out of date. Use `/alliance checkin` in the alliance’s channel to find the open pulse.' };
+      return {
+        kind: 'notice',
+        text: 'This check-in is out of date. Use `/alliance checkin` in the alliance’s channel to find the open pulse.',
+      };
     }
     if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
     if (!store.pulses.isInvitee(pulse.id, input.userId)) {
       if (store.alliances.isMember(alliance.id, input.userId)) {
         const next = nextPulseAt(alliance.id);
-        return { kind: 'notice', text: `You joined *${escapeText(alliance.name)}* after this pulse opened, so your first one is the next${next ? ` (it opens <!date^${Math.floor(next.getTime() / 1000)}^{date_short_pretty} at {time}|soon>)` : ''}.` };
+        return {
+          kind: 'notice',
+          text: `You joined *${escapeText(alliance.name)}* after this pulse opened, so your first one is the next${next ? ` (it opens <!date^${Math.floor(next.getTime() / 1000)}^{date_short_pretty} at {time}|soon>)` : ''}.`,
+        };
       }
-      return { kind: 'notice', text: `This pulse is for the members of *${escapeText(alliance.name)}*, and you are not one of them.` };
+      return {
+        kind: 'notice',
+        text: `This pulse is for the members of *${escapeText(alliance.name)}*, and you are not one of them.`,
+      };
     }
     if (pulse.anonymous) {
       if (input.editKey) {
         const previous = store.pulses.keyedResponse(pulse.id, hashKey(input.editKey), input.userId);
-        if (!previous) return { kind: 'notice', text: 'That answer could not be found, so nothing was changed. Use the most recent *Edit my answer* button I sent you.' };
+        if (!previous)
+          return {
+            kind: 'notice',
+            text: 'That answer could not be found, so nothing was changed. Use the most recent *Edit my answer* button I sent you.',
+          };
         return { kind: 'view', view: checkInView(pulse, alliance, input.userId, input.editKey, previous) };
       }
       if (store.pulses.hasParticipated(pulse.id, input.userId)) {
-        return { kind: 'notice', text: 'You have already checked in on this pulse. To change your answer, use *Edit my answer* in the message I sent you; only that button can find your anonymous answer.' };
+        return {
+          kind: 'notice',
+          text: 'You have already checked in on this pulse. To change your answer, use *Edit my answer* in the message I sent you; only that button can find your anonymous answer.',
+        };
       }
       return { kind: 'view', view: checkInView(pulse, alliance, input.userId, undefined, undefined) };
     }
-    return { kind: 'view', view: checkInView(pulse, alliance, input.userId, undefined, store.pulses.namedResponse(pulse.id, input.userId)) };
+    return {
+      kind: 'view',
+      view: checkInView(pulse, alliance, input.userId, undefined, store.pulses.namedResponse(pulse.id, input.userId)),
+    };
   }
 
   /** `/alliance checkin`: the open pulse of this channel's alliance, or when the next one opens. */
-  function openCheckInForChannel(input: { teamId: string; userId: string; channelId: string; now: Date }): Notice | { kind: 'view'; view: ModalView } {
+  function openCheckInForChannel(input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    now: Date;
+  }): Notice | { kind: 'view'; view: ModalView } {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance) return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
+    if (!alliance)
+      return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
     const pulse = store.pulses.openPulse(alliance.id);
     if (!pulse || !isPulseOpen(pulse, input.now)) {
       const next = nextPulseAt(alliance.id);
-      const when = next ? `The next one opens <!date^${Math.floor(next.getTime() / 1000)}^{date_short_pretty} at {time}|soon>.` : alliance.status === 'active' ? '' : 'Pulses start once everyone has agreed to the agreement.';
+      const when = next
+        ? `The next one opens <!date^${Math.floor(next.getTime() / 1000)}^{date_short_pretty} at {time}|soon>.`
+        : alliance.status === 'active'
+          ? ''
+          : 'Pulses start once everyone has agreed to the agreement.';
       return { kind: 'notice', text: `No pulse is open for *${escapeText(alliance.name)}* right now. ${when}`.trim() };
     }
     return openCheckIn({ teamId: input.teamId, userId: input.userId, pulseId: pulse.id, now: input.now });
@@ -264,18 +366,39 @@ export function createPulseService(deps: PulseDeps) {
     | { kind: 'errors'; errors: Record<string, string> }
     | { kind: 'update'; view: ModalView; after?: () => Promise<void> };
 
-  function submitCheckIn(input: { teamId: string; userId: string; pulseId: number; editKey?: string | undefined; form: CheckInForm; now: Date }): SubmitResult | Notice {
+  function submitCheckIn(input: {
+    teamId: string;
+    userId: string;
+    pulseId: number;
+    editKey?: string | undefined;
+    form: CheckInForm;
+    now: Date;
+  }): SubmitResult | Notice {
     const pulse = store.pulses.get(input.pulseId);
     const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
     if (!pulse || !alliance || alliance.teamId !== input.teamId || !store.pulses.isInvitee(pulse.id, input.userId)) {
-      return { kind: 'notice', text: 'This check-in is out of date, so nothing was saved. Use `/alliance checkin` in the alliance’s channel.' };
+      return {
+        kind: 'notice',
+        text: 'This check-in is out of date, so nothing was saved. Use `/alliance checkin` in the alliance’s channel.',
+      };
     }
     if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
     const template = getTemplate(alliance.templateId);
     const version = pulse.versionId ? store.agreements.version(pulse.versionId) : undefined;
-    const ownCommitments = version ? commitmentsOf(version.content).filter((c) => c.userId === input.userId).map((c) => c.promptId) : [];
-    const openReservations = store.agreements.reservations(alliance.id, 'open').slice(0, 10).map((r) => String(r.id));
-    const checked = validateCheckIn(input.form, { aspects: template.aspects.map((a) => a.id), commitments: ownCommitments, reservations: openReservations });
+    const ownCommitments = version
+      ? commitmentsOf(version.content)
+          .filter((c) => c.userId === input.userId)
+          .map((c) => c.promptId)
+      : [];
+    const openReservations = store.agreements
+      .reservations(alliance.id, 'open')
+      .slice(0, 10)
+      .map((r) => String(r.id));
+    const checked = validateCheckIn(input.form, {
+      aspects: template.aspects.map((a) => a.id),
+      commitments: ownCommitments,
+      reservations: openReservations,
+    });
     if (!checked.ok) return { kind: 'errors', errors: checked.errors };
     const { answers } = checked;
 
@@ -284,22 +407,44 @@ export function createPulseService(deps: PulseDeps) {
       if (!pulse.anonymous) {
         const existing = store.pulses.namedResponse(pulse.id, input.userId);
         if (existing) store.pulses.replaceResponse(existing.id, answers);
-        else store.pulses.insertResponse({ id: newResponseId(), pulseId: pulse.id, teamId: alliance.teamId, userId: input.userId, editKeyHash: null, answers });
+        else
+          store.pulses.insertResponse({
+            id: newResponseId(),
+            pulseId: pulse.id,
+            teamId: alliance.teamId,
+            userId: input.userId,
+            editKeyHash: null,
+            answers,
+          });
         store.pulses.recordParticipation(pulse.id, alliance.teamId, input.userId);
         return {};
       }
       if (input.editKey) {
         const existing = store.pulses.keyedResponse(pulse.id, hashKey(input.editKey), input.userId);
-        if (!existing) return { kind: 'notice', text: 'That answer could not be found, so nothing was changed. Use the most recent *Edit my answer* button I sent you.' };
+        if (!existing)
+          return {
+            kind: 'notice',
+            text: 'That answer could not be found, so nothing was changed. Use the most recent *Edit my answer* button I sent you.',
+          };
         store.pulses.replaceResponse(existing.id, answers);
         return { editKey: input.editKey };
       }
       // First anonymous answer: participation first, so a second concurrent submission is refused.
       if (!store.pulses.recordParticipation(pulse.id, alliance.teamId, input.userId)) {
-        return { kind: 'notice', text: 'You have already checked in on this pulse. To change your answer, use *Edit my answer* in the message I sent you.' };
+        return {
+          kind: 'notice',
+          text: 'You have already checked in on this pulse. To change your answer, use *Edit my answer* in the message I sent you.',
+        };
       }
       const editKey = newEditKey();
-      store.pulses.insertResponse({ id: newResponseId(), pulseId: pulse.id, teamId: alliance.teamId, userId: null, editKeyHash: hashKey(editKey), answers });
+      store.pulses.insertResponse({
+        id: newResponseId(),
+        pulseId: pulse.id,
+        teamId: alliance.teamId,
+        userId: null,
+        editKeyHash: hashKey(editKey),
+        answers,
+      });
       return { editKey };
     });
     if ('kind' in saved) return saved;

@@ -1,8 +1,8 @@
 import type { Logger } from '@slack/bolt';
+import type { Alliance } from '../domain/alliance.js';
 import { type Block, context, escapeText, section } from '../slack/blocks/kit.js';
 import type { Delivery } from '../store/deliveries-repo.js';
 import type { Store } from '../store/index.js';
-import type { Alliance } from '../domain/alliance.js';
 import type { MembershipChange } from './settings.js';
 
 export const REPORT_UNREACHABLE = 'report_unreachable';
@@ -21,7 +21,12 @@ const REASONS: Record<string, string> = {
 };
 
 /** The DM the starter gets, once per member, when Alliance cannot reach someone. */
-export function buildUnreachableReport(input: { allianceName: string; channelId: string; memberId: string; reason: string }): { text: string; blocks: Block[] } {
+export function buildUnreachableReport(input: {
+  allianceName: string;
+  channelId: string;
+  memberId: string;
+  reason: string;
+}): { text: string; blocks: Block[] } {
   const why = REASONS[input.reason] ?? `Slack answered “${input.reason}”`;
   return {
     text: `I can't reach a member of ${input.allianceName} by direct message`,
@@ -50,11 +55,31 @@ export function createUnreachableHandling(deps: {
     if (!alliance || delivery.kind === REPORT_UNREACHABLE) return;
     if (delivery.userId !== alliance.starterId && !store.deliveries.wasReported(alliance.id, delivery.userId)) {
       store.deliveries.markReported(delivery.id, now);
-      store.deliveries.enqueue({ teamId: alliance.teamId, allianceId: alliance.id, kind: REPORT_UNREACHABLE, subjectId: delivery.id, userIds: [alliance.starterId], at: now, now });
-      deps.logger.warn(`alliance ${alliance.id}: a member cannot be reached by DM (${reason}); the starter will be told`);
+      store.deliveries.enqueue({
+        teamId: alliance.teamId,
+        allianceId: alliance.id,
+        kind: REPORT_UNREACHABLE,
+        subjectId: delivery.id,
+        userIds: [alliance.starterId],
+        at: now,
+        now,
+      });
+      deps.logger.warn(
+        `alliance ${alliance.id}: a member cannot be reached by DM (${reason}); the starter will be told`,
+      );
     }
     if (DEACTIVATED.has(reason) && store.alliances.isMember(alliance.id, delivery.userId)) {
-      await deps.changeMembers(alliance, { joined: [], left: [delivery.userId], cause: 'deactivated', byUserId: null, occurrence: `deactivated:${delivery.userId}:${delivery.id}` }, now);
+      await deps.changeMembers(
+        alliance,
+        {
+          joined: [],
+          left: [delivery.userId],
+          cause: 'deactivated',
+          byUserId: null,
+          occurrence: `deactivated:${delivery.userId}:${delivery.id}`,
+        },
+        now,
+      );
     }
   }
 
@@ -63,7 +88,12 @@ export function createUnreachableHandling(deps: {
     const failed = store.deliveries.byId(report.subjectId);
     const alliance = store.alliances.get(report.allianceId);
     if (!failed || !alliance) return null;
-    return buildUnreachableReport({ allianceName: escapeText(alliance.name), channelId: alliance.channelId, memberId: failed.userId, reason: failed.error ?? 'unknown' });
+    return buildUnreachableReport({
+      allianceName: escapeText(alliance.name),
+      channelId: alliance.channelId,
+      memberId: failed.userId,
+      reason: failed.error ?? 'unknown',
+    });
   }
 
   return { onUnreachable, renderReport };

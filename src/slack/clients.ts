@@ -1,5 +1,5 @@
-import { webApi } from '@slack/bolt';
 import type { Logger } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 
 export type SlackClient = webApi.WebClient;
 
@@ -29,7 +29,10 @@ export function quietRateLimits(logger: Logger): Logger {
 }
 
 /** Options shared by the scheduler's client and the one Bolt builds for listeners. */
-export function webClientOptions(options: { slackApiUrl: string | undefined; logger: Logger }): webApi.WebClientOptions {
+export function webClientOptions(options: {
+  slackApiUrl: string | undefined;
+  logger: Logger;
+}): webApi.WebClientOptions {
   return {
     logger: quietRateLimits(options.logger),
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),

@@ -37,7 +37,10 @@ export const eventEnvelopeSchema = z.object({
 });
 
 export const tokensRevokedSchema = eventEnvelopeSchema.extend({
-  event: z.object({ type: z.literal('tokens_revoked'), tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
+  event: z.object({
+    type: z.literal('tokens_revoked'),
+    tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }),
+  }),
 });
 
 export const homeOpenedSchema = eventEnvelopeSchema.extend({
@@ -45,11 +48,18 @@ export const homeOpenedSchema = eventEnvelopeSchema.extend({
 });
 
 export const userChangeSchema = eventEnvelopeSchema.extend({
-  event: z.object({ type: z.literal('user_change'), user: z.object({ id: userIdSchema, deleted: z.boolean().default(false) }) }),
+  event: z.object({
+    type: z.literal('user_change'),
+    user: z.object({ id: userIdSchema, deleted: z.boolean().default(false) }),
+  }),
 });
 
 export const membershipEventSchema = eventEnvelopeSchema.extend({
-  event: z.object({ type: z.enum(['member_joined_channel', 'member_left_channel']), user: userIdSchema, channel: channelIdSchema }),
+  event: z.object({
+    type: z.enum(['member_joined_channel', 'member_left_channel']),
+    user: userIdSchema,
+    channel: channelIdSchema,
+  }),
 });
 
 /** Parses a JSON string (button value, private_metadata) and then its shape. */
@@ -157,7 +167,13 @@ export const stepMetadataSchema = jsonOf(
 );
 
 export const pulseRefSchema = jsonOf(
-  z.object({ p: z.number().int().positive(), k: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/).optional() }),
+  z.object({
+    p: z.number().int().positive(),
+    k: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{20,64}$/)
+      .optional(),
+  }),
 );
 
 const nullableText = z.string().max(200).nullable();

@@ -97,14 +97,20 @@ export function createAgreementsRepo(db: Db) {
   const byNumber = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? AND number = ?');
   const ofAlliance = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? ORDER BY number');
   const proposed = db.prepare("SELECT * FROM agreement_versions WHERE alliance_id = ? AND status = 'proposed'");
-  const setStatus = db.prepare('UPDATE agreement_versions SET status = @status, ended_at = @endedAt WHERE id = @id AND status = @from');
-  const activate = db.prepare("UPDATE agreement_versions SET status = 'active', activated_at = @now WHERE id = @id AND status = 'proposed'");
+  const setStatus = db.prepare(
+    'UPDATE agreement_versions SET status = @status, ended_at = @endedAt WHERE id = @id AND status = @from',
+  );
+  const activate = db.prepare(
+    "UPDATE agreement_versions SET status = 'active', activated_at = @now WHERE id = @id AND status = 'proposed'",
+  );
 
   const insertPost = db.prepare(`
     INSERT INTO agreement_posts (version_id, team_id, channel_id, part, ts, recipient_id)
     VALUES (@versionId, @teamId, @channelId, @part, @ts, @recipientId)
     ON CONFLICT (version_id, channel_id, part) DO UPDATE SET ts = excluded.ts`);
-  const postsOf = db.prepare('SELECT channel_id, part, ts, recipient_id FROM agreement_posts WHERE version_id = ? ORDER BY channel_id, part');
+  const postsOf = db.prepare(
+    'SELECT channel_id, part, ts, recipient_id FROM agreement_posts WHERE version_id = ? ORDER BY channel_id, part',
+  );
 
   const insertConsent = db.prepare(
     'INSERT INTO consents (version_id, team_id, user_id, agreed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -115,17 +121,28 @@ export function createAgreementsRepo(db: Db) {
     INSERT INTO reservations (team_id, alliance_id, version_id, user_id, concern, watch, view_id, created_at)
     VALUES (@teamId, @allianceId, @versionId, @userId, @concern, @watch, @viewId, @now)
     ON CONFLICT (view_id) DO NOTHING`);
-  const reservationsOfAlliance = db.prepare('SELECT * FROM reservations WHERE alliance_id = ? AND status = ? ORDER BY id');
+  const reservationsOfAlliance = db.prepare(
+    'SELECT * FROM reservations WHERE alliance_id = ? AND status = ? ORDER BY id',
+  );
   const resolveEarlier = db.prepare(
     "UPDATE reservations SET status = 'resolved', resolved_at = ? WHERE alliance_id = ? AND version_id < ? AND status = 'open'",
   );
 
   return {
     /** Writes a new immutable version, numbered after the alliance's last one. */
-    insertVersion(input: { teamId: string; allianceId: string; roundId: number; content: AgreementContent; hash: string; compiledBy: string; now: Date }): AgreementVersion {
+    insertVersion(input: {
+      teamId: string;
+      allianceId: string;
+      roundId: number;
+      content: AgreementContent;
+      hash: string;
+      compiledBy: string;
+      now: Date;
+    }): AgreementVersion {
       const number = nextNumber.pluck().get(input.allianceId) as number;
       const id = Number(
-        insertVersion.run({ ...input, number, content: JSON.stringify(input.content), now: input.now.getTime() }).lastInsertRowid,
+        insertVersion.run({ ...input, number, content: JSON.stringify(input.content), now: input.now.getTime() })
+          .lastInsertRowid,
       );
       const row = byId.get(id) as VersionRow;
       return toVersion(row);
@@ -152,11 +169,20 @@ export function createAgreementsRepo(db: Db) {
     activate(id: number, now: Date): boolean {
       return activate.run({ id, now: now.getTime() }).changes > 0;
     },
-    recordPost(input: { versionId: number; teamId: string; channelId: string; part: number; ts: string; recipientId: string | null }): void {
+    recordPost(input: {
+      versionId: number;
+      teamId: string;
+      channelId: string;
+      part: number;
+      ts: string;
+      recipientId: string | null;
+    }): void {
       insertPost.run(input);
     },
     posts(versionId: number): AgreementPost[] {
-      return (postsOf.all(versionId) as { channel_id: string; part: number; ts: string; recipient_id: string | null }[]).map((r) => ({
+      return (
+        postsOf.all(versionId) as { channel_id: string; part: number; ts: string; recipient_id: string | null }[]
+      ).map((r) => ({
         channelId: r.channel_id,
         part: r.part,
         ts: r.ts,
@@ -170,7 +196,16 @@ export function createAgreementsRepo(db: Db) {
     consents(versionId: number): Set<string> {
       return new Set(consentsOf.pluck().all(versionId) as string[]);
     },
-    addReservation(input: { teamId: string; allianceId: string; versionId: number; userId: string; concern: string; watch: string; viewId: string | null; now: Date }): number | null {
+    addReservation(input: {
+      teamId: string;
+      allianceId: string;
+      versionId: number;
+      userId: string;
+      concern: string;
+      watch: string;
+      viewId: string | null;
+      now: Date;
+    }): number | null {
       const result = insertReservation.run({ ...input, now: input.now.getTime() });
       return result.changes > 0 ? Number(result.lastInsertRowid) : null;
     },

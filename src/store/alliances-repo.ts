@@ -1,4 +1,9 @@
-import { type Alliance, type AllianceSettings, allianceSettingsSchema, type AllianceStatus } from '../domain/alliance.js';
+import {
+  type Alliance,
+  type AllianceSettings,
+  type AllianceStatus,
+  allianceSettingsSchema,
+} from '../domain/alliance.js';
 import type { TemplateId } from '../domain/templates/index.js';
 import type { Db } from './db.js';
 
@@ -36,13 +41,17 @@ export function createAlliancesRepo(db: Db) {
     VALUES (@id, @teamId, @channelId, @name, @templateId, @starterId, 'designing', @settings, @setupViewId, @now)`);
   const byId = db.prepare('SELECT * FROM alliances WHERE id = ?');
   const bySetupView = db.prepare('SELECT * FROM alliances WHERE setup_view_id = ?');
-  const liveInChannel = db.prepare("SELECT * FROM alliances WHERE team_id = ? AND channel_id = ? AND status <> 'archived'");
+  const liveInChannel = db.prepare(
+    "SELECT * FROM alliances WHERE team_id = ? AND channel_id = ? AND status <> 'archived'",
+  );
   const setStatus = db.prepare('UPDATE alliances SET status = ? WHERE id = ?');
   const activate = db.prepare(
     "UPDATE alliances SET status = 'active', active_version_id = @versionId, activated_at = coalesce(activated_at, @now) WHERE id = @id",
   );
   const updateSettings = db.prepare('UPDATE alliances SET settings_json = ? WHERE id = ?');
-  const liveAlliances = db.prepare("SELECT a.* FROM alliances a JOIN workspaces w ON w.team_id = a.team_id WHERE a.status <> 'archived' AND w.uninstalled_at IS NULL");
+  const liveAlliances = db.prepare(
+    "SELECT a.* FROM alliances a JOIN workspaces w ON w.team_id = a.team_id WHERE a.status <> 'archived' AND w.uninstalled_at IS NULL",
+  );
 
   const addMember = db.prepare(`
     INSERT INTO alliance_members (alliance_id, team_id, user_id, joined_at) VALUES (@allianceId, @teamId, @userId, @now)
@@ -54,7 +63,9 @@ export function createAlliancesRepo(db: Db) {
   const currentMembers = db.prepare(
     'SELECT user_id FROM alliance_members WHERE alliance_id = ? AND left_at IS NULL ORDER BY joined_at, user_id',
   );
-  const isMember = db.prepare('SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL');
+  const isMember = db.prepare(
+    'SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL',
+  );
   const ofMember = db.prepare(`
     SELECT a.* FROM alliances a JOIN alliance_members m ON m.alliance_id = a.id
      WHERE a.team_id = ? AND m.user_id = ? AND m.left_at IS NULL AND a.status <> 'archived'
@@ -69,7 +80,8 @@ export function createAlliancesRepo(db: Db) {
       },
     ): void {
       insert.run({ ...input, settings: JSON.stringify(input.settings), now: input.now.getTime() });
-      for (const userId of input.members) addMember.run({ allianceId: input.id, teamId: input.teamId, userId, now: input.now.getTime() });
+      for (const userId of input.members)
+        addMember.run({ allianceId: input.id, teamId: input.teamId, userId, now: input.now.getTime() });
     },
     get(id: string): Alliance | undefined {
       const row = byId.get(id) as AllianceRow | undefined;

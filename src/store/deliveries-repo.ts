@@ -95,17 +95,37 @@ export function createDeliveriesRepo(db: Db) {
   const wasReported = db.prepare(
     "SELECT 1 FROM deliveries WHERE alliance_id = ? AND user_id = ? AND state = 'unreachable' AND reported_at IS NOT NULL LIMIT 1",
   );
-  const hasDue = db.prepare(`SELECT 1 FROM deliveries WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?) LIMIT 1`);
+  const hasDue = db.prepare(
+    `SELECT 1 FROM deliveries WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_expires_at <= ?) LIMIT 1`,
+  );
 
   return {
     /** Queues one message per member; queuing the same (kind, subject, member) again is a no-op. */
-    enqueue(input: { teamId: string; allianceId: string; kind: string; subjectId: number; userIds: readonly string[]; at: Date; now: Date }): void {
+    enqueue(input: {
+      teamId: string;
+      allianceId: string;
+      kind: string;
+      subjectId: number;
+      userIds: readonly string[];
+      at: Date;
+      now: Date;
+    }): void {
       for (const userId of input.userIds) {
-        enqueue.run({ teamId: input.teamId, allianceId: input.allianceId, kind: input.kind, subjectId: input.subjectId, userId, at: input.at.getTime(), now: input.now.getTime() });
+        enqueue.run({
+          teamId: input.teamId,
+          allianceId: input.allianceId,
+          kind: input.kind,
+          subjectId: input.subjectId,
+          userId,
+          at: input.at.getTime(),
+          now: input.now.getTime(),
+        });
       }
     },
     claimNext(owner: string, now: Date, leaseMs: number): Delivery | undefined {
-      const row = claimNext.get({ owner, now: now.getTime(), leaseUntil: now.getTime() + leaseMs }) as DeliveryRow | undefined;
+      const row = claimNext.get({ owner, now: now.getTime(), leaseUntil: now.getTime() + leaseMs }) as
+        | DeliveryRow
+        | undefined;
       return row ? toDelivery(row) : undefined;
     },
     hasDue(now: Date): boolean {

@@ -56,10 +56,16 @@ export function createDesignRepo(db: Db) {
   const roundById = db.prepare('SELECT * FROM design_rounds WHERE id = ?');
   const openRound = db.prepare("SELECT * FROM design_rounds WHERE alliance_id = ? AND status = 'open'");
   const latestRound = db.prepare('SELECT * FROM design_rounds WHERE alliance_id = ? ORDER BY id DESC LIMIT 1');
-  const closeRound = db.prepare("UPDATE design_rounds SET status = @status, closed_at = @now WHERE id = @id AND status = 'open'");
-  const reopenRound = db.prepare("UPDATE design_rounds SET status = 'open', closed_at = NULL WHERE id = ? AND status = 'compiled'");
+  const closeRound = db.prepare(
+    "UPDATE design_rounds SET status = @status, closed_at = @now WHERE id = @id AND status = 'open'",
+  );
+  const reopenRound = db.prepare(
+    "UPDATE design_rounds SET status = 'open', closed_at = NULL WHERE id = ? AND status = 'compiled'",
+  );
   const setFlag = db.prepare('UPDATE design_rounds SET flag_id = ? WHERE id = ?');
-  const setAnnouncement = db.prepare('UPDATE design_rounds SET announcement_channel = ?, announcement_ts = ? WHERE id = ?');
+  const setAnnouncement = db.prepare(
+    'UPDATE design_rounds SET announcement_channel = ?, announcement_ts = ? WHERE id = ?',
+  );
 
   const upsertAnswer = db.prepare(`
     INSERT INTO answers (round_id, team_id, user_id, prompt_id, text, created_at, updated_at)
@@ -78,13 +84,26 @@ export function createDesignRepo(db: Db) {
       finished_at = coalesce(design_progress.finished_at, excluded.finished_at),
       updated_at = excluded.updated_at`);
   const progressOfRound = db.prepare('SELECT user_id, next_step, finished_at FROM design_progress WHERE round_id = ?');
-  const progressOfUser = db.prepare('SELECT user_id, next_step, finished_at FROM design_progress WHERE round_id = ? AND user_id = ?');
+  const progressOfUser = db.prepare(
+    'SELECT user_id, next_step, finished_at FROM design_progress WHERE round_id = ? AND user_id = ?',
+  );
 
   type ProgressRow = { user_id: string; next_step: number; finished_at: number | null };
-  const toProgress = (r: ProgressRow): MemberProgress => ({ userId: r.user_id, nextStep: r.next_step, finished: r.finished_at !== null });
+  const toProgress = (r: ProgressRow): MemberProgress => ({
+    userId: r.user_id,
+    nextStep: r.next_step,
+    finished: r.finished_at !== null,
+  });
 
   return {
-    openRound(input: { teamId: string; allianceId: string; baseVersionId: number | null; reason: string | null; startedBy: string; now: Date }): number {
+    openRound(input: {
+      teamId: string;
+      allianceId: string;
+      baseVersionId: number | null;
+      reason: string | null;
+      startedBy: string;
+      now: Date;
+    }): number {
       return Number(insertRound.run({ ...input, now: input.now.getTime() }).lastInsertRowid);
     },
     round(id: number): DesignRound | undefined {
@@ -113,10 +132,24 @@ export function createDesignRepo(db: Db) {
       setAnnouncement.run(channelId, ts, id);
     },
     /** Saves answers (empty text deletes the answer). */
-    saveAnswers(input: { roundId: number; teamId: string; userId: string; answers: Readonly<Record<string, string>>; now: Date }): void {
+    saveAnswers(input: {
+      roundId: number;
+      teamId: string;
+      userId: string;
+      answers: Readonly<Record<string, string>>;
+      now: Date;
+    }): void {
       for (const [promptId, text] of Object.entries(input.answers)) {
         if (text === '') deleteAnswer.run(input.roundId, input.userId, promptId);
-        else upsertAnswer.run({ roundId: input.roundId, teamId: input.teamId, userId: input.userId, promptId, text, now: input.now.getTime() });
+        else
+          upsertAnswer.run({
+            roundId: input.roundId,
+            teamId: input.teamId,
+            userId: input.userId,
+            promptId,
+            text,
+            now: input.now.getTime(),
+          });
       }
     },
     answersOf(roundId: number, userId: string): Map<string, string> {
@@ -132,7 +165,14 @@ export function createDesignRepo(db: Db) {
       }
       return sheet;
     },
-    saveProgress(input: { roundId: number; teamId: string; userId: string; nextStep: number; finished: boolean; now: Date }): void {
+    saveProgress(input: {
+      roundId: number;
+      teamId: string;
+      userId: string;
+      nextStep: number;
+      finished: boolean;
+      now: Date;
+    }): void {
       saveProgress.run({
         roundId: input.roundId,
         teamId: input.teamId,
@@ -147,7 +187,9 @@ export function createDesignRepo(db: Db) {
     },
     /** Who has finished answering in a round. */
     finishedMembers(roundId: number): Set<string> {
-      return new Set((progressOfRound.all(roundId) as ProgressRow[]).filter((r) => r.finished_at !== null).map((r) => r.user_id));
+      return new Set(
+        (progressOfRound.all(roundId) as ProgressRow[]).filter((r) => r.finished_at !== null).map((r) => r.user_id),
+      );
     },
     progressOf(roundId: number, userId: string): MemberProgress | undefined {
       const row = progressOfUser.get(roundId, userId) as ProgressRow | undefined;

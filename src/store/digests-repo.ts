@@ -47,7 +47,15 @@ export function createDigestsRepo(db: Db) {
 
   return {
     /** Records a digest about to be posted; null when this period's scheduled digest exists already. */
-    begin(input: { teamId: string; allianceId: string; kind: 'scheduled' | 'manual'; periodKey: string | null; pulseId: number | null; postedBy: string | null; now: Date }): number | null {
+    begin(input: {
+      teamId: string;
+      allianceId: string;
+      kind: 'scheduled' | 'manual';
+      periodKey: string | null;
+      pulseId: number | null;
+      postedBy: string | null;
+      now: Date;
+    }): number | null {
       const result = insert.run({ ...input, now: input.now.getTime() });
       return result.changes > 0 ? Number(result.lastInsertRowid) : null;
     },

@@ -1,5 +1,5 @@
-import type { Evidence } from '../domain/signals.js';
 import type { SignalKind } from '../domain/signal-settings.js';
+import type { Evidence } from '../domain/signals.js';
 import type { Db } from './db.js';
 
 export type FlagState = 'open' | 'snoozed' | 'renegotiating' | 'resolved';
@@ -77,13 +77,24 @@ export function createFlagsRepo(db: Db) {
   const snooze = db.prepare(`
     UPDATE flags SET state = 'snoozed', snoozed_until = @until, snoozed_by = @by, snooze_reason = @reason
      WHERE id = @id AND state IN ('open', 'snoozed')`);
-  const toRenegotiating = db.prepare("UPDATE flags SET state = 'renegotiating', round_id = @roundId WHERE id = @id AND state IN ('open', 'snoozed')");
-  const resolveRound = db.prepare("UPDATE flags SET state = 'resolved', resolved_at = @now WHERE round_id = @roundId AND state = 'renegotiating'");
+  const toRenegotiating = db.prepare(
+    "UPDATE flags SET state = 'renegotiating', round_id = @roundId WHERE id = @id AND state IN ('open', 'snoozed')",
+  );
+  const resolveRound = db.prepare(
+    "UPDATE flags SET state = 'resolved', resolved_at = @now WHERE round_id = @roundId AND state = 'renegotiating'",
+  );
   const ofRound = db.prepare('SELECT * FROM flags WHERE round_id = ? ORDER BY id');
 
   return {
     /** Stores a flag for a new occurrence; null when this occurrence was flagged before. */
-    raise(input: { teamId: string; allianceId: string; kind: SignalKind; key: string; evidence: Evidence; now: Date }): Flag | null {
+    raise(input: {
+      teamId: string;
+      allianceId: string;
+      kind: SignalKind;
+      key: string;
+      evidence: Evidence;
+      now: Date;
+    }): Flag | null {
       const result = insert.run({ ...input, evidence: JSON.stringify(input.evidence), now: input.now.getTime() });
       if (result.changes === 0) return null;
       return toFlag(byId.get(Number(result.lastInsertRowid)) as FlagRow);

@@ -92,7 +92,9 @@ export function createJobsRepo(db: Db) {
       insert.run({ ...input, runAt: input.runAt.getTime(), now: input.now.getTime() });
     },
     claimNext(owner: string, now: Date, leaseMs: number): Job | undefined {
-      const row = claimNext.get({ owner, now: now.getTime(), leaseUntil: now.getTime() + leaseMs }) as JobRow | undefined;
+      const row = claimNext.get({ owner, now: now.getTime(), leaseUntil: now.getTime() + leaseMs }) as
+        | JobRow
+        | undefined;
       return row ? toRecord(row) : undefined;
     },
     complete(id: number, owner: string, now: Date): void {

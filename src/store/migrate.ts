@@ -32,7 +32,9 @@ export function checksumOf(sql: string): string {
 }
 
 export function listMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations: MigrationFile[] = [];
   for (const file of files) {
     const match = FILE_PATTERN.exec(file);

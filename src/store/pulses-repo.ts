@@ -1,4 +1,10 @@
-import type { CheckInAnswers, CommitmentStatus, PulseResults, PulseStatus, ResponseForResults } from '../domain/pulse.js';
+import type {
+  CheckInAnswers,
+  CommitmentStatus,
+  PulseResults,
+  PulseStatus,
+  ResponseForResults,
+} from '../domain/pulse.js';
 import type { Db } from './db.js';
 
 export interface Pulse {
@@ -64,16 +70,26 @@ export function createPulsesRepo(db: Db) {
     VALUES (@teamId, @allianceId, @versionId, @periodKey, @scheduledAt, @opensAt, @closesAt, @remindAt, @status, @anonymous, @threshold, @closedAt)
     ON CONFLICT (alliance_id, period_key) DO NOTHING`);
   const byId = db.prepare('SELECT * FROM pulses WHERE id = ?');
-  const openOf = db.prepare("SELECT * FROM pulses WHERE alliance_id = ? AND status = 'open' ORDER BY scheduled_at DESC LIMIT 1");
-  const closedOf = db.prepare("SELECT * FROM pulses WHERE alliance_id = ? AND status = 'closed' ORDER BY scheduled_at DESC LIMIT ?");
+  const openOf = db.prepare(
+    "SELECT * FROM pulses WHERE alliance_id = ? AND status = 'open' ORDER BY scheduled_at DESC LIMIT 1",
+  );
+  const closedOf = db.prepare(
+    "SELECT * FROM pulses WHERE alliance_id = ? AND status = 'closed' ORDER BY scheduled_at DESC LIMIT ?",
+  );
   const allOf = db.prepare('SELECT * FROM pulses WHERE alliance_id = ? ORDER BY scheduled_at');
-  const close = db.prepare("UPDATE pulses SET status = 'closed', closed_at = @now, results_json = @results WHERE id = @id AND status = 'open'");
+  const close = db.prepare(
+    "UPDATE pulses SET status = 'closed', closed_at = @now, results_json = @results WHERE id = @id AND status = 'open'",
+  );
 
-  const addInvitee = db.prepare('INSERT INTO pulse_invitees (pulse_id, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const addInvitee = db.prepare(
+    'INSERT INTO pulse_invitees (pulse_id, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
   const removeInvitee = db.prepare('DELETE FROM pulse_invitees WHERE pulse_id = ? AND user_id = ?');
   const invitees = db.prepare('SELECT user_id FROM pulse_invitees WHERE pulse_id = ? ORDER BY user_id');
   const isInvitee = db.prepare('SELECT 1 FROM pulse_invitees WHERE pulse_id = ? AND user_id = ?');
-  const participate = db.prepare('INSERT INTO pulse_participation (pulse_id, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const participate = db.prepare(
+    'INSERT INTO pulse_participation (pulse_id, team_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  );
   const participated = db.prepare('SELECT 1 FROM pulse_participation WHERE pulse_id = ? AND user_id = ?');
   const participants = db.prepare('SELECT user_id FROM pulse_participation WHERE pulse_id = ?');
   const silent = db.prepare(`
@@ -93,8 +109,12 @@ export function createPulsesRepo(db: Db) {
   const insertRating = db.prepare('INSERT INTO pulse_ratings (response_id, aspect_id, rating) VALUES (?, ?, ?)');
   const ratingsOf = db.prepare('SELECT aspect_id, rating FROM pulse_ratings WHERE response_id = ?');
   const deleteChecks = db.prepare('DELETE FROM pulse_reservation_checks WHERE response_id = ?');
-  const insertCheck = db.prepare('INSERT INTO pulse_reservation_checks (response_id, reservation_id, still_concern) VALUES (?, ?, ?)');
-  const checksOf = db.prepare('SELECT reservation_id, still_concern FROM pulse_reservation_checks WHERE response_id = ?');
+  const insertCheck = db.prepare(
+    'INSERT INTO pulse_reservation_checks (response_id, reservation_id, still_concern) VALUES (?, ?, ?)',
+  );
+  const checksOf = db.prepare(
+    'SELECT reservation_id, still_concern FROM pulse_reservation_checks WHERE response_id = ?',
+  );
   const upsertCommitment = db.prepare(`
     INSERT INTO commitment_checks (pulse_id, team_id, user_id, prompt_id, status) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (pulse_id, user_id, prompt_id) DO UPDATE SET status = excluded.status`);
@@ -106,7 +126,9 @@ export function createPulsesRepo(db: Db) {
   const checksOfPulse = db.prepare(
     'SELECT c.response_id, c.reservation_id, c.still_concern FROM pulse_reservation_checks c JOIN pulse_responses p ON p.id = c.response_id WHERE p.pulse_id = ?',
   );
-  const commitmentsOfUser = db.prepare('SELECT prompt_id, status FROM commitment_checks WHERE pulse_id = ? AND user_id = ?');
+  const commitmentsOfUser = db.prepare(
+    'SELECT prompt_id, status FROM commitment_checks WHERE pulse_id = ? AND user_id = ?',
+  );
 
   interface ResponseRow {
     id: string;
@@ -118,12 +140,21 @@ export function createPulsesRepo(db: Db) {
   }
 
   function loadResponse(row: ResponseRow, pulseId: number, commitmentUser: string | null): StoredResponse {
-    const ratings = Object.fromEntries((ratingsOf.all(row.id) as { aspect_id: string; rating: number }[]).map((r) => [r.aspect_id, r.rating]));
+    const ratings = Object.fromEntries(
+      (ratingsOf.all(row.id) as { aspect_id: string; rating: number }[]).map((r) => [r.aspect_id, r.rating]),
+    );
     const reservations = Object.fromEntries(
-      (checksOf.all(row.id) as { reservation_id: number; still_concern: number }[]).map((c) => [String(c.reservation_id), c.still_concern === 1]),
+      (checksOf.all(row.id) as { reservation_id: number; still_concern: number }[]).map((c) => [
+        String(c.reservation_id),
+        c.still_concern === 1,
+      ]),
     );
     const commitments = commitmentUser
-      ? Object.fromEntries((commitmentsOfUser.all(pulseId, commitmentUser) as { prompt_id: string; status: CommitmentStatus }[]).map((c) => [c.prompt_id, c.status]))
+      ? Object.fromEntries(
+          (commitmentsOfUser.all(pulseId, commitmentUser) as { prompt_id: string; status: CommitmentStatus }[]).map(
+            (c) => [c.prompt_id, c.status],
+          ),
+        )
       : {};
     return {
       id: row.id,
@@ -144,13 +175,26 @@ export function createPulsesRepo(db: Db) {
     deleteRatings.run(responseId);
     for (const [aspect, rating] of Object.entries(answers.ratings)) insertRating.run(responseId, aspect, rating);
     deleteChecks.run(responseId);
-    for (const [reservationId, still] of Object.entries(answers.reservations)) insertCheck.run(responseId, Number(reservationId), still ? 1 : 0);
+    for (const [reservationId, still] of Object.entries(answers.reservations))
+      insertCheck.run(responseId, Number(reservationId), still ? 1 : 0);
   }
 
   return {
     /** Creates the pulse of a period; returns null when that period already has one. */
     create(
-      input: Pick<Pulse, 'teamId' | 'allianceId' | 'versionId' | 'periodKey' | 'scheduledAt' | 'opensAt' | 'closesAt' | 'remindAt' | 'anonymous' | 'threshold'> & {
+      input: Pick<
+        Pulse,
+        | 'teamId'
+        | 'allianceId'
+        | 'versionId'
+        | 'periodKey'
+        | 'scheduledAt'
+        | 'opensAt'
+        | 'closesAt'
+        | 'remindAt'
+        | 'anonymous'
+        | 'threshold'
+      > & {
         status: 'open' | 'skipped';
         now: Date;
       },
@@ -209,7 +253,14 @@ export function createPulsesRepo(db: Db) {
     silentInvitees(pulseId: number): string[] {
       return silent.pluck().all(pulseId) as string[];
     },
-    insertResponse(input: { id: string; pulseId: number; teamId: string; userId: string | null; editKeyHash: string | null; answers: CheckInAnswers }): void {
+    insertResponse(input: {
+      id: string;
+      pulseId: number;
+      teamId: string;
+      userId: string | null;
+      editKeyHash: string | null;
+      answers: CheckInAnswers;
+    }): void {
       insertResponse.run({
         id: input.id,
         pulseId: input.pulseId,
@@ -224,7 +275,13 @@ export function createPulsesRepo(db: Db) {
       writeDetails(input.id, input.answers);
     },
     replaceResponse(id: string, answers: CheckInAnswers): void {
-      updateResponse.run({ id, working: answers.working, atRisk: answers.atRisk, renegotiate: answers.renegotiate ? 1 : 0, reason: answers.renegotiateReason });
+      updateResponse.run({
+        id,
+        working: answers.working,
+        atRisk: answers.atRisk,
+        renegotiate: answers.renegotiate ? 1 : 0,
+        reason: answers.renegotiateReason,
+      });
       writeDetails(id, answers);
     },
     namedResponse(pulseId: number, userId: string): StoredResponse | undefined {
@@ -236,8 +293,14 @@ export function createPulsesRepo(db: Db) {
       const row = keyedResponse.get(pulseId, editKeyHash) as ResponseRow | undefined;
       return row ? loadResponse(row, pulseId, userId) : undefined;
     },
-    saveCommitmentChecks(pulseId: number, teamId: string, userId: string, statuses: Readonly<Record<string, CommitmentStatus>>): void {
-      for (const [promptId, status] of Object.entries(statuses)) upsertCommitment.run(pulseId, teamId, userId, promptId, status);
+    saveCommitmentChecks(
+      pulseId: number,
+      teamId: string,
+      userId: string,
+      statuses: Readonly<Record<string, CommitmentStatus>>,
+    ): void {
+      for (const [promptId, status] of Object.entries(statuses))
+        upsertCommitment.run(pulseId, teamId, userId, promptId, status);
     },
     /** Everything needed to freeze a pulse's results. */
     responsesForResults(pulseId: number): ResponseForResults[] {
@@ -248,7 +311,11 @@ export function createPulsesRepo(db: Db) {
         ratings.set(r.response_id, entry);
       }
       const checks = new Map<string, Record<string, boolean>>();
-      for (const c of checksOfPulse.all(pulseId) as { response_id: string; reservation_id: number; still_concern: number }[]) {
+      for (const c of checksOfPulse.all(pulseId) as {
+        response_id: string;
+        reservation_id: number;
+        still_concern: number;
+      }[]) {
         const entry = checks.get(c.response_id) ?? {};
         entry[String(c.reservation_id)] = c.still_concern === 1;
         checks.set(c.response_id, entry);
@@ -263,11 +330,13 @@ export function createPulsesRepo(db: Db) {
       }));
     },
     commitmentChecks(pulseId: number): { userId: string; promptId: string; status: CommitmentStatus }[] {
-      return (commitmentsOf.all(pulseId) as { user_id: string; prompt_id: string; status: CommitmentStatus }[]).map((c) => ({
-        userId: c.user_id,
-        promptId: c.prompt_id,
-        status: c.status,
-      }));
+      return (commitmentsOf.all(pulseId) as { user_id: string; prompt_id: string; status: CommitmentStatus }[]).map(
+        (c) => ({
+          userId: c.user_id,
+          promptId: c.prompt_id,
+          status: c.status,
+        }),
+      );
     },
   };
 }

@@ -6,14 +6,17 @@
  * `forkSignedClient` is the parent's side. Started with CHILD_FLAG, this module is the child's side.
  * The child inherits the parent's `execArgv`, so under `tsx` it loads TypeScript the same way.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSignedClient, type RoundResult, type RoundSpec, type SignedClient } from './signed-client.js';
 
 const CHILD_FLAG = '--alliance-bench-client';
 
 type ToChild = { kind: 'init'; signingSecret: string } | { kind: 'round'; id: number; spec: RoundSpec };
-type ToParent = { kind: 'ready' } | { kind: 'result'; id: number; result: RoundResult } | { kind: 'failed'; id: number; message: string };
+type ToParent =
+  | { kind: 'ready' }
+  | { kind: 'result'; id: number; result: RoundResult }
+  | { kind: 'failed'; id: number; message: string };
 
 function hasKind(message: unknown): message is { kind: unknown } {
   return typeof message === 'object' && message !== null && 'kind' in message;
@@ -21,7 +24,10 @@ function hasKind(message: unknown): message is { kind: unknown } {
 
 /** Starts the client in a child process; resolves once it is ready to run rounds. */
 export async function forkSignedClient(signingSecret: string): Promise<SignedClient> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], { serialization: 'advanced', stdio: 'inherit' });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], {
+    serialization: 'advanced',
+    stdio: 'inherit',
+  });
   const waiting = new Map<number, { resolve: (result: RoundResult) => void; reject: (error: Error) => void }>();
   let ready: (() => void) | undefined;
   let exited: Error | undefined;
@@ -91,7 +97,8 @@ function runChild(): void {
     }
     client.runRound(m.spec).then(
       (result) => reply({ kind: 'result', id: m.id, result }),
-      (error: unknown) => reply({ kind: 'failed', id: m.id, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        reply({ kind: 'failed', id: m.id, message: error instanceof Error ? error.message : String(error) }),
     );
   });
   // The parent closes the channel when it is done (or dies): close the connections and leave.

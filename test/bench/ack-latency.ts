@@ -103,7 +103,10 @@ const CHANNEL = { id: 'CBENCH01', name: 'bench-team' };
 const PATH = '/slack/events';
 
 /** What Alliance's `/alliance help` answer must contain (Bolt sends the ack body as JSON). */
-const HELP_CHECK: ResponseCheck = { kind: 'contains', texts: ['"response_type":"ephemeral"', '`/alliance help`', '`/alliance start [name]`'] };
+const HELP_CHECK: ResponseCheck = {
+  kind: 'contains',
+  texts: ['"response_type":"ephemeral"', '`/alliance help`', '`/alliance start [name]`'],
+};
 /** The bare app acks with no body. */
 const EMPTY_CHECK: ResponseCheck = { kind: 'empty' };
 
@@ -122,7 +125,19 @@ interface Target {
 }
 
 function target(name: Target['name'], port: number, check: ResponseCheck, settle: () => Promise<void>): Target {
-  return { name, port, check, settle, latencies: [], roundP99s: [], busyMs: 0, non200: 0, badBody: 0, transportErrors: 0, firstProblem: undefined };
+  return {
+    name,
+    port,
+    check,
+    settle,
+    latencies: [],
+    roundP99s: [],
+    busyMs: 0,
+    non200: 0,
+    badBody: 0,
+    transportErrors: 0,
+    firstProblem: undefined,
+  };
 }
 
 /** A slash-command body with every field Slack sends, and a fresh trigger_id and response_url. */
@@ -199,7 +214,8 @@ function roundSizes(total: number, size: number): number[] {
 }
 
 function positiveInteger(name: string, value: number, allowZero = false): number {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) throw new Error(`ack-latency: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1))
+    throw new Error(`ack-latency: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
   return value;
 }
 
@@ -268,7 +284,9 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     for (const t of [alliance, baseline]) {
       const { result } = await round(t, 1);
       if (failuresOf(result) > 0) {
-        throw new Error(`ack-latency: the ${t.name} app did not answer a signed /alliance help correctly: ${result.firstProblem ?? 'unknown problem'}`);
+        throw new Error(
+          `ack-latency: the ${t.name} app did not answer a signed /alliance help correctly: ${result.firstProblem ?? 'unknown problem'}`,
+        );
       }
     }
 
@@ -353,7 +371,10 @@ export function formatAckLatency(r: AckLatencyResult): string {
     `  ratio alliance ÷ bare: p50 ${r.p50Ratio.toFixed(2)}, p95 ${r.p95Ratio.toFixed(2)}, p99 ${r.p99Ratio.toFixed(2)}` +
       ` (median of per-round-pair p99 ratios: ${r.pairedRoundP99Ratio.toFixed(2)})`,
   ];
-  for (const [label, s] of [['alliance', r.alliance], ['bare bolt', r.bare]] as const) {
+  for (const [label, s] of [
+    ['alliance', r.alliance],
+    ['bare bolt', r.bare],
+  ] as const) {
     if (s.firstProblem !== undefined) lines.push(`  ${label}: first failure: ${s.firstProblem}`);
   }
   if (r.warmupFailures > 0) lines.push(`  warning: ${r.warmupFailures} request(s) failed during warm-up`);

@@ -38,10 +38,16 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@slack/bolt';
-import { type Alliance, allianceSettingsSchema, pulseSchedule } from '../../src/domain/alliance.js';
 import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
+import { type Alliance, allianceSettingsSchema, pulseSchedule } from '../../src/domain/alliance.js';
 import type { DigestFigures } from '../../src/domain/digest.js';
-import { OVERALL, type PulseResults, pulseWindow, type ResponseForResults, summarizePulse } from '../../src/domain/pulse.js';
+import {
+  OVERALL,
+  type PulseResults,
+  pulseWindow,
+  type ResponseForResults,
+  summarizePulse,
+} from '../../src/domain/pulse.js';
 import { nextOccurrence, occurrenceKey } from '../../src/domain/schedule.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import type { AgreementPublisher } from '../../src/services/agreement-publisher.js';
@@ -208,7 +214,10 @@ function measure<T>(repeats: number, run: () => T): { timing: Timing; warmup: T 
     run();
     runsMs.push(performance.now() - started);
   }
-  return { timing: { medianMs: median(runsMs), minMs: Math.min(...runsMs), maxMs: Math.max(...runsMs), runsMs, warmupMs }, warmup };
+  return {
+    timing: { medianMs: median(runsMs), minMs: Math.min(...runsMs), maxMs: Math.max(...runsMs), runsMs, warmupMs },
+    warmup,
+  };
 }
 
 /**
@@ -265,7 +274,9 @@ function unused<T extends object>(name: string): T {
 /** `count` rows of `columns` in one INSERT: one statement call writes a whole pulse's rows. */
 function multiRowInsert(db: Db, table: string, columns: readonly string[], count: number) {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  return db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: count }, () => tuple).join(', ')}`);
+  return db.prepare(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: count }, () => tuple).join(', ')}`,
+  );
 }
 
 interface Generated {
@@ -275,7 +286,12 @@ interface Generated {
   loadMs: number;
 }
 
-function generate(store: Store, db: Db, opts: { alliances: number; members: number; pulses: number; seed: number }, rss: ReturnType<typeof createRssSampler>): Generated {
+function generate(
+  store: Store,
+  db: Db,
+  opts: { alliances: number; members: number; pulses: number; seed: number },
+  rss: ReturnType<typeof createRssSampler>,
+): Generated {
   const template = getTemplate('team');
   const aspectIds = template.aspects.map((a) => a.id);
   const rated = [...aspectIds, OVERALL];
@@ -298,12 +314,41 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
     store.workspaces.register({ teamId: TEAM_ID, teamName: 'Bench Co', botUserId: 'UBENCHBOT1', now: ANCHOR });
     for (let a = 0; a < opts.alliances; a++) {
       const id = `al_${hex8(idRandom())}${hex8(idRandom())}`;
-      const members = Array.from({ length: opts.members }, (_, m) => `U${(a * opts.members + m).toString(36).toUpperCase().padStart(10, '0')}`);
+      const members = Array.from(
+        { length: opts.members },
+        (_, m) => `U${(a * opts.members + m).toString(36).toUpperCase().padStart(10, '0')}`,
+      );
       const name = `Team ${a + 1}`;
-      store.alliances.create({ id, teamId: TEAM_ID, channelId: `C${a.toString(36).toUpperCase().padStart(10, '0')}`, name, templateId: 'team', starterId: members[0]!, settings, setupViewId: null, members, now: ANCHOR });
-      const roundId = store.design.openRound({ teamId: TEAM_ID, allianceId: id, baseVersionId: null, reason: null, startedBy: members[0]!, now: ANCHOR });
+      store.alliances.create({
+        id,
+        teamId: TEAM_ID,
+        channelId: `C${a.toString(36).toUpperCase().padStart(10, '0')}`,
+        name,
+        templateId: 'team',
+        starterId: members[0]!,
+        settings,
+        setupViewId: null,
+        members,
+        now: ANCHOR,
+      });
+      const roundId = store.design.openRound({
+        teamId: TEAM_ID,
+        allianceId: id,
+        baseVersionId: null,
+        reason: null,
+        startedBy: members[0]!,
+        now: ANCHOR,
+      });
       const content = compileAgreement({ template, name, members, answers: new Map() });
-      const version = store.agreements.insertVersion({ teamId: TEAM_ID, allianceId: id, roundId, content, hash: contentHash(content), compiledBy: 'everyone', now: ANCHOR });
+      const version = store.agreements.insertVersion({
+        teamId: TEAM_ID,
+        allianceId: id,
+        roundId,
+        content,
+        hash: contentHash(content),
+        compiledBy: 'everyone',
+        now: ANCHOR,
+      });
       store.design.closeRound(roundId, 'compiled', ANCHOR);
       store.agreements.activate(version.id, ANCHOR);
       store.alliances.activate(id, version.id, ANCHOR);
@@ -347,7 +392,9 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
   db.pragma('staging.journal_mode = OFF');
   db.pragma('staging.synchronous = OFF');
   const ratingColumns = rated.map((_, k) => `r${k}`);
-  db.exec(`CREATE TABLE staging.responses (id TEXT NOT NULL, pulse_id INTEGER NOT NULL, user_id TEXT NOT NULL, working TEXT NOT NULL, at_risk TEXT NOT NULL, renegotiate INTEGER NOT NULL, reason TEXT NOT NULL, ${ratingColumns.map((c) => `${c} INTEGER NOT NULL`).join(', ')})`);
+  db.exec(
+    `CREATE TABLE staging.responses (id TEXT NOT NULL, pulse_id INTEGER NOT NULL, user_id TEXT NOT NULL, working TEXT NOT NULL, at_risk TEXT NOT NULL, renegotiate INTEGER NOT NULL, reason TEXT NOT NULL, ${ratingColumns.map((c) => `${c} INTEGER NOT NULL`).join(', ')})`,
+  );
   const stagedColumns = ['id', 'pulse_id', 'user_id', 'working', 'at_risk', 'renegotiate', 'reason', ...ratingColumns];
   const S = stagedColumns.length;
 
@@ -404,11 +451,17 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
           const ratings: Record<string, number> = {};
           let sum = 0;
           for (let k = 0; k < aspectIds.length; k++) {
-            const r = Math.min(5, Math.max(1, Math.round(level + aspectLean[a * R + k]! + memberLean[a * M + m]! + 1.1 * noise())));
+            const r = Math.min(
+              5,
+              Math.max(1, Math.round(level + aspectLean[a * R + k]! + memberLean[a * M + m]! + 1.1 * noise())),
+            );
             ratings[aspectIds[k]!] = r;
             sum += r;
           }
-          ratings[OVERALL] = Math.min(5, Math.max(1, Math.round(sum / aspectIds.length + aspectLean[a * R + R - 1]! + 0.6 * noise())));
+          ratings[OVERALL] = Math.min(
+            5,
+            Math.max(1, Math.round(sum / aspectIds.length + aspectLean[a * R + R - 1]! + 0.6 * noise())),
+          );
           const roll = responseRandom() % 1000;
           const renegotiate = roll < 8;
           drafted.push({
@@ -440,7 +493,12 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
         // As runClose: the responses in id order (its query's ORDER BY id decides the order of the
         // comments), frozen with the domain's summarizePulse, stored by the repository's close.
         drafted.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-        const results: PulseResults = summarizePulse({ invited: M, aspects: aspectIds, responses: drafted, commitmentChecks: [] });
+        const results: PulseResults = summarizePulse({
+          invited: M,
+          aspects: aspectIds,
+          responses: drafted,
+          commitmentChecks: [],
+        });
         if (!store.pulses.close(pulseId, results, window.closesAt)) throw new Error(`pulse ${pulseId} did not close`);
         pulseCount++;
       }
@@ -453,7 +511,11 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
   // (so the schema ends up byte for byte as migrated), the staged responses are sorted by id once,
   // and both tables are filled in key order: every insert appends to the B-tree.
   const loadStarted = performance.now();
-  const indexes = db.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = 'pulse_responses' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  const indexes = db
+    .prepare(
+      "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = 'pulse_responses' AND sql IS NOT NULL",
+    )
+    .all() as { name: string; sql: string }[];
   db.exec('CREATE TABLE staging.sorted AS SELECT * FROM staging.responses ORDER BY id; DROP TABLE staging.responses;');
   rss.sample('generation: staged responses sorted');
   db.exec(`CREATE TABLE staging.aspects (aspect_id TEXT PRIMARY KEY, k INTEGER NOT NULL) WITHOUT ROWID`);
@@ -464,7 +526,9 @@ function generate(store: Store, db: Db, opts: { alliances: number; members: numb
     for (const index of indexes) db.exec(`DROP INDEX main.${index.name}`);
     db.prepare(`
       INSERT INTO pulse_responses (id, pulse_id, team_id, user_id, edit_key_hash, working, at_risk, renegotiate, renegotiate_reason)
-      SELECT id, pulse_id, ?, user_id, NULL, working, at_risk, renegotiate, reason FROM staging.sorted ORDER BY rowid`).run(team);
+      SELECT id, pulse_id, ?, user_id, NULL, working, at_risk, renegotiate, reason FROM staging.sorted ORDER BY rowid`).run(
+      team,
+    );
     rss.sample('generation: responses loaded');
     db.exec(`
       INSERT INTO pulse_ratings (response_id, aspect_id, rating)
@@ -517,7 +581,8 @@ const FLOOR_RECENT_SQL = `
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-const schemaOf = (db: Db) => JSON.stringify(db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all());
+const schemaOf = (db: Db) =>
+  JSON.stringify(db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all());
 
 export async function benchDigestFigures(options: DigestBenchOptions = {}): Promise<DigestBenchResult> {
   const began = performance.now();
@@ -529,7 +594,8 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     floorRepeats: options.floorRepeats ?? 3,
     seed: options.seed ?? 1,
   };
-  if (opts.members < 1 || opts.pulses < 1 || opts.alliances < 1) throw new Error('alliances, members and pulses must be at least 1');
+  if (opts.members < 1 || opts.pulses < 1 || opts.alliances < 1)
+    throw new Error('alliances, members and pulses must be at least 1');
   const startRss = process.memoryUsage.rss();
   const rss = createRssSampler();
   const dir = tempDir('alliance-bench-digest-');
@@ -560,7 +626,8 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
       },
     });
     const alliances: Alliance[] = store.alliances.live();
-    if (alliances.length !== opts.alliances) throw new Error(`expected ${opts.alliances} alliances, found ${alliances.length}`);
+    if (alliances.length !== opts.alliances)
+      throw new Error(`expected ${opts.alliances} alliances, found ${alliances.length}`);
     const latestFigures = new Map<string, DigestFigures['aspects']>();
     let figuresComplete = 0;
     let firstA = true;
@@ -572,7 +639,8 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
         checksum += figures.aspects.length + (figures.latest?.answered ?? 0);
         if (firstA) {
           latestFigures.set(alliance.id, figures.aspects);
-          if (figures.latest?.answered === opts.members && figures.latest.invited === opts.members && figures.shown) figuresComplete++;
+          if (figures.latest?.answered === opts.members && figures.latest.invited === opts.members && figures.shown)
+            figuresComplete++;
         }
         if (i % 100 === 0) rss.sample('A: figuresFor');
       }
@@ -591,7 +659,9 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
 
     // B: the floor. Rows are raw arrays, folded into a checksum as they come.
     const floorStatement = db.prepare(FLOOR_SQL).raw();
-    const floorPlan = (db.prepare(`EXPLAIN QUERY PLAN ${FLOOR_SQL}`).all() as { detail: string }[]).map((r) => r.detail);
+    const floorPlan = (db.prepare(`EXPLAIN QUERY PLAN ${FLOOR_SQL}`).all() as { detail: string }[]).map(
+      (r) => r.detail,
+    );
     const floorMeans = new Map<string, number>();
     let firstB = true;
     const b = measure(opts.floorRepeats, () => {
@@ -609,7 +679,12 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     rss.sample('B: done');
     let figuresMatchFloor = 0;
     for (const [allianceId, aspects] of latestFigures) {
-      if (aspects.every((f) => f.mean !== null && f.mean === round2(floorMeans.get(`${allianceId}|${f.id}`) ?? Number.NaN))) figuresMatchFloor++;
+      if (
+        aspects.every(
+          (f) => f.mean !== null && f.mean === round2(floorMeans.get(`${allianceId}|${f.id}`) ?? Number.NaN),
+        )
+      )
+        figuresMatchFloor++;
     }
 
     const floorRecentStatement = db.prepare(FLOOR_RECENT_SQL).raw();
@@ -671,11 +746,23 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
       floorRecentRows: b24.warmup,
       floorPlan,
       checks: { figuresComplete, figuresMatchFloor, freezeMatchesStored, schemaMatchesMigrations },
-      memory: { startRssBytes: startRss, sampledPeakRssBytes: rss.peak, sampledPeakAt: rss.peakAt, maxRssBytes, maxRssReachedBy: rss.highWaterBy, peakRssBytes },
+      memory: {
+        startRssBytes: startRss,
+        sampledPeakRssBytes: rss.peak,
+        sampledPeakAt: rss.peakAt,
+        maxRssBytes,
+        maxRssReachedBy: rss.highWaterBy,
+        peakRssBytes,
+      },
       cacheSize,
       sizeAfterGeneration,
       sizeAfterCheckpoint,
-      targets: { ratioAtMost: RATIO_TARGET, ratioMet: ratio <= RATIO_TARGET, peakRssAtMostBytes: RSS_TARGET_BYTES, peakRssMet: peakRssBytes <= RSS_TARGET_BYTES },
+      targets: {
+        ratioAtMost: RATIO_TARGET,
+        ratioMet: ratio <= RATIO_TARGET,
+        peakRssAtMostBytes: RSS_TARGET_BYTES,
+        peakRssMet: peakRssBytes <= RSS_TARGET_BYTES,
+      },
       durationMs: performance.now() - began,
     };
   } finally {
@@ -719,7 +806,11 @@ export function formatDigestFigures(r: DigestBenchResult): string {
       `${mb(r.memory.startRssBytes)} at start); target ≤ ${mb(r.targets.peakRssAtMostBytes)}: ${verdict(r.targets.peakRssMet)}`,
     `  took ${msText(r.durationMs)} (generation, checkpoint; 1 warm-up + ${r.repeats} measured runs of A and C, 1 + ${r.floorRepeats} of B and B24)`,
   ];
-  const complete = r.checks.schemaMatchesMigrations && r.checks.figuresComplete === n && r.checks.figuresMatchFloor === n && r.checks.freezeMatchesStored === n;
+  const complete =
+    r.checks.schemaMatchesMigrations &&
+    r.checks.figuresComplete === n &&
+    r.checks.figuresMatchFloor === n &&
+    r.checks.freezeMatchesStored === n;
   if (!complete) lines.push('  WARNING: some checks failed; the figures above may not measure what they claim');
   return lines.join('\n');
 }

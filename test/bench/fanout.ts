@@ -113,8 +113,10 @@ const MAX_CATCH_UP_TICKS = 10;
 // Unthrottled, the fake answers a call every millisecond or so; a gap this long is waiting, not work.
 const STALL_MS = 100;
 
-const userId = (alliance: number, member: number) => `UB${String(alliance).padStart(4, '0')}M${String(member).padStart(3, '0')}`;
-const hasAction = (message: StoredMessage, actionId: string): boolean => JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
+const userId = (alliance: number, member: number) =>
+  `UB${String(alliance).padStart(4, '0')}M${String(member).padStart(3, '0')}`;
+const hasAction = (message: StoredMessage, actionId: string): boolean =>
+  JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
 
 function settingsFor(): AllianceSettings {
   return allianceSettingsSchema.parse({
@@ -145,14 +147,22 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
     const setupStarted = performance.now();
     const logs: { line: string; isError: boolean }[] = [];
     const logger = createLogger('info', 'alliance', (line, isError) => logs.push({ line, isError }));
-    const client = createSlackClient(fake.botToken, webClientOptions({ slackApiUrl: fake.apiUrl, logger: logger.child('slack') }));
+    const client = createSlackClient(
+      fake.botToken,
+      webClientOptions({ slackApiUrl: fake.apiUrl, logger: logger.child('slack') }),
+    );
     const clock = fixedClock(SETUP_AT);
     const core = composeCore({ store, clock, logger, clients: singleWorkspaceClients(fake.teamId, client) });
 
     const template = getTemplate('team');
     const settings = settingsFor();
     const allianceIds: string[] = [];
-    store.workspaces.register({ teamId: fake.teamId, teamName: fake.teamName, botUserId: fake.botUserId, now: SETUP_AT });
+    store.workspaces.register({
+      teamId: fake.teamId,
+      teamName: fake.teamName,
+      botUserId: fake.botUserId,
+      now: SETUP_AT,
+    });
     store.transaction(() => {
       for (let a = 0; a < allianceCount; a += 1) {
         const id = `al_bench_${String(a).padStart(4, '0')}`;
@@ -162,15 +172,43 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
         fake.addChannel({ id: channelId, name: `team-${a}`, members, botIsMember: true });
         const starter = members[0];
         if (starter === undefined) throw new Error('an alliance needs members');
-        store.alliances.create({ id, teamId: fake.teamId, channelId, name: `Team ${a}`, templateId: template.id, starterId: starter, settings, setupViewId: null, members, now: SETUP_AT });
+        store.alliances.create({
+          id,
+          teamId: fake.teamId,
+          channelId,
+          name: `Team ${a}`,
+          templateId: template.id,
+          starterId: starter,
+          settings,
+          setupViewId: null,
+          members,
+          now: SETUP_AT,
+        });
         // Designed, compiled and agreed to by everyone, as the design and consent services leave it.
-        const roundId = store.design.openRound({ teamId: fake.teamId, allianceId: id, baseVersionId: null, reason: null, startedBy: starter, now: SETUP_AT });
+        const roundId = store.design.openRound({
+          teamId: fake.teamId,
+          allianceId: id,
+          baseVersionId: null,
+          reason: null,
+          startedBy: starter,
+          now: SETUP_AT,
+        });
         const content = compileAgreement({ template, name: `Team ${a}`, members, answers: new Map() });
-        const version = store.agreements.insertVersion({ teamId: fake.teamId, allianceId: id, roundId, content, hash: contentHash(content), compiledBy: starter, now: SETUP_AT });
+        const version = store.agreements.insertVersion({
+          teamId: fake.teamId,
+          allianceId: id,
+          roundId,
+          content,
+          hash: contentHash(content),
+          compiledBy: starter,
+          now: SETUP_AT,
+        });
         store.design.closeRound(roundId, 'compiled', SETUP_AT);
         for (const member of members) store.agreements.consent(version.id, fake.teamId, member, SETUP_AT);
         // The design invitations opened each member's DM and Alliance remembered it.
-        if (!options.firstContact) for (const member of members) store.dmChannels.remember(fake.teamId, member, fake.dmChannelId(member), SETUP_AT);
+        if (!options.firstContact)
+          for (const member of members)
+            store.dmChannels.remember(fake.teamId, member, fake.dmChannelId(member), SETUP_AT);
         store.agreements.activate(version.id, SETUP_AT);
         store.alliances.activate(id, version.id, SETUP_AT);
         const alliance = store.alliances.get(id);
@@ -181,7 +219,10 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
     });
     for (const id of allianceIds) {
       const due = store.jobs.nextPending(id, PULSE_OPEN)?.runAt.getTime();
-      if (due !== PULSE_AT.getTime()) throw new Error(`alliance ${id}: first pulse due at ${due === undefined ? 'never' : new Date(due).toISOString()}, expected ${PULSE_AT.toISOString()}`);
+      if (due !== PULSE_AT.getTime())
+        throw new Error(
+          `alliance ${id}: first pulse due at ${due === undefined ? 'never' : new Date(due).toISOString()}, expected ${PULSE_AT.toISOString()}`,
+        );
     }
     const setupMs = performance.now() - setupStarted;
 
@@ -206,7 +247,8 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
     const countStates = () => {
       const states: Partial<Record<DeliveryState, number>> = {};
       for (const pulseId of pulseIds) {
-        for (const row of store.deliveries.forSubject(PULSE_INVITE, pulseId)) states[row.state] = (states[row.state] ?? 0) + 1;
+        for (const row of store.deliveries.forSubject(PULSE_INVITE, pulseId))
+          states[row.state] = (states[row.state] ?? 0) + 1;
       }
       return states;
     };
@@ -215,7 +257,11 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
 
     // ---- catch-up (not timed): what later minute ticks would still send -------------------------
     let catchUpTicks = 0;
-    for (let states = statesAfterTick; (states.pending ?? 0) + (states.sending ?? 0) > 0 && catchUpTicks < MAX_CATCH_UP_TICKS; states = countStates()) {
+    for (
+      let states = statesAfterTick;
+      (states.pending ?? 0) + (states.sending ?? 0) > 0 && catchUpTicks < MAX_CATCH_UP_TICKS;
+      states = countStates()
+    ) {
       catchUpTicks += 1;
       const at = new Date(PULSE_AT.getTime() + catchUpTicks * 60_000);
       clock.set(at);
@@ -285,7 +331,10 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
       duplicates,
       warnings: tickLogs.length,
       firstWarning: tickLogs[0]?.line,
-      target: { ratioAtMost: RATIO_TARGET, met: completeInTick && lost === 0 && duplicates === 0 && ratio <= RATIO_TARGET },
+      target: {
+        ratioAtMost: RATIO_TARGET,
+        met: completeInTick && lost === 0 && duplicates === 0 && ratio <= RATIO_TARGET,
+      },
       durationMs: performance.now() - began,
     };
   } finally {
@@ -317,7 +366,9 @@ export function formatFanout(r: FanoutResult): string {
       `${r.limitPerSecond} calls/s workspace-wide (all methods, 429 + Retry-After beyond)`,
     `  setup ${seconds(r.setupMs)} (not timed); pulse.open jobs run: ${r.pulseOpenJobs.done}${r.pulseOpenJobs.other > 0 ? ` (+${r.pulseOpenJobs.other} other/failed)` : ''}`,
     `  total time (one tick): ${seconds(r.tickMs)}; first API call after ${seconds(r.firstCallAfterMs)}, last after ${seconds(r.lastCallAfterMs)}`,
-    `  deliveries ${r.deliveries}; API calls answered ${r.answeredCalls} (${Object.entries(r.callsByMethod).map(([m, n]) => `${m} ${n}`).join(', ')}); 429s received ${r.rateLimited}`,
+    `  deliveries ${r.deliveries}; API calls answered ${r.answeredCalls} (${Object.entries(r.callsByMethod)
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ')}); 429s received ${r.rateLimited}`,
     `  rate-limit windows used ${r.windowsUsed} (fewest possible for these calls: ${r.windowsMinimum}; ${(r.answeredCalls / Math.max(1, r.windowsUsed)).toFixed(1)} answered calls per window)`,
     `  stalls (≥ ${STALL_MS} ms without an answered call): ${r.stalls.count}, ${seconds(r.stalls.totalMs)} in all`,
     `  floor: deliveries ÷ limit = ${seconds(r.floorDeliveriesMs)}; API calls ÷ limit = ${seconds(r.floorCallsMs)}`,
@@ -326,14 +377,25 @@ export function formatFanout(r: FanoutResult): string {
   ];
   if (r.answeredCalls > r.limitPerSecond) {
     // Once the limit binds, every call costs 1/limit seconds whatever its method.
-    lines.push(`  API calls per delivery: ${r.callsPerDelivery.toFixed(2)}, so however they are paced the ratio by deliveries cannot get much below ${r.callsPerDelivery.toFixed(2)}`);
+    lines.push(
+      `  API calls per delivery: ${r.callsPerDelivery.toFixed(2)}, so however they are paced the ratio by deliveries cannot get much below ${r.callsPerDelivery.toFixed(2)}`,
+    );
   }
   if (!r.completeInTick) {
-    lines.push(`  NOT ALL SENT IN THE TICK: ${r.catchUpTicks} catch-up tick(s) a minute apart were needed; rows at the end: ${states(r.statesAtEnd)}`);
+    lines.push(
+      `  NOT ALL SENT IN THE TICK: ${r.catchUpTicks} catch-up tick(s) a minute apart were needed; rows at the end: ${states(r.statesAtEnd)}`,
+    );
   }
   lines.push(r.lost === 0 ? '  lost: 0' : `  LOST: ${r.lost} member(s) never got the invitation  <<<<<<<<<<`);
-  lines.push(r.duplicates === 0 ? '  duplicates: 0' : `  DUPLICATES: ${r.duplicates} member(s) got the invitation more than once  <<<<<<<<<<`);
-  if (r.warnings > 0) lines.push(`  note: the app logged ${r.warnings} warning(s)/error(s) during the tick; first: ${r.firstWarning ?? ''}`);
+  lines.push(
+    r.duplicates === 0
+      ? '  duplicates: 0'
+      : `  DUPLICATES: ${r.duplicates} member(s) got the invitation more than once  <<<<<<<<<<`,
+  );
+  if (r.warnings > 0)
+    lines.push(
+      `  note: the app logged ${r.warnings} warning(s)/error(s) during the tick; first: ${r.firstWarning ?? ''}`,
+    );
   lines.push(`  took ${seconds(r.durationMs)} (setup, tick, checks)`);
   return lines.join('\n');
 }

@@ -31,12 +31,15 @@ export const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'fanout',
-    description: 'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit, DMs known and first contact (target: total ≤ 1.15 × deliveries ÷ limit)',
-    run: async () => `${formatFanout(await benchFanout())}\n\n${formatFanout(await benchFanout({ firstContact: true }))}`,
+    description:
+      'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit, DMs known and first contact (target: total ≤ 1.15 × deliveries ÷ limit)',
+    run: async () =>
+      `${formatFanout(await benchFanout())}\n\n${formatFanout(await benchFanout({ firstContact: true }))}`,
   },
   {
     name: 'digest-figures',
-    description: "every alliance's digest figures vs one raw SQL GROUP BY, 1,000 alliances × 20 members × 104 pulses (targets: ratio ≤ 2, peak RSS ≤ 300 MB)",
+    description:
+      "every alliance's digest figures vs one raw SQL GROUP BY, 1,000 alliances × 20 members × 104 pulses (targets: ratio ≤ 2, peak RSS ≤ 300 MB)",
     run: async () => formatDigestFigures(await benchDigestFigures()),
   },
 ];
@@ -45,7 +48,9 @@ function usage(): string {
   return `usage: npm run bench [-- --only <name>] [-- --list]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;
 }
 
-function parseArgs(argv: readonly string[]): { only: string | undefined; list: boolean; quietHeader: boolean } | string {
+function parseArgs(
+  argv: readonly string[],
+): { only: string | undefined; list: boolean; quietHeader: boolean } | string {
   let only: string | undefined;
   let list = false;
   let quietHeader = false;
@@ -85,10 +90,16 @@ async function main(): Promise<number> {
   // Several benchmarks: each runs in a process of its own, so one's memory (and its peak RSS, which
   // the kernel reports per process) never shows up in the next one's figures.
   if (selected.length > 1) {
-    console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch}), each in its own process`);
+    console.log(
+      `Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch}), each in its own process`,
+    );
     let failed = 0;
     for (const bench of selected) {
-      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--only', bench.name, '--quiet-header'], { stdio: 'inherit' });
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, fileURLToPath(import.meta.url), '--only', bench.name, '--quiet-header'],
+        { stdio: 'inherit' },
+      );
       if (child.status !== 0) failed += 1;
     }
     return failed > 0 ? 1 : 0;
@@ -96,7 +107,8 @@ async function main(): Promise<number> {
 
   let crashed = 0;
   const began = performance.now();
-  if (!args.quietHeader) console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
+  if (!args.quietHeader)
+    console.log(`Alliance benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
   for (const bench of selected) {
     console.log(`\n== ${bench.name}`);
     const started = performance.now();
@@ -108,7 +120,10 @@ async function main(): Promise<number> {
     }
     console.log(`  (${bench.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
-  if (!args.quietHeader) console.log(`\n${selected.length} benchmark(s) in ${((performance.now() - began) / 1000).toFixed(1)} s${crashed > 0 ? `, ${crashed} failed to run` : ''}`);
+  if (!args.quietHeader)
+    console.log(
+      `\n${selected.length} benchmark(s) in ${((performance.now() - began) / 1000).toFixed(1)} s${crashed > 0 ? `, ${crashed} failed to run` : ''}`,
+    );
   return crashed > 0 ? 1 : 0;
 }
 

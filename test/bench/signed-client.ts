@@ -79,17 +79,24 @@ export function createSignedClient(signingSecret: string): SignedClient {
           const ms = performance.now() - started;
           resolve({ ms, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), error: undefined });
         });
-        res.on('error', (error) => resolve({ ms: performance.now() - started, status: 0, body: '', error: error.message }));
+        res.on('error', (error) =>
+          resolve({ ms: performance.now() - started, status: 0, body: '', error: error.message }),
+        );
       });
-      req.on('error', (error) => resolve({ ms: performance.now() - started, status: 0, body: '', error: error.message }));
+      req.on('error', (error) =>
+        resolve({ ms: performance.now() - started, status: 0, body: '', error: error.message }),
+      );
       req.end(body);
     });
   };
 
   const judge = (check: ResponseCheck, body: string): string | undefined => {
-    if (check.kind === 'empty') return body === '' ? undefined : `expected an empty ack, got ${JSON.stringify(body.slice(0, 120))}`;
+    if (check.kind === 'empty')
+      return body === '' ? undefined : `expected an empty ack, got ${JSON.stringify(body.slice(0, 120))}`;
     const missing = check.texts.find((text) => !body.includes(text));
-    return missing === undefined ? undefined : `answer lacks ${JSON.stringify(missing)}: ${JSON.stringify(body.slice(0, 120))}`;
+    return missing === undefined
+      ? undefined
+      : `answer lacks ${JSON.stringify(missing)}: ${JSON.stringify(body.slice(0, 120))}`;
   };
 
   return {

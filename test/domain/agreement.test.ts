@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { commitmentsOf, compileAgreement, consentProgress, contentHash, diffAgreements } from '../../src/domain/agreement.js';
+import {
+  commitmentsOf,
+  compileAgreement,
+  consentProgress,
+  contentHash,
+  diffAgreements,
+} from '../../src/domain/agreement.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 
 const team = getTemplate('team');
@@ -30,14 +36,29 @@ describe('agreements', () => {
   });
 
   it('hashes the content stably: same content, same hash; any change, another hash', () => {
-    const again = compileAgreement({ template: team, name: 'Core', members: ['UA', 'UB'], answers: sheet({ UB: { 'behavior.difficult': 'Calm', 'atmosphere.culture': 'Kind' }, UA: { 'co_responsibility.count_on': 'Reviews within a day', 'atmosphere.culture': 'Candid' } }) });
+    const again = compileAgreement({
+      template: team,
+      name: 'Core',
+      members: ['UA', 'UB'],
+      answers: sheet({
+        UB: { 'behavior.difficult': 'Calm', 'atmosphere.culture': 'Kind' },
+        UA: { 'co_responsibility.count_on': 'Reviews within a day', 'atmosphere.culture': 'Candid' },
+      }),
+    });
     expect(contentHash(again)).toBe(contentHash(content));
-    const changed = compileAgreement({ template: team, name: 'Core', members: ['UA', 'UB'], answers: sheet({ UA: { 'atmosphere.culture': 'Candid!' } }) });
+    const changed = compileAgreement({
+      template: team,
+      name: 'Core',
+      members: ['UA', 'UB'],
+      answers: sheet({ UA: { 'atmosphere.culture': 'Candid!' } }),
+    });
     expect(contentHash(changed)).not.toBe(contentHash(content));
   });
 
   it('lists commitments from the commitment prompts only', () => {
-    expect(commitmentsOf(content)).toEqual([{ userId: 'UA', promptId: 'co_responsibility.count_on', text: 'Reviews within a day' }]);
+    expect(commitmentsOf(content)).toEqual([
+      { userId: 'UA', promptId: 'co_responsibility.count_on', text: 'Reviews within a day' },
+    ]);
   });
 
   it('diffs two versions prompt by prompt: added, changed, removed', () => {
@@ -52,20 +73,34 @@ describe('agreements', () => {
       }),
     });
     expect(diffAgreements(content, next)).toEqual([
-      { sectionTitle: 'The atmosphere', promptId: 'atmosphere.culture', label: team.sections[0]!.prompts[0]!.label, changes: [{ kind: 'added', userId: 'UC', text: 'Curious' }] },
+      {
+        sectionTitle: 'The atmosphere',
+        promptId: 'atmosphere.culture',
+        label: team.sections[0]!.prompts[0]!.label,
+        changes: [{ kind: 'added', userId: 'UC', text: 'Curious' }],
+      },
       {
         sectionTitle: 'Co-responsibility',
         promptId: 'co_responsibility.count_on',
         label: 'What can the team count on from me?',
         changes: [{ kind: 'changed', userId: 'UA', before: 'Reviews within a day', after: 'Reviews within two days' }],
       },
-      { sectionTitle: 'Behavioral agreements', promptId: 'behavior.difficult', label: 'Who do we want to be when things get difficult?', changes: [{ kind: 'removed', userId: 'UB', before: 'Calm' }] },
+      {
+        sectionTitle: 'Behavioral agreements',
+        promptId: 'behavior.difficult',
+        label: 'Who do we want to be when things get difficult?',
+        changes: [{ kind: 'removed', userId: 'UB', before: 'Calm' }],
+      },
     ]);
     expect(diffAgreements(content, content)).toEqual([]);
   });
 
   it('counts consent against the current members', () => {
-    expect(consentProgress(['UA', 'UB', 'UC'], new Set(['UB', 'UX']))).toEqual({ agreed: ['UB'], waiting: ['UA', 'UC'], allAgreed: false });
+    expect(consentProgress(['UA', 'UB', 'UC'], new Set(['UB', 'UX']))).toEqual({
+      agreed: ['UB'],
+      waiting: ['UA', 'UC'],
+      allAgreed: false,
+    });
     expect(consentProgress(['UA'], new Set(['UA']))).toMatchObject({ allAgreed: true });
     expect(consentProgress([], new Set())).toMatchObject({ allAgreed: false });
   });

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buildTrendChartSvg,
   CHART_HEIGHT,
   CHART_WIDTH,
+  clampScore,
+  escapeXml,
   FONT_FAMILY,
+  fmt,
   MAX_CHART_PULSES,
   OVERALL_COLOR,
   PLOT_MARGINS,
-  SERIES_PALETTE,
-  buildTrendChartSvg,
-  clampScore,
-  escapeXml,
-  fmt,
   plotArea,
+  SERIES_PALETTE,
+  type TrendChartInput,
   truncateText,
   wrapText,
   xFor,
   yFor,
-  type TrendChartInput,
 } from '../../src/domain/digest-chart.js';
 
 /*
@@ -378,7 +378,12 @@ describe('buildTrendChartSvg', () => {
     const svg = chart({ width: 600, height: 300, pulseLabels, series: [] });
     // 12 slots of 340/12 ≈ 28.3 px; "Sept 10" ≈ 7 × 11 × 0.62 = 47.7 px (+4) → every 2nd label.
     expect(texts(svg).filter((t) => t.startsWith('Sept'))).toEqual([
-      'Sept 11', 'Sept 13', 'Sept 15', 'Sept 17', 'Sept 19', 'Sept 21',
+      'Sept 11',
+      'Sept 13',
+      'Sept 15',
+      'Sept 17',
+      'Sept 19',
+      'Sept 21',
     ]);
   });
 
@@ -400,7 +405,10 @@ describe('text helpers', () => {
   it('wrapText wraps at words, hard-cuts long words and ellipsises overflow', () => {
     expect(wrapText('Behavioral agreements', 18, 2)).toEqual(['Behavioral', 'agreements']);
     expect(wrapText('Overall', 18, 2)).toEqual(['Overall']);
-    expect(wrapText('A very long aspect name that goes on', 18, 2)).toEqual(['A very long aspect', 'name that goes on']);
+    expect(wrapText('A very long aspect name that goes on', 18, 2)).toEqual([
+      'A very long aspect',
+      'name that goes on',
+    ]);
     expect(wrapText('A very long aspect name that goes on and on', 18, 2)).toEqual([
       'A very long aspect',
       'name that goes on…',

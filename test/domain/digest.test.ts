@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { celebrationStreak, chartInput, computeDigestFigures, type DigestPulse, shuffled, sparkline } from '../../src/domain/digest.js';
+import {
+  celebrationStreak,
+  chartInput,
+  computeDigestFigures,
+  type DigestPulse,
+  shuffled,
+  sparkline,
+} from '../../src/domain/digest.js';
 import { aspectResult, type PulseResults } from '../../src/domain/pulse.js';
 
 const ASPECTS = [
@@ -8,7 +15,11 @@ const ASPECTS = [
 ];
 
 /** A closed pulse from raw ratings, frozen the way the app freezes it. */
-function pulse(id: number, ratings: { atmosphere: number[]; behavior: number[]; overall: number[] }, extra: Partial<PulseResults> = {}): DigestPulse {
+function pulse(
+  id: number,
+  ratings: { atmosphere: number[]; behavior: number[]; overall: number[] },
+  extra: Partial<PulseResults> = {},
+): DigestPulse {
   const answered = ratings.overall.length;
   return {
     pulseId: id,
@@ -16,7 +27,11 @@ function pulse(id: number, ratings: { atmosphere: number[]; behavior: number[]; 
     results: {
       invited: 4,
       answered,
-      aspects: { atmosphere: aspectResult(ratings.atmosphere), behavior: aspectResult(ratings.behavior), overall: aspectResult(ratings.overall) },
+      aspects: {
+        atmosphere: aspectResult(ratings.atmosphere),
+        behavior: aspectResult(ratings.behavior),
+        overall: aspectResult(ratings.overall),
+      },
       renegotiateCount: 0,
       commitments: { kept: 0, atRisk: 0, needHelp: 0, atRiskPromptsByUser: [] },
       reservations: {},
@@ -26,7 +41,14 @@ function pulse(id: number, ratings: { atmosphere: number[]; behavior: number[]; 
   };
 }
 
-const figures = (pulses: DigestPulse[], options: { threshold?: number; anonymous?: boolean; celebration?: { kind: 'off' | 'aspects_at_least' | 'full_participation'; threshold: number; pulses: number } } = {}) =>
+const figures = (
+  pulses: DigestPulse[],
+  options: {
+    threshold?: number;
+    anonymous?: boolean;
+    celebration?: { kind: 'off' | 'aspects_at_least' | 'full_participation'; threshold: number; pulses: number };
+  } = {},
+) =>
   computeDigestFigures({
     pulses,
     aspects: ASPECTS,
@@ -53,7 +75,14 @@ describe('digest figures, computed by hand', () => {
   // Bars: index = round((v−1)/4·7): 3.0 → 3.5 → 4 ▅; 4.33 → 5.83 → 6 ▇; 2.5 → 2.63 → 3 ▄; 4.0 → 5.25 → 5 ▆.
   const history = [
     pulse(1, { atmosphere: [3, 3], behavior: [2, 3], overall: [3, 3] }),
-    pulse(2, { atmosphere: [4, 4, 5], behavior: [3, 3, 3], overall: [4, 4, 4] }, { reservations: { '7': { stillConcern: 1, resolved: 2 } }, commitments: { kept: 1, atRisk: 1, needHelp: 1, atRiskPromptsByUser: [] } }),
+    pulse(
+      2,
+      { atmosphere: [4, 4, 5], behavior: [3, 3, 3], overall: [4, 4, 4] },
+      {
+        reservations: { '7': { stillConcern: 1, resolved: 2 } },
+        commitments: { kept: 1, atRisk: 1, needHelp: 1, atRiskPromptsByUser: [] },
+      },
+    ),
   ];
 
   it('averages, deltas since the previous pulse, sparklines and the chart series', () => {
@@ -68,7 +97,11 @@ describe('digest figures, computed by hand', () => {
     expect(f.stillConcerns).toBe(1);
     expect(f.commitmentsAtRisk).toBe(2);
     expect(f.pulseLabels).toEqual(['01-08', '01-15']);
-    expect(chartInput('T', f).series.map((s) => s.values)).toEqual([[3, 4.33], [2.5, 3], [3, 4]]);
+    expect(chartInput('T', f).series.map((s) => s.values)).toEqual([
+      [3, 4.33],
+      [2.5, 3],
+      [3, 4],
+    ]);
   });
 
   it('has no figures before the first pulse closes', () => {
@@ -78,7 +111,9 @@ describe('digest figures, computed by hand', () => {
   });
 
   it('keeps only the last 12 pulses for the chart and the last 8 for the sparkline', () => {
-    const many = Array.from({ length: 15 }, (_, i) => pulse(i + 1, { atmosphere: [(i % 5) + 1], behavior: [3], overall: [3] }));
+    const many = Array.from({ length: 15 }, (_, i) =>
+      pulse(i + 1, { atmosphere: [(i % 5) + 1], behavior: [3], overall: [3] }),
+    );
     const f = figures(many);
     expect(f.aspects[0]!.series).toHaveLength(12);
     expect(f.aspects[0]!.sparkline).toHaveLength(8);
@@ -87,7 +122,14 @@ describe('digest figures, computed by hand', () => {
 });
 
 describe('anonymity in the digest', () => {
-  const twoAnswers = [pulse(1, { atmosphere: [4, 4, 4], behavior: [4, 4, 4], overall: [4, 4, 4] }), pulse(2, { atmosphere: [1, 5], behavior: [2, 2], overall: [1, 2] }, { comments: { working: ['Mine alone'], atRisk: [], renegotiateReasons: [] } })];
+  const twoAnswers = [
+    pulse(1, { atmosphere: [4, 4, 4], behavior: [4, 4, 4], overall: [4, 4, 4] }),
+    pulse(
+      2,
+      { atmosphere: [1, 5], behavior: [2, 2], overall: [1, 2] },
+      { comments: { working: ['Mine alone'], atRisk: [], renegotiateReasons: [] } },
+    ),
+  ];
 
   it.each([
     ['threshold 3, 2 answers: hidden', 3, false],
@@ -102,13 +144,20 @@ describe('anonymity in the digest', () => {
   });
 
   it('does not compute a delta against a hidden figure, and marks hidden pulses in the sparkline', () => {
-    const f = figures([...twoAnswers, pulse(3, { atmosphere: [3, 3, 3], behavior: [3, 3, 3], overall: [3, 3, 3] })], { threshold: 3, anonymous: true });
+    const f = figures([...twoAnswers, pulse(3, { atmosphere: [3, 3, 3], behavior: [3, 3, 3], overall: [3, 3, 3] })], {
+      threshold: 3,
+      anonymous: true,
+    });
     expect(f.aspects[0]).toMatchObject({ mean: 3, delta: -1, sparkline: '▆·▅' });
   });
 
   it('caps comments in number and length, and shuffles them in anonymous alliances', () => {
     const working = Array.from({ length: 12 }, (_, i) => `comment ${i} ${'x'.repeat(i === 0 ? 400 : 0)}`);
-    const p = pulse(1, { atmosphere: [4, 4, 4], behavior: [4, 4, 4], overall: [4, 4, 4] }, { comments: { working, atRisk: [], renegotiateReasons: [] } });
+    const p = pulse(
+      1,
+      { atmosphere: [4, 4, 4], behavior: [4, 4, 4], overall: [4, 4, 4] },
+      { comments: { working, atRisk: [], renegotiateReasons: [] } },
+    );
     const named = figures([p]).comments.working;
     expect(named).toHaveLength(8);
     expect(named[0]!.length).toBe(280);
@@ -133,19 +182,34 @@ describe('celebration streaks', () => {
     ['a bad pulse ends the streak', [good(1), good(2), bad(3)], 0, null],
     ['a new streak starts after a bad pulse', [good(1), bad(2), good(3), good(4)], 2, 3],
   ] as const)('%s', (_name, pulses, streak, start) => {
-    expect(celebrationStreak([...pulses], ['atmosphere', 'behavior'], target, 1)).toEqual({ streak, startPulseId: start });
+    expect(celebrationStreak([...pulses], ['atmosphere', 'behavior'], target, 1)).toEqual({
+      streak,
+      startPulseId: start,
+    });
   });
 
   it('is met once the streak reaches the target, keyed by the streak’s first pulse', () => {
     expect(figures([good(1)], { celebration: target }).celebration).toMatchObject({ met: false, streak: 1 });
-    expect(figures([good(1), good(2)], { celebration: target }).celebration).toMatchObject({ met: true, streak: 2, streakKey: 'aspects_at_least:1' });
-    expect(figures([good(1), good(2), good(3)], { celebration: target }).celebration.streakKey).toBe('aspects_at_least:1');
+    expect(figures([good(1), good(2)], { celebration: target }).celebration).toMatchObject({
+      met: true,
+      streak: 2,
+      streakKey: 'aspects_at_least:1',
+    });
+    expect(figures([good(1), good(2), good(3)], { celebration: target }).celebration.streakKey).toBe(
+      'aspects_at_least:1',
+    );
   });
 
   it('counts full participation, and hidden pulses never count for scores', () => {
     const full = (id: number) => pulse(id, { atmosphere: [4, 4, 4, 4], behavior: [4, 4, 4, 4], overall: [4, 4, 4, 4] });
-    expect(celebrationStreak([full(1), full(2)], ['atmosphere'], { kind: 'full_participation', threshold: 4, pulses: 2 }, 1).streak).toBe(2);
+    expect(
+      celebrationStreak([full(1), full(2)], ['atmosphere'], { kind: 'full_participation', threshold: 4, pulses: 2 }, 1)
+        .streak,
+    ).toBe(2);
     expect(celebrationStreak([good(1), good(2)], ['atmosphere'], target, 3).streak).toBe(0);
-    expect(celebrationStreak([good(1)], ['atmosphere'], { ...target, kind: 'off' }, 1)).toEqual({ streak: 0, startPulseId: null });
+    expect(celebrationStreak([good(1)], ['atmosphere'], { ...target, kind: 'off' }, 1)).toEqual({
+      streak: 0,
+      startPulseId: null,
+    });
   });
 });

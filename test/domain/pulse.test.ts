@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { aspectResult, type CheckInForm, isPulseOpen, planPulseRun, pulseWindow, summarizePulse, validateCheckIn } from '../../src/domain/pulse.js';
+import {
+  aspectResult,
+  type CheckInForm,
+  isPulseOpen,
+  planPulseRun,
+  pulseWindow,
+  summarizePulse,
+  validateCheckIn,
+} from '../../src/domain/pulse.js';
 import type { LocalSchedule } from '../../src/domain/schedule.js';
 
-const weeklyBerlin: LocalSchedule = { cadence: 'weekly', weekday: 4, localTime: '10:00', timeZone: 'Europe/Berlin', anchor: new Date('2026-01-05T00:00:00Z') };
+const weeklyBerlin: LocalSchedule = {
+  cadence: 'weekly',
+  weekday: 4,
+  localTime: '10:00',
+  timeZone: 'Europe/Berlin',
+  anchor: new Date('2026-01-05T00:00:00Z'),
+};
 const at = (iso: string) => new Date(iso);
 
 describe('pulse windows', () => {
@@ -14,12 +28,15 @@ describe('pulse windows', () => {
     ['2026-01-08T09:00:00Z', 48, 24, '2026-01-09T10:00:00Z', '2026-01-10T09:00:00.000Z', null],
     // Opened late, before the reminder time: reminder kept.
     ['2026-01-08T09:00:00Z', 48, 12, '2026-01-09T10:00:00Z', '2026-01-10T09:00:00.000Z', '2026-01-09T21:00:00.000Z'],
-  ] as const)('occurrence %s open %ih remind %ih opened %s', (occurrence, openHours, reminderHoursBefore, openedAt, closes, remind) => {
-    const w = pulseWindow(at(occurrence), { openHours, reminderHoursBefore }, at(openedAt));
-    expect(w.closesAt.toISOString()).toBe(closes);
-    expect(w.remindAt?.toISOString() ?? null).toBe(remind);
-    expect(w.opensAt.toISOString()).toBe(at(openedAt).toISOString());
-  });
+  ] as const)(
+    'occurrence %s open %ih remind %ih opened %s',
+    (occurrence, openHours, reminderHoursBefore, openedAt, closes, remind) => {
+      const w = pulseWindow(at(occurrence), { openHours, reminderHoursBefore }, at(openedAt));
+      expect(w.closesAt.toISOString()).toBe(closes);
+      expect(w.remindAt?.toISOString() ?? null).toBe(remind);
+      expect(w.opensAt.toISOString()).toBe(at(openedAt).toISOString());
+    },
+  );
 
   it('is open strictly before closes_at, and only while its status is open', () => {
     const pulse = { status: 'open' as const, closesAt: at('2026-01-10T09:00:00Z') };
@@ -31,28 +48,65 @@ describe('pulse windows', () => {
 
 describe('planning a pulse run', () => {
   const cases: [string, string, string, { skipped: string[]; open: string | null; next: string }][] = [
-    ['on time', '2026-01-08T09:00:00Z', '2026-01-08T09:00:00Z', { skipped: [], open: '2026-01-08T09:00:00.000Z', next: '2026-01-15T09:00:00.000Z' }],
-    ['a minute late', '2026-01-08T09:00:00Z', '2026-01-08T09:01:00Z', { skipped: [], open: '2026-01-08T09:00:00.000Z', next: '2026-01-15T09:00:00.000Z' }],
-    ['late but inside the window', '2026-01-08T09:00:00Z', '2026-01-10T08:59:00Z', { skipped: [], open: '2026-01-08T09:00:00.000Z', next: '2026-01-15T09:00:00.000Z' }],
-    ['at the end of the window', '2026-01-08T09:00:00Z', '2026-01-10T09:00:00Z', { skipped: ['2026-01-08T09:00:00.000Z'], open: null, next: '2026-01-15T09:00:00.000Z' }],
+    [
+      'on time',
+      '2026-01-08T09:00:00Z',
+      '2026-01-08T09:00:00Z',
+      { skipped: [], open: '2026-01-08T09:00:00.000Z', next: '2026-01-15T09:00:00.000Z' },
+    ],
+    [
+      'a minute late',
+      '2026-01-08T09:00:00Z',
+      '2026-01-08T09:01:00Z',
+      { skipped: [], open: '2026-01-08T09:00:00.000Z', next: '2026-01-15T09:00:00.000Z' },
+    ],
+    [
+      'late but inside the window',
+      '2026-01-08T09:00:00Z',
+      '2026-01-10T08:59:00Z',
+      { skipped: [], open: '2026-01-08T09:00:00.000Z', next: '2026-01-15T09:00:00.000Z' },
+    ],
+    [
+      'at the end of the window',
+      '2026-01-08T09:00:00Z',
+      '2026-01-10T09:00:00Z',
+      { skipped: ['2026-01-08T09:00:00.000Z'], open: null, next: '2026-01-15T09:00:00.000Z' },
+    ],
     [
       'down for two weeks, inside the latest window',
       '2026-01-08T09:00:00Z',
       '2026-01-22T12:00:00Z',
-      { skipped: ['2026-01-08T09:00:00.000Z', '2026-01-15T09:00:00.000Z'], open: '2026-01-22T09:00:00.000Z', next: '2026-01-29T09:00:00.000Z' },
+      {
+        skipped: ['2026-01-08T09:00:00.000Z', '2026-01-15T09:00:00.000Z'],
+        open: '2026-01-22T09:00:00.000Z',
+        next: '2026-01-29T09:00:00.000Z',
+      },
     ],
     [
       'down for two weeks, outside the latest window',
       '2026-01-08T09:00:00Z',
       '2026-01-26T12:00:00Z',
-      { skipped: ['2026-01-08T09:00:00.000Z', '2026-01-15T09:00:00.000Z', '2026-01-22T09:00:00.000Z'], open: null, next: '2026-01-29T09:00:00.000Z' },
+      {
+        skipped: ['2026-01-08T09:00:00.000Z', '2026-01-15T09:00:00.000Z', '2026-01-22T09:00:00.000Z'],
+        open: null,
+        next: '2026-01-29T09:00:00.000Z',
+      },
     ],
     // Summer time in Berlin: 10:00 local is 08:00Z.
-    ['across the spring change', '2026-03-26T09:00:00Z', '2026-04-02T08:00:00Z', { skipped: ['2026-03-26T09:00:00.000Z'], open: '2026-04-02T08:00:00.000Z', next: '2026-04-09T08:00:00.000Z' }],
+    [
+      'across the spring change',
+      '2026-03-26T09:00:00Z',
+      '2026-04-02T08:00:00Z',
+      { skipped: ['2026-03-26T09:00:00.000Z'], open: '2026-04-02T08:00:00.000Z', next: '2026-04-09T08:00:00.000Z' },
+    ],
   ];
   it.each(cases)('%s', (_name, dueAt, now, expected) => {
     const plan = planPulseRun(weeklyBerlin, { openHours: 48 }, at(dueAt), at(now));
-    expect({ skipped: plan.skipped.map((d) => d.toISOString()), open: plan.open?.toISOString() ?? null, next: plan.next.toISOString() }).toEqual(expected);
+    expect({
+      skipped: plan.skipped.map((d) => d.toISOString()),
+      open: plan.open?.toISOString() ?? null,
+      next: plan.next.toISOString(),
+    }).toEqual(expected);
   });
 
   it('opens nothing for a due run that is not an occurrence of the current schedule', () => {
@@ -123,8 +177,22 @@ describe('pulse results', () => {
       invited: 4,
       aspects: ['atmosphere'],
       responses: [
-        { ratings: { atmosphere: 2, overall: 3 }, renegotiate: true, renegotiateReason: 'Roles changed', working: '', atRisk: 'Deadlines', reservations: { '7': true } },
-        { ratings: { atmosphere: 4, overall: 4 }, renegotiate: false, renegotiateReason: '', working: 'Pairing', atRisk: ' ', reservations: { '7': false } },
+        {
+          ratings: { atmosphere: 2, overall: 3 },
+          renegotiate: true,
+          renegotiateReason: 'Roles changed',
+          working: '',
+          atRisk: 'Deadlines',
+          reservations: { '7': true },
+        },
+        {
+          ratings: { atmosphere: 4, overall: 4 },
+          renegotiate: false,
+          renegotiateReason: '',
+          working: 'Pairing',
+          atRisk: ' ',
+          reservations: { '7': false },
+        },
       ],
       commitmentChecks: [
         { userId: 'UA', promptId: 'p', status: 'kept' },
@@ -139,7 +207,12 @@ describe('pulse results', () => {
         overall: { count: 2, mean: 3.5, stdev: 0.5, distribution: [0, 0, 1, 1, 0] },
       },
       renegotiateCount: 1,
-      commitments: { kept: 1, atRisk: 0, needHelp: 1, atRiskPromptsByUser: [{ userId: 'UB', promptId: 'p', status: 'need_help' }] },
+      commitments: {
+        kept: 1,
+        atRisk: 0,
+        needHelp: 1,
+        atRiskPromptsByUser: [{ userId: 'UB', promptId: 'p', status: 'need_help' }],
+      },
       reservations: { '7': { stillConcern: 1, resolved: 1 } },
       comments: { working: ['Pairing'], atRisk: ['Deadlines'], renegotiateReasons: ['Roles changed'] },
     });

@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
+  type Cadence,
   COMMON_TIME_ZONES,
   describeSchedule,
+  type IsoWeekday,
   isValidTimeZone,
+  type LocalSchedule,
   latestOccurrenceAtOrBefore,
   localScheduleSchema,
   nextOccurrence,
   occurrenceKey,
   timeZoneOptions,
-  type Cadence,
-  type IsoWeekday,
-  type LocalSchedule,
 } from '../../src/domain/schedule.js';
 
 const NY = 'America/New_York';
@@ -70,28 +70,98 @@ describe('DST premises (checked with luxon, not assumed)', () => {
 describe('nextOccurrence: weekly 09:00 on the DST change Sundays', () => {
   describe('America/New_York', () => {
     nextRuns(schedule({ timeZone: NY }), [
-      ['week before spring -> change day', '2026-03-01T14:00:00.000Z', '2026-03-08T13:00:00.000Z', '2026-03-08 09:00 UTC-04:00'],
-      ['spring change day -> week after', '2026-03-08T13:00:00.000Z', '2026-03-15T13:00:00.000Z', '2026-03-15 09:00 UTC-04:00'],
-      ['early on spring change day', '2026-03-08T07:00:00.000Z', '2026-03-08T13:00:00.000Z', '2026-03-08 09:00 UTC-04:00'],
-      ['week before autumn -> change day', '2026-10-25T13:00:00.000Z', '2026-11-01T14:00:00.000Z', '2026-11-01 09:00 UTC-05:00'],
-      ['autumn change day -> week after', '2026-11-01T14:00:00.000Z', '2026-11-08T14:00:00.000Z', '2026-11-08 09:00 UTC-05:00'],
-      ['during the repeated hour', '2026-11-01T06:00:00.000Z', '2026-11-01T14:00:00.000Z', '2026-11-01 09:00 UTC-05:00'],
+      [
+        'week before spring -> change day',
+        '2026-03-01T14:00:00.000Z',
+        '2026-03-08T13:00:00.000Z',
+        '2026-03-08 09:00 UTC-04:00',
+      ],
+      [
+        'spring change day -> week after',
+        '2026-03-08T13:00:00.000Z',
+        '2026-03-15T13:00:00.000Z',
+        '2026-03-15 09:00 UTC-04:00',
+      ],
+      [
+        'early on spring change day',
+        '2026-03-08T07:00:00.000Z',
+        '2026-03-08T13:00:00.000Z',
+        '2026-03-08 09:00 UTC-04:00',
+      ],
+      [
+        'week before autumn -> change day',
+        '2026-10-25T13:00:00.000Z',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-01 09:00 UTC-05:00',
+      ],
+      [
+        'autumn change day -> week after',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-08T14:00:00.000Z',
+        '2026-11-08 09:00 UTC-05:00',
+      ],
+      [
+        'during the repeated hour',
+        '2026-11-01T06:00:00.000Z',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-01 09:00 UTC-05:00',
+      ],
     ]);
   });
   describe('Europe/Berlin', () => {
     nextRuns(schedule({ timeZone: BERLIN }), [
-      ['week before spring -> change day', '2026-03-22T08:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-29 09:00 UTC+02:00'],
-      ['spring change day -> week after', '2026-03-29T07:00:00.000Z', '2026-04-05T07:00:00.000Z', '2026-04-05 09:00 UTC+02:00'],
-      ['week before autumn -> change day', '2026-10-18T07:00:00.000Z', '2026-10-25T08:00:00.000Z', '2026-10-25 09:00 UTC+01:00'],
-      ['autumn change day -> week after', '2026-10-25T08:00:00.000Z', '2026-11-01T08:00:00.000Z', '2026-11-01 09:00 UTC+01:00'],
+      [
+        'week before spring -> change day',
+        '2026-03-22T08:00:00.000Z',
+        '2026-03-29T07:00:00.000Z',
+        '2026-03-29 09:00 UTC+02:00',
+      ],
+      [
+        'spring change day -> week after',
+        '2026-03-29T07:00:00.000Z',
+        '2026-04-05T07:00:00.000Z',
+        '2026-04-05 09:00 UTC+02:00',
+      ],
+      [
+        'week before autumn -> change day',
+        '2026-10-18T07:00:00.000Z',
+        '2026-10-25T08:00:00.000Z',
+        '2026-10-25 09:00 UTC+01:00',
+      ],
+      [
+        'autumn change day -> week after',
+        '2026-10-25T08:00:00.000Z',
+        '2026-11-01T08:00:00.000Z',
+        '2026-11-01 09:00 UTC+01:00',
+      ],
     ]);
   });
   describe('Australia/Lord_Howe (30-minute shift)', () => {
     nextRuns(schedule({ timeZone: LORD_HOWE }), [
-      ['week before autumn (April) -> change day', '2026-03-28T22:00:00.000Z', '2026-04-04T22:30:00.000Z', '2026-04-05 09:00 UTC+10:30'],
-      ['April change day -> week after', '2026-04-04T22:30:00.000Z', '2026-04-11T22:30:00.000Z', '2026-04-12 09:00 UTC+10:30'],
-      ['week before spring (October) -> change day', '2026-09-26T22:30:00.000Z', '2026-10-03T22:00:00.000Z', '2026-10-04 09:00 UTC+11:00'],
-      ['October change day -> week after', '2026-10-03T22:00:00.000Z', '2026-10-10T22:00:00.000Z', '2026-10-11 09:00 UTC+11:00'],
+      [
+        'week before autumn (April) -> change day',
+        '2026-03-28T22:00:00.000Z',
+        '2026-04-04T22:30:00.000Z',
+        '2026-04-05 09:00 UTC+10:30',
+      ],
+      [
+        'April change day -> week after',
+        '2026-04-04T22:30:00.000Z',
+        '2026-04-11T22:30:00.000Z',
+        '2026-04-12 09:00 UTC+10:30',
+      ],
+      [
+        'week before spring (October) -> change day',
+        '2026-09-26T22:30:00.000Z',
+        '2026-10-03T22:00:00.000Z',
+        '2026-10-04 09:00 UTC+11:00',
+      ],
+      [
+        'October change day -> week after',
+        '2026-10-03T22:00:00.000Z',
+        '2026-10-10T22:00:00.000Z',
+        '2026-10-11 09:00 UTC+11:00',
+      ],
     ]);
   });
 });
@@ -99,28 +169,98 @@ describe('nextOccurrence: weekly 09:00 on the DST change Sundays', () => {
 describe('nextOccurrence: biweekly 09:00 across the DST changes', () => {
   describe('America/New_York, anchored Friday 2026-02-20', () => {
     nextRuns(schedule({ cadence: 'biweekly', timeZone: NY, anchor: at('2026-02-20T12:00:00.000Z') }), [
-      ['first occurrence after the anchor', '2026-02-20T12:00:00.000Z', '2026-02-22T14:00:00.000Z', '2026-02-22 09:00 UTC-05:00'],
-      ['skips the off week onto the spring change day', '2026-02-22T14:00:00.000Z', '2026-03-08T13:00:00.000Z', '2026-03-08 09:00 UTC-04:00'],
-      ['after the spring change day', '2026-03-08T13:00:00.000Z', '2026-03-22T13:00:00.000Z', '2026-03-22 09:00 UTC-04:00'],
-      ['onto the autumn change day', '2026-10-18T13:00:00.000Z', '2026-11-01T14:00:00.000Z', '2026-11-01 09:00 UTC-05:00'],
-      ['from the middle of a period', '2026-10-20T00:00:00.000Z', '2026-11-01T14:00:00.000Z', '2026-11-01 09:00 UTC-05:00'],
-      ['after the autumn change day', '2026-11-01T14:00:00.000Z', '2026-11-15T14:00:00.000Z', '2026-11-15 09:00 UTC-05:00'],
+      [
+        'first occurrence after the anchor',
+        '2026-02-20T12:00:00.000Z',
+        '2026-02-22T14:00:00.000Z',
+        '2026-02-22 09:00 UTC-05:00',
+      ],
+      [
+        'skips the off week onto the spring change day',
+        '2026-02-22T14:00:00.000Z',
+        '2026-03-08T13:00:00.000Z',
+        '2026-03-08 09:00 UTC-04:00',
+      ],
+      [
+        'after the spring change day',
+        '2026-03-08T13:00:00.000Z',
+        '2026-03-22T13:00:00.000Z',
+        '2026-03-22 09:00 UTC-04:00',
+      ],
+      [
+        'onto the autumn change day',
+        '2026-10-18T13:00:00.000Z',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-01 09:00 UTC-05:00',
+      ],
+      [
+        'from the middle of a period',
+        '2026-10-20T00:00:00.000Z',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-01 09:00 UTC-05:00',
+      ],
+      [
+        'after the autumn change day',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-15T14:00:00.000Z',
+        '2026-11-15 09:00 UTC-05:00',
+      ],
     ]);
   });
   describe('Europe/Berlin, anchored Monday 2026-03-23', () => {
     nextRuns(schedule({ cadence: 'biweekly', timeZone: BERLIN, anchor: at('2026-03-23T00:00:00.000Z') }), [
-      ['first occurrence is the spring change day', '2026-03-23T00:00:00.000Z', '2026-03-29T07:00:00.000Z', '2026-03-29 09:00 UTC+02:00'],
-      ['after the spring change day', '2026-03-29T07:00:00.000Z', '2026-04-12T07:00:00.000Z', '2026-04-12 09:00 UTC+02:00'],
-      ['onto the autumn change day', '2026-10-11T07:00:00.000Z', '2026-10-25T08:00:00.000Z', '2026-10-25 09:00 UTC+01:00'],
-      ['after the autumn change day', '2026-10-25T08:00:00.000Z', '2026-11-08T08:00:00.000Z', '2026-11-08 09:00 UTC+01:00'],
+      [
+        'first occurrence is the spring change day',
+        '2026-03-23T00:00:00.000Z',
+        '2026-03-29T07:00:00.000Z',
+        '2026-03-29 09:00 UTC+02:00',
+      ],
+      [
+        'after the spring change day',
+        '2026-03-29T07:00:00.000Z',
+        '2026-04-12T07:00:00.000Z',
+        '2026-04-12 09:00 UTC+02:00',
+      ],
+      [
+        'onto the autumn change day',
+        '2026-10-11T07:00:00.000Z',
+        '2026-10-25T08:00:00.000Z',
+        '2026-10-25 09:00 UTC+01:00',
+      ],
+      [
+        'after the autumn change day',
+        '2026-10-25T08:00:00.000Z',
+        '2026-11-08T08:00:00.000Z',
+        '2026-11-08 09:00 UTC+01:00',
+      ],
     ]);
   });
   describe('Australia/Lord_Howe, anchored Wednesday 2026-04-01', () => {
     nextRuns(schedule({ cadence: 'biweekly', timeZone: LORD_HOWE, anchor: at('2026-04-01T00:00:00.000Z') }), [
-      ['first occurrence is the April change day', '2026-04-01T00:00:00.000Z', '2026-04-04T22:30:00.000Z', '2026-04-05 09:00 UTC+10:30'],
-      ['after the April change day', '2026-04-04T22:30:00.000Z', '2026-04-18T22:30:00.000Z', '2026-04-19 09:00 UTC+10:30'],
-      ['onto the October change day', '2026-09-19T22:30:00.000Z', '2026-10-03T22:00:00.000Z', '2026-10-04 09:00 UTC+11:00'],
-      ['after the October change day', '2026-10-03T22:00:00.000Z', '2026-10-17T22:00:00.000Z', '2026-10-18 09:00 UTC+11:00'],
+      [
+        'first occurrence is the April change day',
+        '2026-04-01T00:00:00.000Z',
+        '2026-04-04T22:30:00.000Z',
+        '2026-04-05 09:00 UTC+10:30',
+      ],
+      [
+        'after the April change day',
+        '2026-04-04T22:30:00.000Z',
+        '2026-04-18T22:30:00.000Z',
+        '2026-04-19 09:00 UTC+10:30',
+      ],
+      [
+        'onto the October change day',
+        '2026-09-19T22:30:00.000Z',
+        '2026-10-03T22:00:00.000Z',
+        '2026-10-04 09:00 UTC+11:00',
+      ],
+      [
+        'after the October change day',
+        '2026-10-03T22:00:00.000Z',
+        '2026-10-17T22:00:00.000Z',
+        '2026-10-18 09:00 UTC+11:00',
+      ],
     ]);
   });
 });
@@ -128,21 +268,56 @@ describe('nextOccurrence: biweekly 09:00 across the DST changes', () => {
 describe('nextOccurrence: monthly (first weekday) across the DST changes', () => {
   describe('America/New_York, first Sunday', () => {
     nextRuns(schedule({ cadence: 'monthly', timeZone: NY }), [
-      ['February -> March (still EST)', '2026-02-01T14:00:00.000Z', '2026-03-01T14:00:00.000Z', '2026-03-01 09:00 UTC-05:00'],
-      ['March -> April (now EDT)', '2026-03-01T14:00:00.000Z', '2026-04-05T13:00:00.000Z', '2026-04-05 09:00 UTC-04:00'],
-      ['October -> the autumn change day', '2026-10-04T13:00:00.000Z', '2026-11-01T14:00:00.000Z', '2026-11-01 09:00 UTC-05:00'],
+      [
+        'February -> March (still EST)',
+        '2026-02-01T14:00:00.000Z',
+        '2026-03-01T14:00:00.000Z',
+        '2026-03-01 09:00 UTC-05:00',
+      ],
+      [
+        'March -> April (now EDT)',
+        '2026-03-01T14:00:00.000Z',
+        '2026-04-05T13:00:00.000Z',
+        '2026-04-05 09:00 UTC-04:00',
+      ],
+      [
+        'October -> the autumn change day',
+        '2026-10-04T13:00:00.000Z',
+        '2026-11-01T14:00:00.000Z',
+        '2026-11-01 09:00 UTC-05:00',
+      ],
     ]);
   });
   describe('Europe/Berlin, first Sunday', () => {
     nextRuns(schedule({ cadence: 'monthly', timeZone: BERLIN }), [
-      ['March (CET) -> April (CEST)', '2026-03-01T08:00:00.000Z', '2026-04-05T07:00:00.000Z', '2026-04-05 09:00 UTC+02:00'],
-      ['October (CEST) -> November (CET)', '2026-10-04T07:00:00.000Z', '2026-11-01T08:00:00.000Z', '2026-11-01 09:00 UTC+01:00'],
+      [
+        'March (CET) -> April (CEST)',
+        '2026-03-01T08:00:00.000Z',
+        '2026-04-05T07:00:00.000Z',
+        '2026-04-05 09:00 UTC+02:00',
+      ],
+      [
+        'October (CEST) -> November (CET)',
+        '2026-10-04T07:00:00.000Z',
+        '2026-11-01T08:00:00.000Z',
+        '2026-11-01 09:00 UTC+01:00',
+      ],
     ]);
   });
   describe('Australia/Lord_Howe, first Sunday (both change days are first Sundays)', () => {
     nextRuns(schedule({ cadence: 'monthly', timeZone: LORD_HOWE }), [
-      ['March -> the April change day', '2026-02-28T22:00:00.000Z', '2026-04-04T22:30:00.000Z', '2026-04-05 09:00 UTC+10:30'],
-      ['September -> the October change day', '2026-09-05T22:30:00.000Z', '2026-10-03T22:00:00.000Z', '2026-10-04 09:00 UTC+11:00'],
+      [
+        'March -> the April change day',
+        '2026-02-28T22:00:00.000Z',
+        '2026-04-04T22:30:00.000Z',
+        '2026-04-05 09:00 UTC+10:30',
+      ],
+      [
+        'September -> the October change day',
+        '2026-09-05T22:30:00.000Z',
+        '2026-10-03T22:00:00.000Z',
+        '2026-10-04 09:00 UTC+11:00',
+      ],
     ]);
   });
 });
@@ -150,17 +325,47 @@ describe('nextOccurrence: monthly (first weekday) across the DST changes', () =>
 describe('nextOccurrence: monthly across month and year boundaries', () => {
   describe('Asia/Tokyo, first Monday 09:00', () => {
     nextRuns(schedule({ cadence: 'monthly', weekday: 1, timeZone: 'Asia/Tokyo' }), [
-      ['Dec 1 is a Tuesday: same month, the 7th', '2026-12-01T00:00:00.000Z', '2026-12-07T00:00:00.000Z', '2026-12-07 09:00 UTC+09:00'],
-      ['one ms before the occurrence', '2026-12-06T23:59:59.999Z', '2026-12-07T00:00:00.000Z', '2026-12-07 09:00 UTC+09:00'],
-      ['December -> January across the year', '2026-12-07T00:00:00.000Z', '2027-01-04T00:00:00.000Z', '2027-01-04 09:00 UTC+09:00'],
+      [
+        'Dec 1 is a Tuesday: same month, the 7th',
+        '2026-12-01T00:00:00.000Z',
+        '2026-12-07T00:00:00.000Z',
+        '2026-12-07 09:00 UTC+09:00',
+      ],
+      [
+        'one ms before the occurrence',
+        '2026-12-06T23:59:59.999Z',
+        '2026-12-07T00:00:00.000Z',
+        '2026-12-07 09:00 UTC+09:00',
+      ],
+      [
+        'December -> January across the year',
+        '2026-12-07T00:00:00.000Z',
+        '2027-01-04T00:00:00.000Z',
+        '2027-01-04 09:00 UTC+09:00',
+      ],
       ['mid-December -> January', '2026-12-20T00:00:00.000Z', '2027-01-04T00:00:00.000Z', '2027-01-04 09:00 UTC+09:00'],
-      ['January -> February 1st (a Monday)', '2027-01-04T00:00:00.000Z', '2027-02-01T00:00:00.000Z', '2027-02-01 09:00 UTC+09:00'],
-      ['February (28 days) -> March 1st', '2027-02-01T00:00:00.000Z', '2027-03-01T00:00:00.000Z', '2027-03-01 09:00 UTC+09:00'],
+      [
+        'January -> February 1st (a Monday)',
+        '2027-01-04T00:00:00.000Z',
+        '2027-02-01T00:00:00.000Z',
+        '2027-02-01 09:00 UTC+09:00',
+      ],
+      [
+        'February (28 days) -> March 1st',
+        '2027-02-01T00:00:00.000Z',
+        '2027-03-01T00:00:00.000Z',
+        '2027-03-01 09:00 UTC+09:00',
+      ],
     ]);
   });
   describe('America/New_York, first Friday 17:00', () => {
     nextRuns(schedule({ cadence: 'monthly', weekday: 5, localTime: '17:00', timeZone: NY }), [
-      ['December -> New Year’s Day 2027 (a Friday)', '2026-12-04T22:00:00.000Z', '2027-01-01T22:00:00.000Z', '2027-01-01 17:00 UTC-05:00'],
+      [
+        'December -> New Year’s Day 2027 (a Friday)',
+        '2026-12-04T22:00:00.000Z',
+        '2027-01-01T22:00:00.000Z',
+        '2027-01-01 17:00 UTC-05:00',
+      ],
       ['January -> February 5th', '2027-01-01T22:00:00.000Z', '2027-02-05T22:00:00.000Z', '2027-02-05 17:00 UTC-05:00'],
     ]);
   });
@@ -199,25 +404,50 @@ describe('nonexistent local times (spring-forward gap) fire later by the gap len
   describe('America/New_York 02:30 (gap 02:00-03:00 on 2026-03-08)', () => {
     nextRuns(schedule({ localTime: '02:30', timeZone: NY }), [
       ['week before', '2026-03-01T07:30:00.000Z', '2026-03-08T07:30:00.000Z', '2026-03-08 03:30 UTC-04:00'],
-      ['after the gap moment on the change day', '2026-03-08T07:00:00.000Z', '2026-03-08T07:30:00.000Z', '2026-03-08 03:30 UTC-04:00'],
-      ['from the shifted occurrence', '2026-03-08T07:30:00.000Z', '2026-03-15T06:30:00.000Z', '2026-03-15 02:30 UTC-04:00'],
+      [
+        'after the gap moment on the change day',
+        '2026-03-08T07:00:00.000Z',
+        '2026-03-08T07:30:00.000Z',
+        '2026-03-08 03:30 UTC-04:00',
+      ],
+      [
+        'from the shifted occurrence',
+        '2026-03-08T07:30:00.000Z',
+        '2026-03-15T06:30:00.000Z',
+        '2026-03-15 02:30 UTC-04:00',
+      ],
     ]);
   });
   describe('Europe/Berlin 02:30 (gap 02:00-03:00 on 2026-03-29)', () => {
     nextRuns(schedule({ localTime: '02:30', timeZone: BERLIN }), [
       ['week before', '2026-03-22T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-29 03:30 UTC+02:00'],
-      ['from the shifted occurrence', '2026-03-29T01:30:00.000Z', '2026-04-05T00:30:00.000Z', '2026-04-05 02:30 UTC+02:00'],
+      [
+        'from the shifted occurrence',
+        '2026-03-29T01:30:00.000Z',
+        '2026-04-05T00:30:00.000Z',
+        '2026-04-05 02:30 UTC+02:00',
+      ],
     ]);
   });
   describe('Australia/Lord_Howe 02:15 (gap 02:00-02:30 on 2026-10-04)', () => {
     nextRuns(schedule({ localTime: '02:15', timeZone: LORD_HOWE }), [
       ['week before', '2026-09-26T15:45:00.000Z', '2026-10-03T15:45:00.000Z', '2026-10-04 02:45 UTC+11:00'],
-      ['from the shifted occurrence', '2026-10-03T15:45:00.000Z', '2026-10-10T15:15:00.000Z', '2026-10-11 02:15 UTC+11:00'],
+      [
+        'from the shifted occurrence',
+        '2026-10-03T15:45:00.000Z',
+        '2026-10-10T15:15:00.000Z',
+        '2026-10-11 02:15 UTC+11:00',
+      ],
     ]);
   });
   describe('monthly: Lord Howe first Sunday of October 02:15', () => {
     nextRuns(schedule({ cadence: 'monthly', localTime: '02:15', timeZone: LORD_HOWE }), [
-      ['September -> the shifted October occurrence', '2026-09-05T15:45:00.000Z', '2026-10-03T15:45:00.000Z', '2026-10-04 02:45 UTC+11:00'],
+      [
+        'September -> the shifted October occurrence',
+        '2026-09-05T15:45:00.000Z',
+        '2026-10-03T15:45:00.000Z',
+        '2026-10-04 02:45 UTC+11:00',
+      ],
     ]);
   });
 
@@ -226,7 +456,9 @@ describe('nonexistent local times (spring-forward gap) fire later by the gap len
     const shifted = at('2026-03-08T07:30:00.000Z');
     expect(occurrenceKey(s, shifted)).toBe('2026-03-08');
     expect(latestOccurrenceAtOrBefore(s, shifted)?.toISOString()).toBe('2026-03-08T07:30:00.000Z');
-    expect(latestOccurrenceAtOrBefore(s, at('2026-03-08T07:29:59.999Z'))?.toISOString()).toBe('2026-03-01T07:30:00.000Z');
+    expect(latestOccurrenceAtOrBefore(s, at('2026-03-08T07:29:59.999Z'))?.toISOString()).toBe(
+      '2026-03-01T07:30:00.000Z',
+    );
   });
 
   it('a gap that pushes the time past midnight keeps the scheduled date (America/Nuuk Saturday 23:30)', () => {
@@ -246,32 +478,62 @@ describe('nonexistent local times (spring-forward gap) fire later by the gap len
 describe('ambiguous local times (fall-back overlap) fire once, at the earlier instant', () => {
   describe('America/New_York 01:30 (repeated on 2026-11-01)', () => {
     nextRuns(schedule({ localTime: '01:30', timeZone: NY }), [
-      ['week before -> first 01:30 (EDT)', '2026-10-25T05:30:00.000Z', '2026-11-01T05:30:00.000Z', '2026-11-01 01:30 UTC-04:00'],
-      ['from the first 01:30: the second one is skipped', '2026-11-01T05:30:00.000Z', '2026-11-08T06:30:00.000Z', '2026-11-08 01:30 UTC-05:00'],
+      [
+        'week before -> first 01:30 (EDT)',
+        '2026-10-25T05:30:00.000Z',
+        '2026-11-01T05:30:00.000Z',
+        '2026-11-01 01:30 UTC-04:00',
+      ],
+      [
+        'from the first 01:30: the second one is skipped',
+        '2026-11-01T05:30:00.000Z',
+        '2026-11-08T06:30:00.000Z',
+        '2026-11-08 01:30 UTC-05:00',
+      ],
       ['between the two 01:30s', '2026-11-01T06:00:00.000Z', '2026-11-08T06:30:00.000Z', '2026-11-08 01:30 UTC-05:00'],
     ]);
   });
   describe('Europe/Berlin 02:30 (repeated on 2026-10-25)', () => {
     nextRuns(schedule({ localTime: '02:30', timeZone: BERLIN }), [
-      ['week before -> first 02:30 (CEST)', '2026-10-18T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25 02:30 UTC+02:00'],
+      [
+        'week before -> first 02:30 (CEST)',
+        '2026-10-18T00:30:00.000Z',
+        '2026-10-25T00:30:00.000Z',
+        '2026-10-25 02:30 UTC+02:00',
+      ],
       ['from the first 02:30', '2026-10-25T00:30:00.000Z', '2026-11-01T01:30:00.000Z', '2026-11-01 02:30 UTC+01:00'],
     ]);
   });
   describe('Australia/Lord_Howe 01:45 (01:30-02:00 repeated on 2026-04-05)', () => {
     nextRuns(schedule({ localTime: '01:45', timeZone: LORD_HOWE }), [
-      ['week before -> first 01:45 (+11:00)', '2026-03-28T14:45:00.000Z', '2026-04-04T14:45:00.000Z', '2026-04-05 01:45 UTC+11:00'],
+      [
+        'week before -> first 01:45 (+11:00)',
+        '2026-03-28T14:45:00.000Z',
+        '2026-04-04T14:45:00.000Z',
+        '2026-04-05 01:45 UTC+11:00',
+      ],
       ['from the first 01:45', '2026-04-04T14:45:00.000Z', '2026-04-11T15:15:00.000Z', '2026-04-12 01:45 UTC+10:30'],
     ]);
   });
   describe('biweekly: New York 01:30 anchored 2026-02-20', () => {
-    nextRuns(schedule({ cadence: 'biweekly', localTime: '01:30', timeZone: NY, anchor: at('2026-02-20T12:00:00.000Z') }), [
-      ['onto the first 01:30 of the change day', '2026-10-25T00:00:00.000Z', '2026-11-01T05:30:00.000Z', '2026-11-01 01:30 UTC-04:00'],
-    ]);
+    nextRuns(
+      schedule({ cadence: 'biweekly', localTime: '01:30', timeZone: NY, anchor: at('2026-02-20T12:00:00.000Z') }),
+      [
+        [
+          'onto the first 01:30 of the change day',
+          '2026-10-25T00:00:00.000Z',
+          '2026-11-01T05:30:00.000Z',
+          '2026-11-01 01:30 UTC-04:00',
+        ],
+      ],
+    );
   });
 
   it('the second 01:30 is not an occurrence: latest at/before it is the first one', () => {
     const s = schedule({ localTime: '01:30', timeZone: NY });
-    expect(latestOccurrenceAtOrBefore(s, at('2026-11-01T06:30:00.000Z'))?.toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(latestOccurrenceAtOrBefore(s, at('2026-11-01T06:30:00.000Z'))?.toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
     expect(occurrenceKey(s, at('2026-11-01T05:30:00.000Z'))).toBe('2026-11-01');
   });
 });
@@ -352,7 +614,9 @@ describe('two years of iteration: one occurrence per expected local date, at the
       expect(local.toFormat('HH:mm')).toBe(gaps[key] ?? localTime);
       if (overlaps[key] !== undefined) expect(local.offset).toBe(overlaps[key]);
       expect(latestOccurrenceAtOrBefore(s, next)?.getTime()).toBe(next.getTime());
-      expect(latestOccurrenceAtOrBefore(s, new Date(next.getTime() - 1))?.getTime() ?? null).toBe(previous?.getTime() ?? null);
+      expect(latestOccurrenceAtOrBefore(s, new Date(next.getTime() - 1))?.getTime() ?? null).toBe(
+        previous?.getTime() ?? null,
+      );
       seen.push(key);
       previous = next;
       t = next;
@@ -360,7 +624,8 @@ describe('two years of iteration: one occurrence per expected local date, at the
     expect(seen).toEqual(expected);
     expect(seen.length).toBe(cadence === 'weekly' ? 104 : cadence === 'biweekly' ? 52 : 24);
     // Every gap and overlap day in range was actually exercised (not applicable to biweekly/monthly on off days).
-    for (const day of [...Object.keys(gaps), ...Object.keys(overlaps)]) expect(seen.includes(day)).toBe(expected.includes(day));
+    for (const day of [...Object.keys(gaps), ...Object.keys(overlaps)])
+      expect(seen.includes(day)).toBe(expected.includes(day));
   });
 });
 
@@ -387,17 +652,34 @@ describe('latestOccurrenceAtOrBefore', () => {
   it('ignores occurrences before an anchor set mid-week', () => {
     const s = schedule({ anchor: at('2026-03-04T00:00:00.000Z') });
     expect(latestOccurrenceAtOrBefore(s, at('2026-03-07T00:00:00.000Z'))).toBeNull();
-    expect(latestOccurrenceAtOrBefore(s, at('2026-03-09T00:00:00.000Z'))?.toISOString()).toBe('2026-03-08T13:00:00.000Z');
+    expect(latestOccurrenceAtOrBefore(s, at('2026-03-09T00:00:00.000Z'))?.toISOString()).toBe(
+      '2026-03-08T13:00:00.000Z',
+    );
     expect(nextOccurrence(s, at('2026-02-01T00:00:00.000Z')).toISOString()).toBe('2026-03-08T13:00:00.000Z');
   });
 });
 
 describe('occurrenceKey is the local date of the occurrence', () => {
   it.each([
-    ['Tokyo Monday 08:00 is Sunday in UTC', schedule({ weekday: 1, localTime: '08:00', timeZone: 'Asia/Tokyo' }), '2026-12-06T23:00:00.000Z', '2026-12-07'],
-    ['New York Monday 20:00 is Tuesday in UTC', schedule({ weekday: 1, localTime: '20:00', timeZone: NY }), '2026-12-08T01:00:00.000Z', '2026-12-07'],
+    [
+      'Tokyo Monday 08:00 is Sunday in UTC',
+      schedule({ weekday: 1, localTime: '08:00', timeZone: 'Asia/Tokyo' }),
+      '2026-12-06T23:00:00.000Z',
+      '2026-12-07',
+    ],
+    [
+      'New York Monday 20:00 is Tuesday in UTC',
+      schedule({ weekday: 1, localTime: '20:00', timeZone: NY }),
+      '2026-12-08T01:00:00.000Z',
+      '2026-12-07',
+    ],
     ['Lord Howe change day', schedule({ timeZone: LORD_HOWE }), '2026-04-04T22:30:00.000Z', '2026-04-05'],
-    ['an instant that is not an occurrence: its local date', schedule({ timeZone: BERLIN }), '2026-06-30T23:30:00.000Z', '2026-07-01'],
+    [
+      'an instant that is not an occurrence: its local date',
+      schedule({ timeZone: BERLIN }),
+      '2026-06-30T23:30:00.000Z',
+      '2026-07-01',
+    ],
   ] as const)('%s', (_label, s, instant, key) => {
     expect(occurrenceKey(s, at(instant))).toBe(key);
   });
@@ -406,10 +688,19 @@ describe('occurrenceKey is the local date of the occurrence', () => {
 describe('describeSchedule', () => {
   it.each([
     [schedule({ weekday: 1, timeZone: BERLIN }), 'every Monday at 09:00 (Europe/Berlin)'],
-    [schedule({ cadence: 'biweekly', weekday: 4, localTime: '16:30', timeZone: NY }), 'every other Thursday at 16:30 (America/New_York)'],
-    [schedule({ cadence: 'monthly', weekday: 1, timeZone: 'Asia/Tokyo' }), 'the first Monday of each month at 09:00 (Asia/Tokyo)'],
+    [
+      schedule({ cadence: 'biweekly', weekday: 4, localTime: '16:30', timeZone: NY }),
+      'every other Thursday at 16:30 (America/New_York)',
+    ],
+    [
+      schedule({ cadence: 'monthly', weekday: 1, timeZone: 'Asia/Tokyo' }),
+      'the first Monday of each month at 09:00 (Asia/Tokyo)',
+    ],
     [schedule({ weekday: 7, localTime: '00:00', timeZone: 'UTC' }), 'every Sunday at 00:00 (UTC)'],
-    [schedule({ cadence: 'monthly', weekday: 6, localTime: '23:59', timeZone: LORD_HOWE }), 'the first Saturday of each month at 23:59 (Australia/Lord_Howe)'],
+    [
+      schedule({ cadence: 'monthly', weekday: 6, localTime: '23:59', timeZone: LORD_HOWE }),
+      'the first Saturday of each month at 23:59 (Australia/Lord_Howe)',
+    ],
   ])('%o -> %s', (s, text) => {
     expect(describeSchedule(s)).toBe(text);
   });
@@ -453,8 +744,12 @@ describe('localScheduleSchema', () => {
   });
 
   it('the functions refuse invalid schedules and dates instead of looping', () => {
-    expect(() => nextOccurrence({ ...valid, timeZone: 'Mars/Olympus' }, at('2026-01-01T00:00:00.000Z'))).toThrow(RangeError);
-    expect(() => latestOccurrenceAtOrBefore({ ...valid, localTime: '24:00' }, at('2026-01-01T00:00:00.000Z'))).toThrow(RangeError);
+    expect(() => nextOccurrence({ ...valid, timeZone: 'Mars/Olympus' }, at('2026-01-01T00:00:00.000Z'))).toThrow(
+      RangeError,
+    );
+    expect(() => latestOccurrenceAtOrBefore({ ...valid, localTime: '24:00' }, at('2026-01-01T00:00:00.000Z'))).toThrow(
+      RangeError,
+    );
     expect(() => nextOccurrence(valid, new Date(Number.NaN))).toThrow(RangeError);
     expect(() => occurrenceKey(valid, new Date(Number.NaN))).toThrow(RangeError);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type SetupForm, validateSetup } from '../../src/domain/setup.js';
-import { TEMPLATES } from '../../src/domain/templates/index.js';
 import { validateStep } from '../../src/domain/design.js';
+import { type SetupForm, validateSetup } from '../../src/domain/setup.js';
 import { DEFAULT_SIGNALS, validateSignalsForm } from '../../src/domain/signal-settings.js';
+import { TEMPLATES } from '../../src/domain/templates/index.js';
 
 const now = new Date('2026-03-02T12:00:00Z');
 const form: SetupForm = {
@@ -52,7 +52,11 @@ describe('setup validation', () => {
     ['no members', { members: [] }, { members: /Pick the people/ }],
     ['one member', { members: ['UA'] }, { members: /at least 2 members/ }],
     ['three people in a 1-1 alliance', { templateId: 'one_on_one' }, { members: /exactly 2 people/ }],
-    ['anonymity with fewer members than the threshold', { anonymous: true, anonymityThreshold: '4' }, { members: /at least 4 members/ }],
+    [
+      'anonymity with fewer members than the threshold',
+      { anonymous: true, anonymityThreshold: '4' },
+      { members: /at least 4 members/ },
+    ],
     ['a threshold below 3', { anonymityThreshold: '2' }, { anonymityThreshold: /from 3 to 50/ }],
     ['an unknown time zone', { timeZone: 'Mars/Olympus' }, { timeZone: /time zone/ }],
     ['a malformed time', { pulseTime: '25:00' }, { pulseTime: /09:00/ }],
@@ -63,14 +67,19 @@ describe('setup validation', () => {
     const result = validateSetup({ ...form, ...change }, now);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    for (const [field, pattern] of Object.entries(expected)) expect(result.errors[field as keyof SetupForm]).toMatch(pattern as RegExp);
+    for (const [field, pattern] of Object.entries(expected))
+      expect(result.errors[field as keyof SetupForm]).toMatch(pattern as RegExp);
   });
 });
 
 describe('step validation', () => {
   const section = TEMPLATES[0]!.sections[0]!;
   it('requires the required prompts and caps lengths, trimming answers', () => {
-    const { answers, errors } = validateStep(section, { 'atmosphere.culture': '  ok  ', 'atmosphere.feel': '', 'atmosphere.flourish': 'x'.repeat(801) });
+    const { answers, errors } = validateStep(section, {
+      'atmosphere.culture': '  ok  ',
+      'atmosphere.feel': '',
+      'atmosphere.flourish': 'x'.repeat(801),
+    });
     expect(answers['atmosphere.culture']).toBe('ok');
     expect(errors).toEqual({
       'atmosphere.feel': 'This one needs an answer; a sentence is enough.',

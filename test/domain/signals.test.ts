@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { PulseResults } from '../../src/domain/pulse.js';
 import { DEFAULT_SIGNALS, type SignalSettings } from '../../src/domain/signal-settings.js';
-import { effectiveThreshold, evaluatePulseSignals, evaluateReviewDate, isSuppressed, membershipFinding, type PulseRecord } from '../../src/domain/signals.js';
+import {
+  effectiveThreshold,
+  evaluatePulseSignals,
+  evaluateReviewDate,
+  isSuppressed,
+  membershipFinding,
+  type PulseRecord,
+} from '../../src/domain/signals.js';
 
 const ASPECTS = [{ id: 'behavior', label: 'Behavioral agreements' }];
 
 /** Only the named signal switched on, with the given parameters. */
 function only(kind: keyof SignalSettings, params: Record<string, number> = {}): SignalSettings {
-  const off = Object.fromEntries(Object.entries(DEFAULT_SIGNALS).map(([k, v]) => [k, typeof v === 'object' ? { ...v, enabled: false } : v])) as SignalSettings;
+  const off = Object.fromEntries(
+    Object.entries(DEFAULT_SIGNALS).map(([k, v]) => [k, typeof v === 'object' ? { ...v, enabled: false } : v]),
+  ) as SignalSettings;
   return { ...off, [kind]: { ...(DEFAULT_SIGNALS[kind] as object), enabled: true, ...params } } as SignalSettings;
 }
 
@@ -29,18 +38,35 @@ function pulse(id: number, spec: PulseSpec): PulseRecord {
     invited: spec.invited ?? 5,
     answered,
     aspects: {
-      behavior: { count: spec.count ?? answered, mean: spec.behavior ?? null, stdev: spec.stdev ?? 0.5, distribution: [0, 0, 0, 0, 0] },
+      behavior: {
+        count: spec.count ?? answered,
+        mean: spec.behavior ?? null,
+        stdev: spec.stdev ?? 0.5,
+        distribution: [0, 0, 0, 0, 0],
+      },
       overall: { count: answered, mean: 4, stdev: 0.5, distribution: [0, 0, 0, 0, 0] },
     },
     renegotiateCount: spec.asks ?? 0,
-    commitments: { kept: 0, atRisk: spec.atRisk ? 1 : 0, needHelp: 0, atRiskPromptsByUser: spec.atRisk ? [{ userId: 'UBOB', promptId: 'co.count_on', status: 'at_risk' }] : [] },
-    reservations: spec.reservation7 === undefined ? {} : { '7': { stillConcern: spec.reservation7 ? 1 : 0, resolved: spec.reservation7 ? 0 : 1 } },
+    commitments: {
+      kept: 0,
+      atRisk: spec.atRisk ? 1 : 0,
+      needHelp: 0,
+      atRiskPromptsByUser: spec.atRisk ? [{ userId: 'UBOB', promptId: 'co.count_on', status: 'at_risk' }] : [],
+    },
+    reservations:
+      spec.reservation7 === undefined
+        ? {}
+        : { '7': { stillConcern: spec.reservation7 ? 1 : 0, resolved: spec.reservation7 ? 0 : 1 } },
     comments: { working: [], atRisk: [], renegotiateReasons: spec.reasons ?? [] },
   };
   return { pulseId: id, scheduledAt: new Date(Date.UTC(2026, 0, id * 7)), results };
 }
 
-function evaluate(settings: SignalSettings, specs: PulseSpec[], options: { threshold?: number; anonymous?: boolean } = {}) {
+function evaluate(
+  settings: SignalSettings,
+  specs: PulseSpec[],
+  options: { threshold?: number; anonymous?: boolean } = {},
+) {
   return evaluatePulseSignals({
     settings,
     aspects: ASPECTS,
@@ -61,16 +87,37 @@ describe('low scores (threshold 3.0, 2 pulses)', () => {
     ['two pulses just below', [{ behavior: 2.99 }, { behavior: 2.99 }], ['lowScores:behavior:1']],
     ['exactly at the threshold is not low', [{ behavior: 3 }, { behavior: 2.5 }], []],
     ['interrupted by a good pulse', [{ behavior: 2 }, { behavior: 3.5 }, { behavior: 2 }], []],
-    ['a new streak after recovery is a new occurrence', [{ behavior: 2 }, { behavior: 2 }, { behavior: 4 }, { behavior: 2 }, { behavior: 2 }], ['lowScores:behavior:4']],
-    ['a longer streak keeps its first key', [{ behavior: 2 }, { behavior: 2 }, { behavior: 2 }], ['lowScores:behavior:1']],
-    ['no answers is not low', [{ behavior: null, answered: 0 }, { behavior: null, answered: 0 }], []],
+    [
+      'a new streak after recovery is a new occurrence',
+      [{ behavior: 2 }, { behavior: 2 }, { behavior: 4 }, { behavior: 2 }, { behavior: 2 }],
+      ['lowScores:behavior:4'],
+    ],
+    [
+      'a longer streak keeps its first key',
+      [{ behavior: 2 }, { behavior: 2 }, { behavior: 2 }],
+      ['lowScores:behavior:1'],
+    ],
+    [
+      'no answers is not low',
+      [
+        { behavior: null, answered: 0 },
+        { behavior: null, answered: 0 },
+      ],
+      [],
+    ],
   ] as const)('%s', (_name, specs, expected) => {
     expect(keys(evaluate(s, [...specs]).filter((f) => f.kind === 'lowScores'))).toEqual(expected);
   });
 
   it('reports the last N averages as evidence', () => {
     const [finding] = evaluate(s, [{ behavior: 2 }, { behavior: 2.4 }, { behavior: 2.6 }]);
-    expect(finding?.evidence).toEqual({ kind: 'lowScores', aspect: ASPECTS[0], means: [2.4, 2.6], threshold: 3, pulses: [2, 3] });
+    expect(finding?.evidence).toEqual({
+      kind: 'lowScores',
+      aspect: ASPECTS[0],
+      means: [2.4, 2.6],
+      threshold: 3,
+      pulses: [2, 3],
+    });
   });
 
   it.each([
@@ -78,7 +125,14 @@ describe('low scores (threshold 3.0, 2 pulses)', () => {
     ['3 answers at a threshold of 3: figures shown', 3, 3, [2, 2]],
     ['3 answers under the team’s threshold of 4: hidden', 3, 4, [null, null]],
   ] as const)('anonymity: %s', (_name, answered, threshold, means) => {
-    const [finding] = evaluate(s, [{ behavior: 2, answered }, { behavior: 2, answered }], { threshold, anonymous: true });
+    const [finding] = evaluate(
+      s,
+      [
+        { behavior: 2, answered },
+        { behavior: 2, answered },
+      ],
+      { threshold, anonymous: true },
+    );
     expect(finding?.kind).toBe('lowScores');
     expect(finding?.evidence).toMatchObject({ means });
   });
@@ -96,7 +150,14 @@ describe('sharp drop (1.0)', () => {
     expect(keys(evaluate(s, [...specs]))).toEqual(expected);
   });
   it('hides the figures when either pulse had too few answers', () => {
-    const [finding] = evaluate(s, [{ behavior: 4, answered: 3 }, { behavior: 2, answered: 2 }], { threshold: 3, anonymous: true });
+    const [finding] = evaluate(
+      s,
+      [
+        { behavior: 4, answered: 3 },
+        { behavior: 2, answered: 2 },
+      ],
+      { threshold: 3, anonymous: true },
+    );
     expect(finding?.evidence).toMatchObject({ from: null, to: null, drop: 1 });
   });
 });
@@ -107,7 +168,14 @@ describe('disagreement (spread 1.5)', () => {
     ['a spread of exactly 1.5', [{ behavior: 3, stdev: 1.5 }], ['disagreement:behavior:1']],
     ['a spread of 1.49', [{ behavior: 3, stdev: 1.49 }], []],
     ['a single answer has no spread', [{ behavior: 3, stdev: 2, count: 1 }], []],
-    ['an ongoing disagreement keeps its key', [{ behavior: 3, stdev: 1.6 }, { behavior: 3, stdev: 1.8 }], ['disagreement:behavior:1']],
+    [
+      'an ongoing disagreement keeps its key',
+      [
+        { behavior: 3, stdev: 1.6 },
+        { behavior: 3, stdev: 1.8 },
+      ],
+      ['disagreement:behavior:1'],
+    ],
   ] as const)('%s', (_name, specs, expected) => {
     expect(keys(evaluate(s, [...specs]))).toEqual(expected);
   });
@@ -117,9 +185,23 @@ describe('low participation (50%, 2 pulses)', () => {
   const s = only('lowParticipation', { percent: 50, pulses: 2 });
   it.each([
     ['2 of 5 twice', [{ answered: 2 }, { answered: 2 }], ['lowParticipation:1']],
-    ['exactly half is enough', [{ answered: 2, invited: 4 }, { answered: 2, invited: 4 }], []],
+    [
+      'exactly half is enough',
+      [
+        { answered: 2, invited: 4 },
+        { answered: 2, invited: 4 },
+      ],
+      [],
+    ],
     ['once is not a trend', [{ answered: 5 }, { answered: 1 }], []],
-    ['nobody invited is not low participation', [{ answered: 0, invited: 0 }, { answered: 0, invited: 0 }], []],
+    [
+      'nobody invited is not low participation',
+      [
+        { answered: 0, invited: 0 },
+        { answered: 0, invited: 0 },
+      ],
+      [],
+    ],
   ] as const)('%s', (_name, specs, expected) => {
     expect(keys(evaluate(s, [...specs]))).toEqual(expected);
   });
@@ -132,10 +214,15 @@ describe('someone asks (1 member)', () => {
     ['one ask when the team wants two', 1, { count: 2 }, []],
     ['two asks when the team wants two', 2, { count: 2 }, ['someoneAsks:1']],
   ] as const)('%s', (_name, asks, params, expected) => {
-    expect(keys(evaluate(only('someoneAsks', params), [{ asks, reasons: asks > 0 ? ['Roles changed'] : [] }]))).toEqual(expected);
+    expect(keys(evaluate(only('someoneAsks', params), [{ asks, reasons: asks > 0 ? ['Roles changed'] : [] }]))).toEqual(
+      expected,
+    );
   });
   it('hides how many asked and why when too few answered', () => {
-    const [finding] = evaluate(only('someoneAsks'), [{ asks: 1, answered: 2, reasons: ['Roles changed'] }], { threshold: 3, anonymous: true });
+    const [finding] = evaluate(only('someoneAsks'), [{ asks: 1, answered: 2, reasons: ['Roles changed'] }], {
+      threshold: 3,
+      anonymous: true,
+    });
     expect(finding?.evidence).toMatchObject({ count: null, reasons: [] });
   });
 });
@@ -143,15 +230,30 @@ describe('someone asks (1 member)', () => {
 describe('lingering reservation or commitment (3 pulses)', () => {
   const s = only('lingering', { pulses: 3 });
   it.each([
-    ['a reservation still a concern three times', [{ reservation7: true }, { reservation7: true }, { reservation7: true }], ['lingering:reservation:7:1']],
+    [
+      'a reservation still a concern three times',
+      [{ reservation7: true }, { reservation7: true }, { reservation7: true }],
+      ['lingering:reservation:7:1'],
+    ],
     ['twice is not lingering', [{ reservation7: true }, { reservation7: true }], []],
-    ['interrupted', [{ reservation7: true }, { reservation7: false }, { reservation7: true }, { reservation7: true }], []],
-    ['a commitment at risk three times', [{ atRisk: true }, { atRisk: true }, { atRisk: true }], ['lingering:commitment:UBOB|co.count_on:1']],
+    [
+      'interrupted',
+      [{ reservation7: true }, { reservation7: false }, { reservation7: true }, { reservation7: true }],
+      [],
+    ],
+    [
+      'a commitment at risk three times',
+      [{ atRisk: true }, { atRisk: true }, { atRisk: true }],
+      ['lingering:commitment:UBOB|co.count_on:1'],
+    ],
   ] as const)('%s', (_name, specs, expected) => {
     expect(keys(evaluate(s, [...specs]))).toEqual(expected);
   });
   it('does not name whose commitment it is in an anonymous alliance', () => {
-    const [finding] = evaluate(s, [{ atRisk: true }, { atRisk: true }, { atRisk: true }], { anonymous: true, threshold: 3 });
+    const [finding] = evaluate(s, [{ atRisk: true }, { atRisk: true }, { atRisk: true }], {
+      anonymous: true,
+      threshold: 3,
+    });
     expect(finding?.evidence).toMatchObject({ subject: 'commitment', userId: null, text: null });
   });
 });
@@ -163,20 +265,52 @@ describe('review date (90 days)', () => {
     ['on the day', '2026-04-01T00:00:00Z', 'reviewDate:5'],
     ['long after, still the same occurrence', '2026-09-01T00:00:00Z', 'reviewDate:5'],
   ] as const)('%s', (_name, now, key) => {
-    const finding = evaluateReviewDate({ settings: only('reviewDate', { days: 90 }), versionId: 5, versionNumber: 2, activatedAt, now: new Date(now) });
+    const finding = evaluateReviewDate({
+      settings: only('reviewDate', { days: 90 }),
+      versionId: 5,
+      versionNumber: 2,
+      activatedAt,
+      now: new Date(now),
+    });
     expect(finding?.key ?? null).toBe(key);
   });
   it('is off when switched off', () => {
-    expect(evaluateReviewDate({ settings: only('lowScores'), versionId: 5, versionNumber: 2, activatedAt, now: new Date('2027-01-01T00:00:00Z') })).toBeNull();
+    expect(
+      evaluateReviewDate({
+        settings: only('lowScores'),
+        versionId: 5,
+        versionNumber: 2,
+        activatedAt,
+        now: new Date('2027-01-01T00:00:00Z'),
+      }),
+    ).toBeNull();
   });
 });
 
 describe('membership change', () => {
   it('is its own occurrence, named by what triggered it', () => {
-    expect(membershipFinding(only('membershipChange'), { joined: ['UDAVE'], left: [], cause: 'channel', byUserId: null }, 'joined:Ev1')?.key).toBe('membershipChange:joined:Ev1');
-    expect(membershipFinding(only('lowScores'), { joined: ['UDAVE'], left: [], cause: 'channel', byUserId: null }, 'joined:Ev1')).toBeNull();
+    expect(
+      membershipFinding(
+        only('membershipChange'),
+        { joined: ['UDAVE'], left: [], cause: 'channel', byUserId: null },
+        'joined:Ev1',
+      )?.key,
+    ).toBe('membershipChange:joined:Ev1');
+    expect(
+      membershipFinding(
+        only('lowScores'),
+        { joined: ['UDAVE'], left: [], cause: 'channel', byUserId: null },
+        'joined:Ev1',
+      ),
+    ).toBeNull();
     // A newcomer's proposal is always raised: it is a request, not a watched signal.
-    expect(membershipFinding(only('lowScores'), { joined: ['UDAVE'], left: [], cause: 'proposal', byUserId: 'UDAVE', proposal: 'x' }, 'p:1')?.kind).toBe('membershipChange');
+    expect(
+      membershipFinding(
+        only('lowScores'),
+        { joined: ['UDAVE'], left: [], cause: 'proposal', byUserId: 'UDAVE', proposal: 'x' },
+        'p:1',
+      )?.kind,
+    ).toBe('membershipChange');
   });
 });
 

@@ -49,7 +49,8 @@ describe('weekly digest', () => {
   }
 
   const digests = () => h.fake.messages('CTEAM').filter((m) => !m.thread_ts && m.text.startsWith("How we're doing"));
-  const fieldsOf = (message: { blocks: unknown[] }) => JSON.stringify(message.blocks.filter((b) => (b as { fields?: unknown }).fields));
+  const fieldsOf = (message: { blocks: unknown[] }) =>
+    JSON.stringify(message.blocks.filter((b) => (b as { fields?: unknown }).fields));
 
   it('posts three weekly digests with the right figures, details and a trend chart in each thread', async () => {
     await boot();
@@ -98,8 +99,15 @@ describe('weekly digest', () => {
     await h.tickAt('2026-01-27T10:01:00Z');
     expect(digests()).toHaveLength(2);
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
-    expect(h.app.store.digests.all(alliance.id).filter((d) => d.kind === 'scheduled').map((d) => d.periodKey)).toEqual(['2026-01-05', '2026-01-26']);
-    expect(h.app.store.jobs.nextPending(alliance.id, 'digest.post')?.runAt.toISOString()).toBe('2026-02-02T08:30:00.000Z');
+    expect(
+      h.app.store.digests
+        .all(alliance.id)
+        .filter((d) => d.kind === 'scheduled')
+        .map((d) => d.periodKey),
+    ).toEqual(['2026-01-05', '2026-01-26']);
+    expect(h.app.store.jobs.nextPending(alliance.id, 'digest.post')?.runAt.toISOString()).toBe(
+      '2026-02-02T08:30:00.000Z',
+    );
   });
 
   it('shows the digest privately with /alliance digest, and lets members post it', async () => {
@@ -127,7 +135,12 @@ describe('weekly digest', () => {
     expect(JSON.stringify(digest.blocks)).toContain('2 of 4 answered');
     expect(JSON.stringify(digest.blocks)).toContain('Too few members answered');
     expect(fieldsOf(digest)).toBe('[]');
-    const details = JSON.stringify(h.fake.messages('CTEAM').filter((m) => m.thread_ts === digest.ts).map((m) => m.blocks));
+    const details = JSON.stringify(
+      h.fake
+        .messages('CTEAM')
+        .filter((m) => m.thread_ts === digest.ts)
+        .map((m) => m.blocks),
+    );
     expect(details).not.toContain('Only I would write this');
     expect(details).toContain('Comments from fewer than 3 answers are not shown');
   });
@@ -136,7 +149,10 @@ describe('weekly digest', () => {
     await boot();
     // Target: every part 4.0 or more for 2 pulses (set in settings).
     await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'settings' });
-    const saved = await h.slack.submitView({ userId: 'UALICE', values: { 'celebration.threshold': '4.0', 'celebration.pulses': '2' } });
+    const saved = await h.slack.submitView({
+      userId: 'UALICE',
+      values: { 'celebration.threshold': '4.0', 'celebration.pulses': '2' },
+    });
     expect(saved.outcome, JSON.stringify(saved.errors)).toBe('closed');
     await pulseWeek(0, { UALICE: 4, UBOB: 5, UCAROL: 4 });
     await h.tickAt(week(0, DIGEST));

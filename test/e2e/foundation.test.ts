@@ -17,7 +17,10 @@ describe('the running app (HTTP mode, fake Slack)', () => {
 
   it('calls auth.test at start and records the workspace', () => {
     expect(h.fake.calls('auth.test')).toHaveLength(1);
-    expect(h.app.store.workspaces.get(h.fake.teamId)).toMatchObject({ teamId: h.fake.teamId, botUserId: h.fake.botUserId });
+    expect(h.app.store.workspaces.get(h.fake.teamId)).toMatchObject({
+      teamId: h.fake.teamId,
+      botUserId: h.fake.botUserId,
+    });
   });
 
   it('answers a signed /alliance help with an ephemeral list of subcommands', async () => {
@@ -47,18 +50,30 @@ describe('the running app (HTTP mode, fake Slack)', () => {
 
   it('rejects a request with a bad signature with 401 and makes no Web API call', async () => {
     h.fake.clearCalls();
-    const body = 'token=x&team_id=T0ALLIANCE&user_id=UALICE&channel_id=CTEAM&command=%2Falliance&text=help&trigger_id=1.2.3&response_url=http%3A%2F%2Fexample.com';
+    const body =
+      'token=x&team_id=T0ALLIANCE&user_id=UALICE&channel_id=CTEAM&command=%2Falliance&text=help&trigger_id=1.2.3&response_url=http%3A%2F%2Fexample.com';
     const ts = Math.floor(Date.now() / 1000);
-    const result = await h.slack.raw({ body, contentType: 'application/x-www-form-urlencoded', timestamp: ts, signature: signSlackRequest('0'.repeat(32), ts, body) });
+    const result = await h.slack.raw({
+      body,
+      contentType: 'application/x-www-form-urlencoded',
+      timestamp: ts,
+      signature: signSlackRequest('0'.repeat(32), ts, body),
+    });
     expect(result.status).toBe(401);
     expect(h.fake.calls()).toEqual([]);
   });
 
   it('rejects a correctly signed request older than five minutes with 401', async () => {
     h.fake.clearCalls();
-    const body = 'token=x&team_id=T0ALLIANCE&user_id=UALICE&channel_id=CTEAM&command=%2Falliance&text=help&trigger_id=1.2.3&response_url=http%3A%2F%2Fexample.com';
+    const body =
+      'token=x&team_id=T0ALLIANCE&user_id=UALICE&channel_id=CTEAM&command=%2Falliance&text=help&trigger_id=1.2.3&response_url=http%3A%2F%2Fexample.com';
     const ts = Math.floor(Date.now() / 1000) - 5 * 60 - 10;
-    const result = await h.slack.raw({ body, contentType: 'application/x-www-form-urlencoded', timestamp: ts, signature: signSlackRequest(h.signingSecret, ts, body) });
+    const result = await h.slack.raw({
+      body,
+      contentType: 'application/x-www-form-urlencoded',
+      timestamp: ts,
+      signature: signSlackRequest(h.signingSecret, ts, body),
+    });
     expect(result.status).toBe(401);
     expect(h.fake.calls()).toEqual([]);
   });

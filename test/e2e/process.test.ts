@@ -26,7 +26,12 @@ describe('running Alliance as a process', () => {
   });
 
   it('a malformed token is named without echoing it, and no stack trace is printed', async () => {
-    const result = await runEntry('src/main.ts', [], { SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_SIGNING_SECRET: 'abc' }, dir.path).done;
+    const result = await runEntry(
+      'src/main.ts',
+      [],
+      { SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_SIGNING_SECRET: 'abc' },
+      dir.path,
+    ).done;
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
     expect(result.stderr).not.toContain('xoxp-secret-user-token');
@@ -42,7 +47,14 @@ describe('running Alliance as a process', () => {
     const run = runEntry(
       'src/main.ts',
       [],
-      { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: signingSecret, PORT: '0', SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dir.file('data/alliance.db'), LOG_LEVEL: 'info' },
+      {
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        PORT: '0',
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_PATH: dir.file('data/alliance.db'),
+        LOG_LEVEL: 'info',
+      },
       dir.path,
     );
     let output = '';
@@ -68,10 +80,20 @@ describe('running Alliance as a process', () => {
   });
 
   it('npm run tick exits 0 on a fresh database, and 2 on an invalid instant', async () => {
-    const fresh = await runEntry('src/cli/tick.ts', ['--at', '2026-01-05T09:00:00Z'], { DATABASE_PATH: dir.file('fresh.db') }, dir.path).done;
+    const fresh = await runEntry(
+      'src/cli/tick.ts',
+      ['--at', '2026-01-05T09:00:00Z'],
+      { DATABASE_PATH: dir.file('fresh.db') },
+      dir.path,
+    ).done;
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stdout).toContain('nothing was due');
-    const invalid = await runEntry('src/cli/tick.ts', ['--at', 'next tuesday'], { DATABASE_PATH: dir.file('fresh.db') }, dir.path).done;
+    const invalid = await runEntry(
+      'src/cli/tick.ts',
+      ['--at', 'next tuesday'],
+      { DATABASE_PATH: dir.file('fresh.db') },
+      dir.path,
+    ).done;
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('--at must be an ISO-8601 instant');
   });
@@ -79,9 +101,16 @@ describe('running Alliance as a process', () => {
   it('refuses to start on a database holding a migration this build does not know, with one sentence', async () => {
     const { migratedStore } = await import('../support/temp-db.js');
     const { db } = migratedStore(dir.file('newer.db'));
-    db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_future.sql', 'x', 'now')").run();
+    db.prepare(
+      "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_future.sql', 'x', 'now')",
+    ).run();
     db.close();
-    const result = await runEntry('src/cli/tick.ts', ['--at', '2026-01-05T09:00:00Z'], { DATABASE_PATH: dir.file('newer.db') }, dir.path).done;
+    const result = await runEntry(
+      'src/cli/tick.ts',
+      ['--at', '2026-01-05T09:00:00Z'],
+      { DATABASE_PATH: dir.file('newer.db') },
+      dir.path,
+    ).done;
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       'The database at this DATABASE_PATH has migration 9999_future.sql, which this build of Alliance does not know; run a newer build or point DATABASE_PATH at another database.',
@@ -93,7 +122,13 @@ describe('running Alliance as a process', () => {
     const result = await runEntry(
       'src/main.ts',
       [],
-      { SLACK_BOT_TOKEN: 'xoxb-not-the-right-one', SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'), PORT: '0', SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dir.file('refused.db') },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-not-the-right-one',
+        SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+        PORT: '0',
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_PATH: dir.file('refused.db'),
+      },
       dir.path,
     ).done;
     await fake.close();
@@ -106,11 +141,29 @@ describe('running Alliance as a process', () => {
   it('npm run tick without a bot token refuses, in one sentence, when work that talks to Slack is due', async () => {
     const { migratedStore } = await import('../support/temp-db.js');
     const { store, db } = migratedStore(dir.file('due.db'));
-    store.workspaces.register({ teamId: 'T1', teamName: 'Team', botUserId: 'UBOT', now: new Date('2026-01-01T00:00:00Z') });
-    store.jobs.schedule({ teamId: 'T1', kind: 'digest.post', subjectId: 'al_0000000001', runAt: new Date('2026-01-05T08:30:00Z'), now: new Date('2026-01-01T00:00:00Z') });
+    store.workspaces.register({
+      teamId: 'T1',
+      teamName: 'Team',
+      botUserId: 'UBOT',
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+    store.jobs.schedule({
+      teamId: 'T1',
+      kind: 'digest.post',
+      subjectId: 'al_0000000001',
+      runAt: new Date('2026-01-05T08:30:00Z'),
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
     db.close();
-    const result = await runEntry('src/cli/tick.ts', ['--at', '2026-01-05T09:00:00Z'], { DATABASE_PATH: dir.file('due.db') }, dir.path).done;
+    const result = await runEntry(
+      'src/cli/tick.ts',
+      ['--at', '2026-01-05T09:00:00Z'],
+      { DATABASE_PATH: dir.file('due.db') },
+      dir.path,
+    ).done;
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).');
+    expect(result.stderr.trim()).toBe(
+      'Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).',
+    );
   });
 });

@@ -23,7 +23,12 @@ describe('pulse fan-out across processes', () => {
   });
   afterEach(async () => h.close());
 
-  const tickEnv = () => ({ DATABASE_PATH: h.databasePath, SLACK_BOT_TOKEN: h.fake.botToken, SLACK_API_URL: h.fake.apiUrl, LOG_LEVEL: 'warn' });
+  const tickEnv = () => ({
+    DATABASE_PATH: h.databasePath,
+    SLACK_BOT_TOKEN: h.fake.botToken,
+    SLACK_API_URL: h.fake.apiUrl,
+    LOG_LEVEL: 'warn',
+  });
   const invitesPerMember = () => MEMBERS.map((m) => dmsWith(h, m, ACTIONS.checkIn).length);
 
   it('two tick processes at the same instant send each member exactly one invitation', async () => {
@@ -32,7 +37,10 @@ describe('pulse fan-out across processes', () => {
     const first = runEntry('src/cli/tick.ts', ['--at', FIRST_PULSE], tickEnv());
     const second = runEntry('src/cli/tick.ts', ['--at', FIRST_PULSE], tickEnv());
     const results = await Promise.all([first.done, second.done]);
-    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0]);
     expect(invitesPerMember()).toEqual(MEMBERS.map(() => 1));
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
     expect(h.app.store.pulses.all(alliance.id)).toHaveLength(1);
@@ -41,7 +49,9 @@ describe('pulse fan-out across processes', () => {
   it('a tick process killed mid-fan-out and restarted still reaches every member exactly once', async () => {
     h.fake.setLatency('chat.postMessage', 150);
     // Pulse invitations posted so far (design invitations went out earlier through the same outbox).
-    const posted = () => h.fake.calls('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? []).includes(ACTIONS.checkIn)).length;
+    const posted = () =>
+      h.fake.calls('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? []).includes(ACTIONS.checkIn))
+        .length;
     const run = runEntry('src/cli/tick.ts', ['--at', FIRST_PULSE], tickEnv());
     await waitFor(() => posted() >= 5, 20_000, 'five invitations to be posted');
     run.child.kill('SIGKILL');
@@ -75,7 +85,10 @@ describe('pulse fan-out across processes', () => {
       runEntry('src/cli/tick.ts', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
       runEntry('src/cli/tick.ts', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
     ]);
-    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0]);
     const digests = h.fake.messages('CTEAM').filter((m) => !m.thread_ts && m.text.startsWith("How we're doing"));
     expect(digests).toHaveLength(1);
   });

@@ -41,7 +41,11 @@ describe('pulse check-ins', () => {
   }
   afterEach(async () => h?.close());
 
-  async function checkIn(userId: string, ratings: [number, number, number, number], extra: Record<string, unknown> = {}) {
+  async function checkIn(
+    userId: string,
+    ratings: [number, number, number, number],
+    extra: Record<string, unknown> = {},
+  ) {
     const invite = dmsWith(h, userId, ACTIONS.checkIn)[0]!;
     await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
     expect(h.fake.topView(userId)?.callback_id).toBe(VIEWS.checkIn);
@@ -52,7 +56,9 @@ describe('pulse check-ins', () => {
 
   it('runs a whole pulse: DMs at the instant, check-in, edit, reminder to the silent only, close, late click', async () => {
     const alliance = await boot(false);
-    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-01-08T09:00:00.000Z');
+    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe(
+      '2026-01-08T09:00:00.000Z',
+    );
 
     // A minute early: nothing.
     await h.tickAt('2026-01-08T08:59:00Z');
@@ -79,7 +85,10 @@ describe('pulse check-ins', () => {
     expect(validateView(modal)).toEqual([]);
     expect(JSON.stringify(modal.blocks)).toContain('UBOB on co_responsibility.count_on');
     expect(JSON.stringify(modal.blocks)).not.toContain('UALICE on co_responsibility.count_on');
-    await h.slack.submitView({ userId: 'UBOB', values: checkInValues([4, 3, 2, 3], { [CHECKIN_BLOCKS.working]: 'Reviews are quick' }) });
+    await h.slack.submitView({
+      userId: 'UBOB',
+      values: checkInValues([4, 3, 2, 3], { [CHECKIN_BLOCKS.working]: 'Reviews are quick' }),
+    });
     const stored = h.app.store.pulses.namedResponse(pulse.id, 'UBOB');
     expect(stored?.answers.ratings).toEqual({ atmosphere: 4, co_responsibility: 3, behavior: 2, overall: 3 });
     expect(stored?.answers.working).toBe('Reviews are quick');
@@ -93,7 +102,12 @@ describe('pulse check-ins', () => {
     expect(JSON.stringify(thanked.blocks)).toContain(ACTIONS.editCheckIn);
 
     // He edits: the modal reopens prefilled and the answer is replaced, not doubled.
-    await h.slack.clickButton({ userId: 'UBOB', channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.editCheckIn });
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: invite.channel,
+      ts: invite.ts,
+      actionId: ACTIONS.editCheckIn,
+    });
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Reviews are quick');
     await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('behavior')]: '4' } });
     expect(h.app.store.pulses.namedResponse(pulse.id, 'UBOB')?.answers.ratings.behavior).toBe(4);
@@ -108,7 +122,11 @@ describe('pulse check-ins', () => {
 
     // The reminder goes 24 hours before closing, only to Carol.
     await h.tickAt('2026-01-09T09:00:00Z');
-    for (const [user, count] of [['UALICE', 1], ['UBOB', 1], ['UCAROL', 2]] as const) {
+    for (const [user, count] of [
+      ['UALICE', 1],
+      ['UBOB', 1],
+      ['UCAROL', 2],
+    ] as const) {
       expect(dmsWith(h, user, ACTIONS.checkIn).length + dmsWith(h, user, ACTIONS.editCheckIn).length).toBe(count);
     }
     const reminder = h.fake.messages('UCAROL').at(-1)!;
@@ -125,10 +143,19 @@ describe('pulse check-ins', () => {
     await h.tickAt('2026-01-10T09:00:00Z');
     const closed = h.app.store.pulses.get(pulse.id)!;
     expect(closed.status).toBe('closed');
-    expect(closed.results).toMatchObject({ invited: 3, answered: 2, aspects: { behavior: { count: 2, mean: 4 }, overall: { mean: 3.5 } } });
+    expect(closed.results).toMatchObject({
+      invited: 3,
+      answered: 2,
+      aspects: { behavior: { count: 2, mean: 4 }, overall: { mean: 3.5 } },
+    });
 
     // Carol clicks late: told it closed and when the next one opens.
-    await h.slack.clickButton({ userId: 'UCAROL', channelId: reminder.channel, ts: reminder.ts, actionId: ACTIONS.checkIn });
+    await h.slack.clickButton({
+      userId: 'UCAROL',
+      channelId: reminder.channel,
+      ts: reminder.ts,
+      actionId: ACTIONS.checkIn,
+    });
     const late = h.fake.ephemerals('UCAROL').at(-1)?.text ?? h.fake.responses().at(-1)?.body;
     expect(JSON.stringify(late)).toContain('This pulse closed');
     expect(JSON.stringify(late)).toContain(`<!date^${Date.parse('2026-01-15T09:00:00Z') / 1000}^`);
@@ -147,7 +174,10 @@ describe('pulse check-ins', () => {
     await checkIn('UBOB', [2, 2, 2, 2], { [CHECKIN_BLOCKS.atRisk]: 'Deadlines' });
     await checkIn('UCAROL', [4, 4, 4, 4]);
 
-    const rows = h.app.store.db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ?').all(pulse.id) as Record<string, unknown>[];
+    const rows = h.app.store.db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ?').all(pulse.id) as Record<
+      string,
+      unknown
+    >[];
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row.user_id).toBeNull();
@@ -165,7 +195,9 @@ describe('pulse check-ins', () => {
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Deadlines');
     await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('overall')]: '3' } });
     // The edit key lives only in Bob's DM button, never in the database in the clear.
-    const editButton = (h.fake.message(dm.channel, dm.ts)!.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+    const editButton = (
+      h.fake.message(dm.channel, dm.ts)!.blocks as { elements?: { action_id?: string; value?: string }[] }[]
+    )
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === ACTIONS.editCheckIn);
     const key = (JSON.parse(editButton?.value ?? '{}') as { k?: string }).k;
@@ -173,7 +205,9 @@ describe('pulse check-ins', () => {
     const dump = JSON.stringify(h.app.store.db.prepare('SELECT * FROM pulse_responses').all());
     expect(dump).not.toContain(key!);
     const ratings = h.app.store.db
-      .prepare("SELECT r.rating FROM pulse_ratings r JOIN pulse_responses p ON p.id = r.response_id WHERE p.pulse_id = ? AND r.aspect_id = 'overall' ORDER BY r.rating")
+      .prepare(
+        "SELECT r.rating FROM pulse_ratings r JOIN pulse_responses p ON p.id = r.response_id WHERE p.pulse_id = ? AND r.aspect_id = 'overall' ORDER BY r.rating",
+      )
       .pluck()
       .all(pulse.id);
     expect(ratings).toEqual([3, 4]);
@@ -204,7 +238,11 @@ describe('pulse check-ins', () => {
     await h.tickAt(FIRST_PULSE);
     for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn)).toHaveLength(1);
     expect(h.fake.calls('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(2);
-    expect(h.app.store.deliveries.forSubject('pulse_invite', h.app.store.pulses.openPulse(alliance.id)!.id).map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(
+      h.app.store.deliveries
+        .forSubject('pulse_invite', h.app.store.pulses.openPulse(alliance.id)!.id)
+        .map((d) => d.state),
+    ).toEqual(['sent', 'sent', 'sent']);
   });
 
   it('opens each DM once: later messages to the same person take one API call', async () => {
@@ -226,19 +264,33 @@ describe('pulse check-ins', () => {
     expect(h.fake.calls('conversations.open')).toHaveLength(opened + 1);
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
     const pulse = h.app.store.pulses.openPulse(alliance.id)!;
-    expect(h.app.store.deliveries.forSubject('pulse_invite', pulse.id).map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
+    expect(h.app.store.deliveries.forSubject('pulse_invite', pulse.id).map((d) => d.state)).toEqual([
+      'sent',
+      'sent',
+      'sent',
+    ]);
   });
 
   it('takes a deactivated account out of the alliance when Slack says so', async () => {
     const alliance = await boot(false);
     h.fake.setUserDeleted('UCAROL', true);
-    await h.slack.event({ type: 'user_change', user: { id: 'UCAROL', deleted: true, is_bot: false } }, { eventId: 'Ev0USER1' });
+    await h.slack.event(
+      { type: 'user_change', user: { id: 'UCAROL', deleted: true, is_bot: false } },
+      { eventId: 'Ev0USER1' },
+    );
     expect(h.app.store.alliances.members(alliance.id)).toEqual(['UALICE', 'UBOB']);
-    expect(h.fake.messages('CTEAM').some((m) => JSON.stringify(m.blocks).includes('<@UCAROL> has been deactivated and no longer takes part.'))).toBe(true);
+    expect(
+      h.fake
+        .messages('CTEAM')
+        .some((m) => JSON.stringify(m.blocks).includes('<@UCAROL> has been deactivated and no longer takes part.')),
+    ).toBe(true);
     await h.tickAt(FIRST_PULSE);
     expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toEqual([]);
     // Anyone else's profile change is not news.
-    await h.slack.event({ type: 'user_change', user: { id: 'UBOB', deleted: false, is_bot: false } }, { eventId: 'Ev0USER2' });
+    await h.slack.event(
+      { type: 'user_change', user: { id: 'UBOB', deleted: false, is_bot: false } },
+      { eventId: 'Ev0USER2' },
+    );
     expect(h.app.store.alliances.members(alliance.id)).toEqual(['UALICE', 'UBOB']);
   });
 
@@ -284,12 +336,21 @@ describe('pulse check-ins', () => {
     ]);
     // Back after the 29th's window closed entirely: recorded skipped, nothing sent, next scheduled.
     await h.tickAt('2026-01-24T09:00:00Z');
-    const invitations = () => h.fake.calls('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? []).includes(ACTIONS.checkIn)).length;
+    const invitations = () =>
+      h.fake.calls('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? []).includes(ACTIONS.checkIn))
+        .length;
     const sentBefore = invitations();
     await h.tickAt('2026-02-02T08:00:00Z');
-    expect(h.app.store.pulses.all(alliance.id).map((p) => [p.periodKey, p.status]).at(-1)).toEqual(['2026-01-29', 'skipped']);
+    expect(
+      h.app.store.pulses
+        .all(alliance.id)
+        .map((p) => [p.periodKey, p.status])
+        .at(-1),
+    ).toEqual(['2026-01-29', 'skipped']);
     expect(invitations()).toBe(sentBefore);
-    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-02-05T09:00:00.000Z');
+    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe(
+      '2026-02-05T09:00:00.000Z',
+    );
   });
 
   it('lets members change the schedule and the members in /alliance settings; removed members get no more pulses, added ones the next', async () => {
@@ -307,7 +368,10 @@ describe('pulse check-ins', () => {
     expect(validateView(modal)).toEqual([]);
 
     // A reminder longer than the pulse is open is refused inline.
-    const bad = await h.slack.submitView({ userId: 'UBOB', values: { 'settings.open_hours': '24', 'settings.reminder_hours': '48' } });
+    const bad = await h.slack.submitView({
+      userId: 'UBOB',
+      values: { 'settings.open_hours': '24', 'settings.reminder_hours': '48' },
+    });
     expect(bad.outcome).toBe('errors');
     expect(bad.errors?.['settings.reminder_hours']).toContain('before the pulse closes');
 
@@ -329,7 +393,9 @@ describe('pulse check-ins', () => {
     expect(updated.settings.timeZone).toBe('America/New_York');
     expect(h.app.store.alliances.members(alliance.id)).toEqual(['UALICE', 'UBOB', 'UDAVE']);
     // The next pulse: Friday the 9th, 15:00 in New York (20:00Z), counted from today.
-    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe('2026-01-09T20:00:00.000Z');
+    expect(h.app.store.jobs.nextPending(alliance.id, 'pulse.open')?.runAt.toISOString()).toBe(
+      '2026-01-09T20:00:00.000Z',
+    );
     const note = h.fake.messages('CTEAM').at(-1)!;
     expect(note.text).toContain('<@UBOB> updated the settings');
     expect(note.text).toContain('every other Friday at 15:00 (America/New_York)');
@@ -350,13 +416,19 @@ describe('pulse check-ins', () => {
   it('shows each member their alliances and the open pulse on the App Home tab', async () => {
     await boot(false);
     await h.tickAt(FIRST_PULSE);
-    await h.slack.event({ type: 'app_home_opened', user: 'UBOB', channel: 'D0BOB', tab: 'home' }, { eventId: 'Ev0HOME1' });
+    await h.slack.event(
+      { type: 'app_home_opened', user: 'UBOB', channel: 'D0BOB', tab: 'home' },
+      { eventId: 'Ev0HOME1' },
+    );
     const home = h.fake.homeView('UBOB')!;
     expect(validateView(h.fake.calls('views.publish').at(-1)!.args.view)).toEqual([]);
     const text = JSON.stringify(home.blocks);
     expect(text).toContain('*Core team* in <#CTEAM>: in effect (version 1).');
     expect(text).toContain('A pulse is open until');
-    await h.slack.event({ type: 'app_home_opened', user: 'UDAVE', channel: 'D0DAVE', tab: 'home' }, { eventId: 'Ev0HOME2' });
+    await h.slack.event(
+      { type: 'app_home_opened', user: 'UDAVE', channel: 'D0DAVE', tab: 'home' },
+      { eventId: 'Ev0HOME2' },
+    );
     expect(JSON.stringify(h.fake.homeView('UDAVE')?.blocks)).toContain('You are not part of an alliance yet');
   });
 

@@ -14,7 +14,8 @@ function stepAnswers(step: number, who: string, extra = ''): Record<string, stri
   return Object.fromEntries(section.prompts.map((p) => [promptBlockId(p.id), `${who} on ${p.id}${extra}`]));
 }
 
-const hasAction = (message: StoredMessage, actionId: string) => JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
+const hasAction = (message: StoredMessage, actionId: string) =>
+  JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
 
 describe('starting an alliance and designing it together', () => {
   let h: Harness;
@@ -27,8 +28,19 @@ describe('starting an alliance and designing it together', () => {
         fake.addUser({ id: 'UDAVE', name: 'dave' });
         fake.addUser({ id: 'UHELPER', name: 'helper', isBot: true });
         fake.addUser({ id: 'UGONE', name: 'gone', deleted: true });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: ['UALICE', 'UBOB', 'UCAROL', 'UHELPER', 'UGONE', 'UDAVE'], botIsMember: true });
-        fake.addChannel({ id: 'CSECRET', name: 'secret', isPrivate: true, members: ['UALICE', 'UBOB', 'UCAROL'], botIsMember: false });
+        fake.addChannel({
+          id: 'CTEAM',
+          name: 'team',
+          members: ['UALICE', 'UBOB', 'UCAROL', 'UHELPER', 'UGONE', 'UDAVE'],
+          botIsMember: true,
+        });
+        fake.addChannel({
+          id: 'CSECRET',
+          name: 'secret',
+          isPrivate: true,
+          members: ['UALICE', 'UBOB', 'UCAROL'],
+          botIsMember: false,
+        });
         fake.addChannel({ id: 'COPEN', name: 'open', members: ['UALICE', 'UBOB', 'UCAROL'], botIsMember: false });
       },
     });
@@ -45,7 +57,10 @@ describe('starting an alliance and designing it together', () => {
 
   async function startAlliance(values: Record<string, unknown> = {}) {
     await openSetup();
-    const result = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'], ...values } });
+    const result = await h.slack.submitView({
+      userId: 'UALICE',
+      values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'], ...values },
+    });
     expect(result.outcome).toBe('updated');
     expect(h.fake.topView('UALICE')?.callback_id).toBe(VIEWS.setupSignals);
     expect(validateView(h.fake.topView('UALICE')!)).toEqual([]);
@@ -74,11 +89,15 @@ describe('starting an alliance and designing it together', () => {
   it('opens a Slack-valid setup modal with the channel’s people (no bots, no deactivated) and the starter’s time zone', async () => {
     const view = await openSetup();
     const json = JSON.stringify(view.blocks);
-    const members = (view.blocks as { block_id?: string; element?: { initial_users?: string[] } }[]).find((b) => b.block_id === SETUP_BLOCKS.members);
+    const members = (view.blocks as { block_id?: string; element?: { initial_users?: string[] } }[]).find(
+      (b) => b.block_id === SETUP_BLOCKS.members,
+    );
     expect(members?.element?.initial_users).toEqual(['UALICE', 'UBOB', 'UCAROL', 'UDAVE']);
     expect(json).toContain('"initial_value":"Core team"');
     expect(json).toContain('"initial_conversation":"CTEAM"');
-    const zone = (view.blocks as { block_id?: string; element?: { initial_option?: { value: string } } }[]).find((b) => b.block_id === SETUP_BLOCKS.timeZone);
+    const zone = (view.blocks as { block_id?: string; element?: { initial_option?: { value: string } } }[]).find(
+      (b) => b.block_id === SETUP_BLOCKS.timeZone,
+    );
     expect(zone?.element?.initial_option?.value).toBe('America/New_York');
     // conversations.members was paginated through the fake's page size.
     expect(h.fake.calls('conversations.members').length).toBeGreaterThanOrEqual(1);
@@ -106,7 +125,10 @@ describe('starting an alliance and designing it together', () => {
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Step 1 of 3');
     await h.slack.submitView({ userId: 'UBOB', values: stepAnswers(0, 'UBOB') });
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Step 2 of 3');
-    const closed = await h.slack.closeView({ userId: 'UBOB', values: { [promptBlockId('co_responsibility.accountable')]: 'Half-written thought' } });
+    const closed = await h.slack.closeView({
+      userId: 'UBOB',
+      values: { [promptBlockId('co_responsibility.accountable')]: 'Half-written thought' },
+    });
     expect(closed.sent).toBe(true);
     expect(h.fake.topView('UBOB')).toBeUndefined();
 
@@ -153,13 +175,21 @@ describe('starting an alliance and designing it together', () => {
     await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: post!.ts, actionId: ACTIONS.reservations });
     expect(h.fake.topView('UCAROL')?.callback_id).toBe(VIEWS.reservation);
     // Blank space is not a concern: the modal says so inline and stores nothing.
-    const blank = await h.slack.submitView({ userId: 'UCAROL', values: { 'reservation.concern': '   ', 'reservation.watch': 'Ask in each pulse' } });
+    const blank = await h.slack.submitView({
+      userId: 'UCAROL',
+      values: { 'reservation.concern': '   ', 'reservation.watch': 'Ask in each pulse' },
+    });
     expect(blank.outcome).toBe('errors');
     expect(blank.errors?.['reservation.concern']).toContain('Say what concerns you');
     expect(h.app.store.agreements.reservations(alliance.id)).toEqual([]);
-    await h.slack.submitView({ userId: 'UCAROL', values: { 'reservation.concern': 'We may not keep the review promise', 'reservation.watch': 'Ask in each pulse' } });
+    await h.slack.submitView({
+      userId: 'UCAROL',
+      values: { 'reservation.concern': 'We may not keep the review promise', 'reservation.watch': 'Ask in each pulse' },
+    });
     const reservations = h.app.store.agreements.reservations(alliance.id);
-    expect(reservations).toMatchObject([{ userId: 'UCAROL', concern: 'We may not keep the review promise', watch: 'Ask in each pulse', status: 'open' }]);
+    expect(reservations).toMatchObject([
+      { userId: 'UCAROL', concern: 'We may not keep the review promise', watch: 'Ask in each pulse', status: 'open' },
+    ]);
     const notice = h.fake.messages('CTEAM').find((m) => m.thread_ts === post!.ts && m.text.includes('reservation'));
     expect(JSON.stringify(notice?.blocks)).toContain('<@UCAROL> has a reservation');
 
@@ -171,14 +201,21 @@ describe('starting an alliance and designing it together', () => {
     const final = h.fake.message('CTEAM', post!.ts)!;
     expect(JSON.stringify(final.blocks)).toContain('Everyone agreed');
     expect(JSON.stringify(final.blocks)).not.toContain(ACTIONS.agree);
-    expect(h.fake.messages('CTEAM').some((m) => m.thread_ts === post!.ts && m.text.includes('Everyone agreed'))).toBe(true);
+    expect(h.fake.messages('CTEAM').some((m) => m.thread_ts === post!.ts && m.text.includes('Everyone agreed'))).toBe(
+      true,
+    );
   });
 
   it('keeps the modal open with inline errors for bad input, and stores nothing', async () => {
     await openSetup();
     const result = await h.slack.submitView({
       userId: 'UALICE',
-      values: { [SETUP_BLOCKS.name]: '   ', [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'], [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '5' },
+      values: {
+        [SETUP_BLOCKS.name]: '   ',
+        [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'],
+        [SETUP_BLOCKS.anonymous]: ['anonymous'],
+        [SETUP_BLOCKS.threshold]: '5',
+      },
     });
     expect(result.outcome).toBe('errors');
     expect(result.errors?.[SETUP_BLOCKS.name]).toContain('Give the alliance a name');
@@ -189,7 +226,10 @@ describe('starting an alliance and designing it together', () => {
 
   it('refuses bots and deactivated people picked as members, inline', async () => {
     await openSetup();
-    const result = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UHELPER'] } });
+    const result = await h.slack.submitView({
+      userId: 'UALICE',
+      values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UHELPER'] },
+    });
     expect(result.outcome).toBe('errors');
     expect(result.errors?.[SETUP_BLOCKS.members]).toContain('Bots and deactivated accounts cannot take part');
   });
@@ -197,7 +237,12 @@ describe('starting an alliance and designing it together', () => {
   it('tells someone who is not a member that there is nothing for them to answer, and nothing else', async () => {
     await startAlliance();
     const callsBefore = h.fake.calls('views.open').length;
-    await h.slack.clickButton({ userId: 'UDAVE', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.addAnswers });
+    await h.slack.clickButton({
+      userId: 'UDAVE',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.addAnswers,
+    });
     expect(h.fake.calls('views.open')).toHaveLength(callsBefore);
     expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('you are not one of them');
     expect(h.fake.topView('UDAVE')).toBeUndefined();
@@ -205,7 +250,12 @@ describe('starting an alliance and designing it together', () => {
 
   it('writes nothing for a step whose private_metadata was tampered with', async () => {
     const alliance = await startAlliance();
-    await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.addAnswers });
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.addAnswers,
+    });
     // Point the form at another alliance id, as a crafted payload would.
     h.fake.tamperViewMetadata(h.fake.topView('UBOB')!.id, JSON.stringify({ a: 'al_ffffffffffffffff', r: 1, s: 0 }));
     const result = await h.slack.submitView({ userId: 'UBOB', values: stepAnswers(0, 'UBOB') });
@@ -215,7 +265,12 @@ describe('starting an alliance and designing it together', () => {
     expect(h.app.store.design.answersOf(round.id, 'UBOB').size).toBe(0);
 
     // Garbage metadata gets the same treatment.
-    await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.addAnswers });
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.addAnswers,
+    });
     h.fake.tamperViewMetadata(h.fake.topView('UBOB')!.id, '{not json');
     const garbage = await h.slack.submitView({ userId: 'UBOB', values: stepAnswers(0, 'UBOB') });
     expect(JSON.stringify(garbage.view?.blocks)).toContain('did not come from Alliance');
@@ -234,14 +289,20 @@ describe('starting an alliance and designing it together', () => {
 
   it('explains the exact fix when the bot is not in the chosen private channel, and joins public ones', async () => {
     await openSetup('CSECRET');
-    const result = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
+    const result = await h.slack.submitView({
+      userId: 'UALICE',
+      values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] },
+    });
     expect(result.outcome).toBe('errors');
     expect(result.errors?.[SETUP_BLOCKS.channel]).toContain('/invite @Alliance');
     expect(h.app.store.alliances.liveInChannel(h.fake.teamId, 'CSECRET')).toBeUndefined();
 
     await h.slack.closeView({ userId: 'UALICE' });
     await openSetup('COPEN');
-    const ok = await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
+    const ok = await h.slack.submitView({
+      userId: 'UALICE',
+      values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] },
+    });
     expect(ok.outcome).toBe('updated');
     expect((await h.slack.submitView({ userId: 'UALICE' })).outcome).toBe('closed');
     expect(h.fake.calls('conversations.join').map((c) => c.args.channel)).toEqual(['COPEN']);
@@ -253,7 +314,12 @@ describe('starting an alliance and designing it together', () => {
     await answerEverything('UALICE');
     await answerEverything('UBOB');
     // Alice compiles early with two answers.
-    await h.slack.clickButton({ userId: 'UALICE', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.compileNow });
+    await h.slack.clickButton({
+      userId: 'UALICE',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.compileNow,
+    });
     const version = h.app.store.agreements.versions(alliance.id)[0];
     expect(version?.status).toBe('proposed');
     expect(agreementPost()).toBeUndefined();
@@ -273,9 +339,19 @@ describe('starting an alliance and designing it together', () => {
   it('only lets the starter compile early, and only with two answers', async () => {
     const alliance = await startAlliance();
     await answerEverything('UBOB');
-    await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.compileNow });
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.compileNow,
+    });
     expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('Only <@UALICE>');
-    await h.slack.clickButton({ userId: 'UALICE', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.compileNow });
+    await h.slack.clickButton({
+      userId: 'UALICE',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.compileNow,
+    });
     expect(h.fake.ephemerals('UALICE').at(-1)?.text).toContain('At least two members');
     expect(h.app.store.agreements.versions(alliance.id)).toEqual([]);
   });
@@ -292,12 +368,28 @@ describe('starting an alliance and designing it together', () => {
     expect(h.app.store.agreements.versions(alliance.id)[0]?.status).toBe('withdrawn');
     expect(JSON.stringify(h.fake.message('CTEAM', v1.ts)?.blocks)).toContain('reopened before everyone agreed');
     // Bob changes an answer; Alice compiles again.
-    await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.addAnswers });
-    await h.slack.submitView({ userId: 'UBOB', values: { ...stepAnswers(0, 'UBOB'), [promptBlockId('atmosphere.feel')]: 'Calm and candid' } });
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.addAnswers,
+    });
+    await h.slack.submitView({
+      userId: 'UBOB',
+      values: { ...stepAnswers(0, 'UBOB'), [promptBlockId('atmosphere.feel')]: 'Calm and candid' },
+    });
     await h.slack.closeView({ userId: 'UBOB' });
-    await h.slack.clickButton({ userId: 'UALICE', channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.compileNow });
+    await h.slack.clickButton({
+      userId: 'UALICE',
+      channelId: 'CTEAM',
+      ts: announcement()!.ts,
+      actionId: ACTIONS.compileNow,
+    });
     const versions = h.app.store.agreements.versions(alliance.id);
-    expect(versions.map((v) => [v.number, v.status])).toEqual([[1, 'withdrawn'], [2, 'proposed']]);
+    expect(versions.map((v) => [v.number, v.status])).toEqual([
+      [1, 'withdrawn'],
+      [2, 'proposed'],
+    ]);
     expect(JSON.stringify(agreementPost()?.blocks)).toContain('Calm and candid');
   });
 
@@ -305,7 +397,10 @@ describe('starting an alliance and designing it together', () => {
     await openSetup();
     await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB', 'UCAROL'] } });
     // Both submissions are built from the same open modal before either is answered.
-    const results = await Promise.all([h.slack.submitView({ userId: 'UALICE' }), h.slack.submitView({ userId: 'UALICE' })]);
+    const results = await Promise.all([
+      h.slack.submitView({ userId: 'UALICE' }),
+      h.slack.submitView({ userId: 'UALICE' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     expect(h.fake.messages('CTEAM').filter((m) => hasAction(m, ACTIONS.addAnswers))).toHaveLength(1);
     expect(h.fake.messages('UBOB')).toHaveLength(1);
@@ -321,7 +416,9 @@ describe('starting an alliance and designing it together', () => {
     expect(alliance?.status).toBe('designing');
     expect(h.fake.messages('CTEAM')).toEqual([]);
     const dms = h.fake.messages('UALICE').map((m) => m.text);
-    expect(dms.some((t) => t.includes('Slack would not let me post its announcement') && t.includes('channel_not_found'))).toBe(true);
+    expect(
+      dms.some((t) => t.includes('Slack would not let me post its announcement') && t.includes('channel_not_found')),
+    ).toBe(true);
     // The invitations still went out.
     expect(h.fake.messages('UBOB').some((m) => hasAction(m, ACTIONS.addAnswers))).toBe(true);
   });
@@ -343,7 +440,9 @@ describe('starting an alliance and designing it together', () => {
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show v1' });
     const shown = h.fake.ephemerals('UDAVE').at(-1);
     expect(JSON.stringify(shown?.blocks)).toContain('*Version 1* is waiting for everyone to agree');
-    expect(JSON.stringify(shown?.blocks)).toContain(`https://${h.fake.teamDomain}.slack.com/archives/CTEAM/p${post.ts.replace('.', '')}`);
+    expect(JSON.stringify(shown?.blocks)).toContain(
+      `https://${h.fake.teamDomain}.slack.com/archives/CTEAM/p${post.ts.replace('.', '')}`,
+    );
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show v9' });
     expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('There is no version 9 yet');
   });
@@ -370,10 +469,17 @@ describe('starting an alliance and designing it together', () => {
         actions: [{ action_id: ACTIONS.agree, block_id: 'consent.actions', value, type: 'button', action_ts: '1.2' }],
         state: { values: {} },
       };
-      return h.slack.raw({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' });
+      return h.slack.raw({
+        body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      });
     };
     // Another alliance's id, then a version of this alliance that does not exist, then garbage.
-    for (const value of [JSON.stringify({ a: 'al_ffffffffffffffff', v: version.id }), JSON.stringify({ a: alliance.id, v: 999 }), 'not json']) {
+    for (const value of [
+      JSON.stringify({ a: 'al_ffffffffffffffff', v: version.id }),
+      JSON.stringify({ a: alliance.id, v: 999 }),
+      'not json',
+    ]) {
       const result = await send(value);
       expect(result.status).toBe(200);
       await h.app.idle();

@@ -32,7 +32,14 @@ afterEach(async () => {
 describe('transport and auth', () => {
   it('answers auth.test with the bot identity', async () => {
     const res = await client.auth.test();
-    expect(res).toMatchObject({ ok: true, team_id: 'T0ALLIANCE', team: 'Alliance', user_id: 'UBOT', bot_id: fake.botId, url: 'https://alliance.slack.com/' });
+    expect(res).toMatchObject({
+      ok: true,
+      team_id: 'T0ALLIANCE',
+      team: 'Alliance',
+      user_id: 'UBOT',
+      bot_id: fake.botId,
+      url: 'https://alliance.slack.com/',
+    });
   });
 
   it('rejects a wrong token with invalid_auth and a missing one with not_authed', async () => {
@@ -88,11 +95,22 @@ describe('transport and auth', () => {
 
 describe('chat.postMessage', () => {
   it('stores the message with Slack-generated block_ids and answers Slack-shaped', async () => {
-    const res = await client.chat.postMessage({ channel: 'CPUB', text: 'Hello', blocks: [{ type: 'section', text: { type: 'plain_text', text: 'Hello' } }] });
+    const res = await client.chat.postMessage({
+      channel: 'CPUB',
+      text: 'Hello',
+      blocks: [{ type: 'section', text: { type: 'plain_text', text: 'Hello' } }],
+    });
     expect(res.ok).toBe(true);
     expect(res.channel).toBe('CPUB');
     expect(res.ts).toMatch(/^\d{10}\.\d{6}$/);
-    expect(res.message).toMatchObject({ type: 'message', text: 'Hello', user: 'UBOT', bot_id: fake.botId, app_id: fake.appId, ts: res.ts });
+    expect(res.message).toMatchObject({
+      type: 'message',
+      text: 'Hello',
+      user: 'UBOT',
+      bot_id: fake.botId,
+      app_id: fake.appId,
+      ts: res.ts,
+    });
     const [stored] = fake.messages('CPUB');
     expect(stored).toMatchObject({ ts: res.ts, channel: 'CPUB', user: 'UBOT', text: 'Hello', pinned: false });
     expect(stored?.blocks[0]).toMatchObject({ type: 'section', block_id: expect.any(String) });
@@ -120,16 +138,26 @@ describe('chat.postMessage', () => {
   });
 
   it('accepts 40,000 characters of text and refuses 40,001 with msg_too_long', async () => {
-    await expect(client.chat.postMessage({ channel: 'CPUB', text: 'x'.repeat(40_000) })).resolves.toMatchObject({ ok: true });
-    expect(await slackError(client.chat.postMessage({ channel: 'CPUB', text: 'x'.repeat(40_001) }))).toBe('msg_too_long');
+    await expect(client.chat.postMessage({ channel: 'CPUB', text: 'x'.repeat(40_000) })).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(await slackError(client.chat.postMessage({ channel: 'CPUB', text: 'x'.repeat(40_001) }))).toBe(
+      'msg_too_long',
+    );
   });
 
   it('answers invalid_blocks with Slack’s pointer message, and stores nothing', async () => {
     const err = await platformError(
-      client.chat.postMessage({ channel: 'CPUB', text: 't', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] }),
+      client.chat.postMessage({
+        channel: 'CPUB',
+        text: 't',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }],
+      }),
     );
     expect(err.data.error).toBe('invalid_blocks');
-    expect(err.data.response_metadata?.messages).toEqual(['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
+    expect(err.data.response_metadata?.messages).toEqual([
+      '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ]);
     expect(fake.messages('CPUB')).toEqual([]);
   });
 
@@ -189,7 +217,11 @@ describe('DMs', () => {
 
 describe('chat.update / delete / getPermalink / postEphemeral / pins', () => {
   it('updates in place, keeps blocks when only text changes, and marks the edit', async () => {
-    const posted = await client.chat.postMessage({ channel: 'CPUB', text: 'v1', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'v1' } }] });
+    const posted = await client.chat.postMessage({
+      channel: 'CPUB',
+      text: 'v1',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'v1' } }],
+    });
     const ts = posted.ts ?? '';
     const res = await client.chat.update({ channel: 'CPUB', ts, text: 'v2' });
     expect(res).toMatchObject({ ok: true, channel: 'CPUB', ts, text: 'v2' });
@@ -202,15 +234,22 @@ describe('chat.update / delete / getPermalink / postEphemeral / pins', () => {
   });
 
   it('answers message_not_found and cant_update_message', async () => {
-    expect(await slackError(client.chat.update({ channel: 'CPUB', ts: '1.000001', text: 'x' }))).toBe('message_not_found');
+    expect(await slackError(client.chat.update({ channel: 'CPUB', ts: '1.000001', text: 'x' }))).toBe(
+      'message_not_found',
+    );
     const human = fake.addMessage({ channel: 'CPUB', user: 'U1', text: 'mine' });
-    expect(await slackError(client.chat.update({ channel: 'CPUB', ts: human.ts, text: 'x' }))).toBe('cant_update_message');
+    expect(await slackError(client.chat.update({ channel: 'CPUB', ts: human.ts, text: 'x' }))).toBe(
+      'cant_update_message',
+    );
     expect(await slackError(client.chat.delete({ channel: 'CPUB', ts: human.ts }))).toBe('cant_delete_message');
   });
 
   it('deletes messages', async () => {
     const posted = await client.chat.postMessage({ channel: 'CPUB', text: 'bye' });
-    await expect(client.chat.delete({ channel: 'CPUB', ts: posted.ts ?? '' })).resolves.toMatchObject({ ok: true, ts: posted.ts });
+    await expect(client.chat.delete({ channel: 'CPUB', ts: posted.ts ?? '' })).resolves.toMatchObject({
+      ok: true,
+      ts: posted.ts,
+    });
     expect(fake.messages('CPUB')).toEqual([]);
     expect(fake.deletedMessages().map((m) => m.text)).toEqual(['bye']);
   });
@@ -220,14 +259,20 @@ describe('chat.update / delete / getPermalink / postEphemeral / pins', () => {
     const ts = posted.ts ?? '';
     const res = await client.chat.getPermalink({ channel: 'CPUB', message_ts: ts });
     expect(res.permalink).toBe(`https://alliance.slack.com/archives/CPUB/p${ts.replace('.', '')}`);
-    expect(await slackError(client.chat.getPermalink({ channel: 'CPUB', message_ts: '1.000001' }))).toBe('message_not_found');
+    expect(await slackError(client.chat.getPermalink({ channel: 'CPUB', message_ts: '1.000001' }))).toBe(
+      'message_not_found',
+    );
   });
 
   it('posts ephemerals only to channel members', async () => {
     const res = await client.chat.postEphemeral({ channel: 'CPUB', user: 'U1', text: 'only you' });
     expect(res.message_ts).toMatch(/^\d+\.\d{6}$/);
-    expect(fake.ephemerals('U1')).toMatchObject([{ channel: 'CPUB', user: 'U1', text: 'only you', via: 'chat.postEphemeral' }]);
-    expect(await slackError(client.chat.postEphemeral({ channel: 'CPUB', user: 'U3', text: 'x' }))).toBe('user_not_in_channel');
+    expect(fake.ephemerals('U1')).toMatchObject([
+      { channel: 'CPUB', user: 'U1', text: 'only you', via: 'chat.postEphemeral' },
+    ]);
+    expect(await slackError(client.chat.postEphemeral({ channel: 'CPUB', user: 'U3', text: 'x' }))).toBe(
+      'user_not_in_channel',
+    );
     expect(fake.messages('CPUB')).toEqual([]);
   });
 
@@ -244,7 +289,13 @@ describe('chat.update / delete / getPermalink / postEphemeral / pins', () => {
 describe('conversations', () => {
   it('conversations.info reports membership, privacy, archival and name', async () => {
     const pub = await client.conversations.info({ channel: 'CPUB' });
-    expect(pub.channel).toMatchObject({ id: 'CPUB', name: 'team', is_member: true, is_private: false, is_archived: false });
+    expect(pub.channel).toMatchObject({
+      id: 'CPUB',
+      name: 'team',
+      is_member: true,
+      is_private: false,
+      is_archived: false,
+    });
     const out = await client.conversations.info({ channel: 'COUT' });
     expect(out.channel).toMatchObject({ is_member: false });
     const arch = await client.conversations.info({ channel: 'CARCH' });
@@ -259,7 +310,9 @@ describe('conversations', () => {
     expect(fake.channel('COUT')?.botIsMember).toBe(true);
     const again = await client.conversations.join({ channel: 'COUT' });
     expect(again.warning).toBe('already_in_channel');
-    expect(await slackError(client.conversations.join({ channel: 'CPRIV' }))).toBe('method_not_supported_for_channel_type');
+    expect(await slackError(client.conversations.join({ channel: 'CPRIV' }))).toBe(
+      'method_not_supported_for_channel_type',
+    );
     expect(await slackError(client.conversations.join({ channel: 'CARCH2' }))).toBe('channel_not_found');
   });
 
@@ -274,7 +327,10 @@ describe('conversations', () => {
       expect(cursor).not.toBe('');
       const second = await c.conversations.members({ channel: 'CBIG', cursor });
       expect(second.members).toEqual(['U3', 'U4']);
-      const third = await c.conversations.members({ channel: 'CBIG', cursor: second.response_metadata?.next_cursor ?? '' });
+      const third = await c.conversations.members({
+        channel: 'CBIG',
+        cursor: second.response_metadata?.next_cursor ?? '',
+      });
       expect(third.members).toEqual(['UBOT']);
       expect(third.response_metadata?.next_cursor).toBe('');
       const one = await c.conversations.members({ channel: 'CBIG', limit: 1 });
@@ -297,7 +353,11 @@ describe('conversations', () => {
   });
 
   it('conversations.history: newest first, exclusive oldest/latest, limit with has_more, metadata only on request', async () => {
-    const a = await client.chat.postMessage({ channel: 'CPUB', text: 'a', metadata: { event_type: 'kind', event_payload: { n: 1 } } });
+    const a = await client.chat.postMessage({
+      channel: 'CPUB',
+      text: 'a',
+      metadata: { event_type: 'kind', event_payload: { n: 1 } },
+    });
     const b = await client.chat.postMessage({ channel: 'CPUB', text: 'b' });
     const c = await client.chat.postMessage({ channel: 'CPUB', text: 'c' });
     const all = await client.conversations.history({ channel: 'CPUB' });
@@ -312,7 +372,11 @@ describe('conversations', () => {
     const page = await client.conversations.history({ channel: 'CPUB', limit: 2 });
     expect(page.messages?.map((m) => m.text)).toEqual(['c', 'b']);
     expect(page.has_more).toBe(true);
-    const rest = await client.conversations.history({ channel: 'CPUB', limit: 2, cursor: page.response_metadata?.next_cursor ?? '' });
+    const rest = await client.conversations.history({
+      channel: 'CPUB',
+      limit: 2,
+      cursor: page.response_metadata?.next_cursor ?? '',
+    });
     expect(rest.messages?.map((m) => m.text)).toEqual(['a']);
     expect(rest.has_more).toBe(false);
     expect(await slackError(client.conversations.history({ channel: 'COUT' }))).toBe('not_in_channel');
@@ -323,7 +387,13 @@ describe('users.info', () => {
   it('returns Slack’s user shape with tz defaults', async () => {
     const res = await client.users.info({ user: 'U1' });
     expect(res.user).toMatchObject({
-      id: 'U1', team_id: 'T0ALLIANCE', name: 'ana', real_name: 'Ana Lima', deleted: false, is_bot: false, tz: 'Europe/Berlin',
+      id: 'U1',
+      team_id: 'T0ALLIANCE',
+      name: 'ana',
+      real_name: 'Ana Lima',
+      deleted: false,
+      is_bot: false,
+      tz: 'Europe/Berlin',
       profile: { real_name: 'Ana Lima', display_name: 'ana' },
     });
     expect([3600, 7200]).toContain(res.user?.tz_offset);
@@ -345,14 +415,27 @@ describe('views and triggers', () => {
     type: 'modal' as const,
     title: { type: 'plain_text' as const, text: title },
     submit: { type: 'plain_text' as const, text: 'Save' },
-    blocks: [{ type: 'input', block_id: 'b', label: { type: 'plain_text', text: 'Name' }, element: { type: 'plain_text_input', action_id: 'name' } }],
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'b',
+        label: { type: 'plain_text', text: 'Name' },
+        element: { type: 'plain_text_input', action_id: 'name' },
+      },
+    ],
     ...extra,
   });
 
   it('views.open opens a new stack for the trigger’s user', async () => {
     const trigger = fake.mintTriggerId('U1');
     const res = await client.views.open({ trigger_id: trigger, view: modal() });
-    expect(res.view).toMatchObject({ type: 'modal', title: { text: 'Agreement' }, team_id: 'T0ALLIANCE', app_id: fake.appId, previous_view_id: null });
+    expect(res.view).toMatchObject({
+      type: 'modal',
+      title: { text: 'Agreement' },
+      team_id: 'T0ALLIANCE',
+      app_id: fake.appId,
+      previous_view_id: null,
+    });
     expect(res.view?.id).toMatch(/^V/);
     expect(res.view?.root_view_id).toBe(res.view?.id);
     expect(res.view?.hash).toEqual(expect.any(String));
@@ -391,36 +474,55 @@ describe('views and triggers', () => {
     const trigger = fake.mintTriggerId('U1');
     const err = await platformError(client.views.open({ trigger_id: trigger, view: modal('x'.repeat(25)) }));
     expect(err.data.error).toBe('invalid_arguments');
-    expect(err.data.response_metadata?.messages).toEqual(['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']);
-    await expect(client.views.open({ trigger_id: trigger, view: modal('x'.repeat(24)) })).resolves.toMatchObject({ ok: true });
+    expect(err.data.response_metadata?.messages).toEqual([
+      '[ERROR] must be less than 25 characters [json-pointer:/view/title/text]',
+    ]);
+    await expect(client.views.open({ trigger_id: trigger, view: modal('x'.repeat(24)) })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('views.push stacks up to three views, then push_limit_reached', async () => {
     const opened = await client.views.open({ trigger_id: fake.mintTriggerId('U1'), view: modal('One') });
     const rootId = opened.view?.id ?? '';
-    const second = await client.views.push({ trigger_id: fake.mintTriggerId('U1', { viewId: rootId }), view: modal('Two') });
+    const second = await client.views.push({
+      trigger_id: fake.mintTriggerId('U1', { viewId: rootId }),
+      view: modal('Two'),
+    });
     expect(second.view).toMatchObject({ root_view_id: rootId, previous_view_id: rootId });
     await client.views.push({ trigger_id: fake.mintTriggerId('U1'), view: modal('Three') });
     expect(fake.openViews('U1').map((v) => v.title?.text)).toEqual(['One', 'Two', 'Three']);
-    expect(await slackError(client.views.push({ trigger_id: fake.mintTriggerId('U1'), view: modal('Four') }))).toBe('push_limit_reached');
-    expect(await slackError(client.views.push({ trigger_id: fake.mintTriggerId('U2'), view: modal('Lonely') }))).toBe('not_found');
+    expect(await slackError(client.views.push({ trigger_id: fake.mintTriggerId('U1'), view: modal('Four') }))).toBe(
+      'push_limit_reached',
+    );
+    expect(await slackError(client.views.push({ trigger_id: fake.mintTriggerId('U2'), view: modal('Lonely') }))).toBe(
+      'not_found',
+    );
   });
 
   it('views.update by view_id or external_id, with hash checks', async () => {
-    const opened = await client.views.open({ trigger_id: fake.mintTriggerId('U1'), view: modal('One', { external_id: 'ext-1' }) });
+    const opened = await client.views.open({
+      trigger_id: fake.mintTriggerId('U1'),
+      view: modal('One', { external_id: 'ext-1' }),
+    });
     const id = opened.view?.id ?? '';
     const hash = opened.view?.hash ?? '';
     const updated = await client.views.update({ view_id: id, hash, view: modal('Two', { external_id: 'ext-1' }) });
     expect(updated.view).toMatchObject({ id, title: { text: 'Two' } });
     expect(updated.view?.hash).not.toBe(hash);
     expect(await slackError(client.views.update({ view_id: id, hash, view: modal('Stale') }))).toBe('hash_conflict');
-    const byExternal = await client.views.update({ external_id: 'ext-1', view: modal('Three', { external_id: 'ext-1' }) });
+    const byExternal = await client.views.update({
+      external_id: 'ext-1',
+      view: modal('Three', { external_id: 'ext-1' }),
+    });
     expect(byExternal.view?.id).toBe(id);
     expect(fake.topView('U1')?.title?.text).toBe('Three');
     expect(await slackError(client.views.update({ view_id: 'VNOPE', view: modal() }))).toBe('not_found');
-    expect(await slackError(client.views.open({ trigger_id: fake.mintTriggerId('U2'), view: modal('Dup', { external_id: 'ext-1' }) }))).toBe(
-      'duplicate_external_id',
-    );
+    expect(
+      await slackError(
+        client.views.open({ trigger_id: fake.mintTriggerId('U2'), view: modal('Dup', { external_id: 'ext-1' }) }),
+      ),
+    ).toBe('duplicate_external_id');
   });
 
   it('views.publish keeps one App Home view per user, same id, new hash', async () => {
@@ -430,7 +532,9 @@ describe('views and triggers', () => {
     expect(second.view?.id).toBe(first.view?.id);
     expect(second.view?.hash).not.toBe(first.view?.hash);
     expect(fake.homeView('U1')?.blocks).toHaveLength(1);
-    expect(await slackError(client.views.publish({ user_id: 'U1', view: home, hash: first.view?.hash ?? '' }))).toBe('hash_conflict');
+    expect(await slackError(client.views.publish({ user_id: 'U1', view: home, hash: first.view?.hash ?? '' }))).toBe(
+      'hash_conflict',
+    );
     expect(await slackError(client.views.publish({ user_id: 'U1', view: modal() }))).toBe('invalid_arguments');
   });
 });
@@ -448,9 +552,21 @@ describe('files (filesUploadV2 end to end)', () => {
       initial_comment: 'Here it is',
     });
     expect(res.ok).toBe(true);
-    expect(fake.calls().map((c) => c.method)).toEqual(['chat.postMessage', 'files.getUploadURLExternal', 'files.completeUploadExternal']);
+    expect(fake.calls().map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
     const [file] = fake.files();
-    expect(file).toMatchObject({ filename: 'chart.png', title: 'Chart', channel: 'CPUB', thread_ts: parent.ts, initial_comment: 'Here it is', completed: true, length: 12 });
+    expect(file).toMatchObject({
+      filename: 'chart.png',
+      title: 'Chart',
+      channel: 'CPUB',
+      thread_ts: parent.ts,
+      initial_comment: 'Here it is',
+      completed: true,
+      length: 12,
+    });
     expect(file?.bytes?.equals(bytes)).toBe(true);
     const shared = fake.messages('CPUB').find((m) => m.files !== undefined);
     expect(shared).toMatchObject({ thread_ts: parent.ts, text: 'Here it is', files: [file?.id] });
@@ -459,10 +575,16 @@ describe('files (filesUploadV2 end to end)', () => {
   it('refuses to complete an upload whose bytes never arrived, and channels the bot is not in', async () => {
     const url = await client.files.getUploadURLExternal({ filename: 'a.txt', length: 3 });
     expect(url.upload_url).toMatch(new RegExp(`^${fake.origin}/upload/v1/`));
-    expect(await slackError(client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'CPUB' }))).toBe('file_not_found');
+    expect(
+      await slackError(client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'CPUB' })),
+    ).toBe('file_not_found');
     await fetch(url.upload_url ?? '', { method: 'POST', body: 'abc' });
-    expect(await slackError(client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'COUT' }))).toBe('not_in_channel');
-    await expect(client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'CPUB' })).resolves.toMatchObject({ ok: true });
+    expect(
+      await slackError(client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'COUT' })),
+    ).toBe('not_in_channel');
+    await expect(
+      client.files.completeUploadExternal({ files: [{ id: url.file_id ?? '' }], channel_id: 'CPUB' }),
+    ).resolves.toMatchObject({ ok: true });
     expect(fake.files()[0]?.bytes?.toString()).toBe('abc');
   });
 });
@@ -570,7 +692,11 @@ describe('response_url', () => {
     const url = fake.responseUrl({ channel: 'CPUB', userId: 'U1' });
     const res = await post(url, { blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ ok: false, error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text/text]'] } });
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      error: 'invalid_blocks',
+      response_metadata: { messages: ['[ERROR] must be less than 151 characters [json-pointer:/blocks/0/text/text]'] },
+    });
     expect(fake.ephemerals()).toEqual([]);
   });
 });

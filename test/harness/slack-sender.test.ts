@@ -1,4 +1,4 @@
-import { createServer, Server, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, verifySlackRequest } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -57,8 +57,15 @@ describe('signatures, checked with Bolt’s own verifySlackRequest', () => {
     await sender.command({ userId: 'U1', channelId: 'C1', text: 'hi' });
     await sender.event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> hi', ts: '1.000001' });
     const withButton = fake.addMessage({
-      channel: 'C1', user: 'U1', text: 'b',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'go', value: 'v', text: { type: 'plain_text', text: 'Go' } }] }],
+      channel: 'C1',
+      user: 'U1',
+      text: 'b',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'go', value: 'v', text: { type: 'plain_text', text: 'Go' } }],
+        },
+      ],
     });
     await sender.clickButton({ userId: 'U1', channelId: 'C1', ts: withButton.ts, actionId: 'go' });
     expect(captured).toHaveLength(3);
@@ -77,7 +84,9 @@ describe('signatures, checked with Bolt’s own verifySlackRequest', () => {
       container: { type: 'message', message_ts: withButton.ts, channel_id: 'C1', is_ephemeral: false },
       channel: { id: 'C1', name: 'team' },
       message: { ts: withButton.ts, text: 'b' },
-      actions: [{ action_id: 'go', value: 'v', type: 'button', block_id: expect.any(String), action_ts: expect.any(String) }],
+      actions: [
+        { action_id: 'go', value: 'v', type: 'button', block_id: expect.any(String), action_ts: expect.any(String) },
+      ],
       state: { values: {} },
       response_url: expect.stringContaining('/response/'),
       trigger_id: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]+$/),
@@ -105,7 +114,10 @@ describe('signatures, checked with Bolt’s own verifySlackRequest', () => {
   });
 
   it('sends Events API callbacks with the envelope and retry headers', async () => {
-    await sender.event({ type: 'member_joined_channel', user: 'U1', channel: 'C1' }, { eventId: 'Ev1', retryNum: 2, retryReason: 'http_error', eventTime: 1_700_000_000 });
+    await sender.event(
+      { type: 'member_joined_channel', user: 'U1', channel: 'C1' },
+      { eventId: 'Ev1', retryNum: 2, retryReason: 'http_error', eventTime: 1_700_000_000 },
+    );
     const c = captured[0];
     const body: unknown = JSON.parse(c?.body ?? '');
     expect(body).toMatchObject({
@@ -125,7 +137,14 @@ describe('signatures, checked with Bolt’s own verifySlackRequest', () => {
   it('signSlackRequest matches the documented scheme', () => {
     // Computed independently: HMAC-SHA256("test-signing-secret", "v0:1531420618:token=x")
     const sig = signSlackRequest(SECRET, 1531420618, 'token=x');
-    expect(() => verifySlackRequest({ signingSecret: SECRET, body: 'token=x', headers: { 'x-slack-signature': sig, 'x-slack-request-timestamp': 1531420618 }, nowMilliseconds: 1531420618_000 })).not.toThrow();
+    expect(() =>
+      verifySlackRequest({
+        signingSecret: SECRET,
+        body: 'token=x',
+        headers: { 'x-slack-signature': sig, 'x-slack-request-timestamp': 1531420618 },
+        nowMilliseconds: 1531420618_000,
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -133,7 +152,11 @@ describe('driving a real Bolt app', () => {
   let fake: FakeSlack;
   let app: App;
   let sender: SlackSender;
-  const seen: { closed: string[]; retries: (number | undefined)[]; clicks: string[] } = { closed: [], retries: [], clicks: [] };
+  const seen: { closed: string[]; retries: (number | undefined)[]; clicks: string[] } = {
+    closed: [],
+    retries: [],
+    clicks: [],
+  };
 
   const proposeView = (over: Record<string, unknown> = {}) => ({
     type: 'modal' as const,
@@ -142,7 +165,12 @@ describe('driving a real Bolt app', () => {
     title: { type: 'plain_text' as const, text: 'Propose' },
     submit: { type: 'plain_text' as const, text: 'Propose' },
     blocks: [
-      { type: 'input', block_id: 'text_block', label: { type: 'plain_text', text: 'Agreement' }, element: { type: 'plain_text_input', action_id: 'text', max_length: 200 } },
+      {
+        type: 'input',
+        block_id: 'text_block',
+        label: { type: 'plain_text', text: 'Agreement' },
+        element: { type: 'plain_text_input', action_id: 'text', max_length: 200 },
+      },
       {
         type: 'input',
         block_id: 'cadence_block',
@@ -157,8 +185,18 @@ describe('driving a real Bolt app', () => {
           initial_option: { text: { type: 'plain_text', text: 'Monthly' }, value: 'monthly' },
         },
       },
-      { type: 'input', block_id: 'who_block', optional: true, label: { type: 'plain_text', text: 'Who' }, element: { type: 'multi_users_select', action_id: 'who' } },
-      { type: 'actions', block_id: 'more', elements: [{ type: 'button', action_id: 'preview', text: { type: 'plain_text', text: 'Preview' } }] },
+      {
+        type: 'input',
+        block_id: 'who_block',
+        optional: true,
+        label: { type: 'plain_text', text: 'Who' },
+        element: { type: 'multi_users_select', action_id: 'who' },
+      },
+      {
+        type: 'actions',
+        block_id: 'more',
+        elements: [{ type: 'button', action_id: 'preview', text: { type: 'plain_text', text: 'Preview' } }],
+      },
     ],
     ...over,
   });
@@ -194,9 +232,18 @@ describe('driving a real Bolt app', () => {
       const text = view.state.values.text_block?.text?.value ?? '';
       const cadence = view.state.values.cadence_block?.cadence?.selected_option?.value ?? '';
       if (text === 'bad') return ack({ response_action: 'errors', errors: { text_block: 'Say more' } });
-      if (text === 'update') return ack({ response_action: 'update', view: proposeView({ title: { type: 'plain_text', text: 'Updated' } }) });
-      if (text === 'invalid update') return ack({ response_action: 'update', view: proposeView({ title: { type: 'plain_text', text: 'x'.repeat(30) } }) });
-      if (text === 'push') return ack({ response_action: 'push', view: proposeView({ title: { type: 'plain_text', text: 'Second' } }) });
+      if (text === 'update')
+        return ack({
+          response_action: 'update',
+          view: proposeView({ title: { type: 'plain_text', text: 'Updated' } }),
+        });
+      if (text === 'invalid update')
+        return ack({
+          response_action: 'update',
+          view: proposeView({ title: { type: 'plain_text', text: 'x'.repeat(30) } }),
+        });
+      if (text === 'push')
+        return ack({ response_action: 'push', view: proposeView({ title: { type: 'plain_text', text: 'Second' } }) });
       if (text === 'clear') return ack({ response_action: 'clear' });
       await ack();
       await client.chat.postMessage({
@@ -204,7 +251,12 @@ describe('driving a real Bolt app', () => {
         text: `${body.user.id} proposes: ${text} (${cadence})`,
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } },
-          { type: 'actions', elements: [{ type: 'button', action_id: 'agree', value: 'yes', text: { type: 'plain_text', text: 'Agree' } }] },
+          {
+            type: 'actions',
+            elements: [
+              { type: 'button', action_id: 'agree', value: 'yes', text: { type: 'plain_text', text: 'Agree' } },
+            ],
+          },
         ],
       });
     });
@@ -221,12 +273,19 @@ describe('driving a real Bolt app', () => {
       await ack();
       seen.clicks.push(`preview:${body.user.id}`);
       if (body.type === 'block_actions') {
-        await client.views.push({ trigger_id: body.trigger_id, view: proposeView({ callback_id: 'preview', title: { type: 'plain_text', text: 'Preview' } }) });
+        await client.views.push({
+          trigger_id: body.trigger_id,
+          view: proposeView({ callback_id: 'preview', title: { type: 'plain_text', text: 'Preview' } }),
+        });
       }
     });
     app.action('home_open', async ({ ack, body, client }) => {
       await ack();
-      if (body.type === 'block_actions') await client.views.open({ trigger_id: body.trigger_id, view: proposeView({ title: { type: 'plain_text', text: 'From Home' } }) });
+      if (body.type === 'block_actions')
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: proposeView({ title: { type: 'plain_text', text: 'From Home' } }),
+        });
     });
     app.event('app_mention', async ({ event, client, context }) => {
       seen.retries.push(context.retryNum);
@@ -262,11 +321,18 @@ describe('driving a real Bolt app', () => {
     const res = await sender.submitView({ userId: 'U1', values: { text: 'Tidy desks', who: ['U2'] } });
     expect(res.outcome).toBe('closed');
     expect(fake.openViews('U1')).toEqual([]);
-    await vi.waitFor(() => expect(fake.messages('C1').some((m) => m.text === 'U1 proposes: Tidy desks (monthly)')).toBe(true));
+    await vi.waitFor(() =>
+      expect(fake.messages('C1').some((m) => m.text === 'U1 proposes: Tidy desks (monthly)')).toBe(true),
+    );
     const submitted = fake.closedViewHistory().find((v) => v.id === viewId);
     expect(submitted?.state.values).toEqual({
       text_block: { text: { type: 'plain_text_input', value: 'Tidy desks' } },
-      cadence_block: { cadence: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Monthly' }, value: 'monthly' } } },
+      cadence_block: {
+        cadence: {
+          type: 'static_select',
+          selected_option: { text: { type: 'plain_text', text: 'Monthly' }, value: 'monthly' },
+        },
+      },
       who_block: { who: { type: 'multi_users_select', selected_users: ['U2'] } },
     });
   });
@@ -274,9 +340,13 @@ describe('driving a real Bolt app', () => {
   it('refuses submissions a real user could not make', async () => {
     await openModal();
     await expect(sender.submitView({ userId: 'U1' })).rejects.toThrow(ImpossibleUserAction);
-    await expect(sender.submitView({ userId: 'U1', values: { text: 'x', cadence: 'weekly' } })).rejects.toThrow(/not an option/);
+    await expect(sender.submitView({ userId: 'U1', values: { text: 'x', cadence: 'weekly' } })).rejects.toThrow(
+      /not an option/,
+    );
     await expect(sender.submitView({ userId: 'U1', values: { text: 'x'.repeat(201) } })).rejects.toThrow(/at most 200/);
-    await expect(sender.submitView({ userId: 'U1', values: { nope: 'x' } })).rejects.toThrow(/no input with action_id or block_id=nope/);
+    await expect(sender.submitView({ userId: 'U1', values: { nope: 'x' } })).rejects.toThrow(
+      /no input with action_id or block_id=nope/,
+    );
     await expect(sender.submitView({ userId: 'U2' })).rejects.toThrow(/no open modal/);
   });
 
@@ -303,7 +373,9 @@ describe('driving a real Bolt app', () => {
 
   it('an invalid response_action update view makes the submission throw', async () => {
     await openModal();
-    await expect(sender.submitView({ userId: 'U1', values: { text: 'invalid update' } })).rejects.toThrow(/must be less than 25 characters/);
+    await expect(sender.submitView({ userId: 'U1', values: { text: 'invalid update' } })).rejects.toThrow(
+      /must be less than 25 characters/,
+    );
   });
 
   it('buttons in a modal get a trigger that views.push accepts', async () => {
@@ -331,22 +403,45 @@ describe('driving a real Bolt app', () => {
     const posted = await app.client.chat.postMessage({
       channel: 'C1',
       text: 'Vote',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'agree', value: 'yes', text: { type: 'plain_text', text: 'Agree' } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'agree', value: 'yes', text: { type: 'plain_text', text: 'Agree' } }],
+        },
+      ],
     });
     const ts = posted.ts ?? '';
     const res = await sender.clickButton({ userId: 'U2', channelId: 'C1', ts, actionId: 'agree', value: 'yes' });
     expect(res.status).toBe(200);
     await vi.waitFor(() => expect(fake.message('C1', ts)?.text).toBe('Agreed by you'));
     expect(seen.clicks).toContain('U2');
-    expect(fake.responses().at(-1)).toMatchObject({ status: 200, body: { replace_original: true, text: 'Agreed by you' } });
+    expect(fake.responses().at(-1)).toMatchObject({
+      status: 200,
+      body: { replace_original: true, text: 'Agreed by you' },
+    });
   });
 
   it('refuses clicks on buttons that are not there or messages the user cannot see', async () => {
-    const posted = await app.client.chat.postMessage({ channel: 'CSECRET', text: 'Secret', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'agree', text: { type: 'plain_text', text: 'Agree' } }] }] });
+    const posted = await app.client.chat.postMessage({
+      channel: 'CSECRET',
+      text: 'Secret',
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'agree', text: { type: 'plain_text', text: 'Agree' } }],
+        },
+      ],
+    });
     const ts = posted.ts ?? '';
-    await expect(sender.clickButton({ userId: 'U1', channelId: 'CSECRET', ts, actionId: 'disagree' })).rejects.toThrow(/no button action_id=disagree.*buttons there: agree/);
-    await expect(sender.clickButton({ userId: 'U2', channelId: 'CSECRET', ts, actionId: 'agree' })).rejects.toThrow(/cannot see private channel/);
-    await expect(sender.clickButton({ userId: 'U1', channelId: 'C1', ts: '1.000001', actionId: 'agree' })).rejects.toThrow(/no message/);
+    await expect(sender.clickButton({ userId: 'U1', channelId: 'CSECRET', ts, actionId: 'disagree' })).rejects.toThrow(
+      /no button action_id=disagree.*buttons there: agree/,
+    );
+    await expect(sender.clickButton({ userId: 'U2', channelId: 'CSECRET', ts, actionId: 'agree' })).rejects.toThrow(
+      /cannot see private channel/,
+    );
+    await expect(
+      sender.clickButton({ userId: 'U1', channelId: 'C1', ts: '1.000001', actionId: 'agree' }),
+    ).rejects.toThrow(/no message/);
   });
 
   it('clicking a button on an ephemeral message: no message in the payload, and respond() replaces the ephemeral', async () => {
@@ -354,18 +449,35 @@ describe('driving a real Bolt app', () => {
       channel: 'C1',
       user: 'U1',
       text: 'Only you',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'agree', text: { type: 'plain_text', text: 'Agree' } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [{ type: 'button', action_id: 'agree', text: { type: 'plain_text', text: 'Agree' } }],
+        },
+      ],
     });
     const ts = eph.message_ts ?? '';
-    await expect(sender.clickButton({ userId: 'U2', channelId: 'C1', ts, actionId: 'agree' })).rejects.toThrow(/no message/);
+    await expect(sender.clickButton({ userId: 'U2', channelId: 'C1', ts, actionId: 'agree' })).rejects.toThrow(
+      /no message/,
+    );
     await sender.clickButton({ userId: 'U1', channelId: 'C1', ts, actionId: 'agree' });
-    await vi.waitFor(() => expect(fake.ephemerals('U1').find((e) => e.ts === ts)).toMatchObject({ text: 'Agreed by you', replaced: true }));
+    await vi.waitFor(() =>
+      expect(fake.ephemerals('U1').find((e) => e.ts === ts)).toMatchObject({ text: 'Agreed by you', replaced: true }),
+    );
   });
 
   it('buttons on the App Home carry a trigger that opens a modal', async () => {
     const home = await app.client.views.publish({
       user_id: 'U1',
-      view: { type: 'home', blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'home_open', text: { type: 'plain_text', text: 'Propose' } }] }] },
+      view: {
+        type: 'home',
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ type: 'button', action_id: 'home_open', text: { type: 'plain_text', text: 'Propose' } }],
+          },
+        ],
+      },
     });
     const res = await sender.clickInView({ userId: 'U1', viewId: home.view?.id ?? '', actionId: 'home_open' });
     expect(res.responseUrl).toBeUndefined();
@@ -378,15 +490,22 @@ describe('driving a real Bolt app', () => {
     expect(reply.delivered).toEqual({ ok: true });
     expect(fake.ephemerals('U1').some((e) => e.text === 'Right away' && e.via === 'command_response')).toBe(true);
     const later = await sender.command({ userId: 'U1', channelId: 'C1', text: 'later' });
-    await vi.waitFor(() => expect(fake.ephemerals('U1').some((e) => e.text === 'Done later' && e.via === 'response_url')).toBe(true));
+    await vi.waitFor(() =>
+      expect(fake.ephemerals('U1').some((e) => e.text === 'Done later' && e.via === 'response_url')).toBe(true),
+    );
     expect(fake.responses().some((r) => r.url === later.responseUrl)).toBe(true);
   });
 
   it('delivers events (with retry numbers) and url_verification', async () => {
     const mention = await sender.userMessage({ userId: 'U1', channelId: 'C1', text: 'hello' });
-    const res = await sender.event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> hi', ts: mention.ts }, { retryNum: 1, retryReason: 'http_timeout' });
+    const res = await sender.event(
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> hi', ts: mention.ts },
+      { retryNum: 1, retryReason: 'http_timeout' },
+    );
     expect(res.status).toBe(200);
-    await vi.waitFor(() => expect(fake.messages('C1').some((m) => m.text === 'You called?' && m.thread_ts === mention.ts)).toBe(true));
+    await vi.waitFor(() =>
+      expect(fake.messages('C1').some((m) => m.text === 'You called?' && m.thread_ts === mention.ts)).toBe(true),
+    );
     expect(seen.retries).toContain(1);
     const challenge = await sender.urlVerification('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P');
     expect(challenge.body).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
@@ -394,7 +513,11 @@ describe('driving a real Bolt app', () => {
 
   it('Bolt rejects bad signatures and stale timestamps', async () => {
     const body = 'token=x&command=%2Falliance';
-    const forged = await sender.raw({ body, contentType: 'application/x-www-form-urlencoded', signature: 'v0=deadbeef' });
+    const forged = await sender.raw({
+      body,
+      contentType: 'application/x-www-form-urlencoded',
+      signature: 'v0=deadbeef',
+    });
     expect(forged.status).toBe(401);
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
     const old = await sender.raw({ body, contentType: 'application/x-www-form-urlencoded', timestamp: stale });

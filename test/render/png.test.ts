@@ -8,12 +8,33 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const REALISTIC: TrendChartInput = {
   title: 'Team Rocket — how we live our agreement',
-  pulseLabels: ['Nov 3', 'Nov 10', 'Nov 17', 'Nov 24', 'Dec 1', 'Dec 8', 'Dec 15', 'Dec 22', 'Dec 29', 'Jan 5', 'Jan 12', 'Jan 19'],
+  pulseLabels: [
+    'Nov 3',
+    'Nov 10',
+    'Nov 17',
+    'Nov 24',
+    'Dec 1',
+    'Dec 8',
+    'Dec 15',
+    'Dec 22',
+    'Dec 29',
+    'Jan 5',
+    'Jan 12',
+    'Jan 19',
+  ],
   series: [
     { id: 'overall', label: 'Overall', values: [3, 3.2, 3.4, 3.1, 3.6, 3.8, null, 3.9, 4, 4.1, 3.9, 4.2] },
     { id: 'atmosphere', label: 'Atmosphere', values: [2.5, 2.8, 3, 3.3, 3.1, 3.5, null, 3.6, 3.9, 4.4, 4.2, 4.6] },
-    { id: 'co-responsibility', label: 'Co-responsibility', values: [4, 4.1, 3.8, null, 3.2, 3, 2.9, null, 2.7, 3.1, null, 3.3] },
-    { id: 'behavioral', label: 'Behavioral agreements', values: [1, 1.5, 2, 2.2, 2.1, null, 2.6, 2.9, 3.3, null, 3.5, null] },
+    {
+      id: 'co-responsibility',
+      label: 'Co-responsibility',
+      values: [4, 4.1, 3.8, null, 3.2, 3, 2.9, null, 2.7, 3.1, null, 3.3],
+    },
+    {
+      id: 'behavioral',
+      label: 'Behavioral agreements',
+      values: [1, 1.5, 2, 2.2, 2.1, null, 2.6, 2.9, 3.3, null, 3.5, null],
+    },
   ],
 };
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { type JobHandler, retryDelayMs, runDue } from '../../src/scheduler/run-due.js';
-import type { Store } from '../../src/store/index.js';
 import type { Db } from '../../src/store/db.js';
+import type { Store } from '../../src/store/index.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
 
 const T0 = new Date('2026-01-05T09:00:00Z');
@@ -48,7 +48,9 @@ describe('runDue', () => {
   it('brings back a cancelled run when it is scheduled again (a schedule changed, then changed back)', () => {
     schedule('a', minutes(5));
     expect(store.jobs.cancelPending('a', 'test.job', T0)).toBe(1);
-    expect(store.jobs.scheduleIfNone({ teamId: 'T1', kind: 'test.job', subjectId: 'a', runAt: minutes(5), now: T0 })).toBe(true);
+    expect(
+      store.jobs.scheduleIfNone({ teamId: 'T1', kind: 'test.job', subjectId: 'a', runAt: minutes(5), now: T0 }),
+    ).toBe(true);
     expect(store.jobs.forSubject('a')).toMatchObject([{ state: 'pending', attempts: 0 }]);
     expect(store.jobs.nextPending('a', 'test.job')?.runAt).toEqual(minutes(5));
   });
@@ -66,7 +68,10 @@ describe('runDue', () => {
       };
     await Promise.all([
       runDue({ jobs: store.jobs, handlers: { 'test.job': handlerFor('p1') }, logger: quietLogger, owner: 'p1' }, T0),
-      runDue({ jobs: other.store.jobs, handlers: { 'test.job': handlerFor('p2') }, logger: quietLogger, owner: 'p2' }, T0),
+      runDue(
+        { jobs: other.store.jobs, handlers: { 'test.job': handlerFor('p2') }, logger: quietLogger, owner: 'p2' },
+        T0,
+      ),
     ]);
     other.db.close();
     expect(runs.size).toBe(40);
@@ -104,7 +109,11 @@ describe('runDue', () => {
       now = new Date(now.getTime() + retryDelayMs(attempt));
     }
     expect(calls).toBe(5);
-    expect(store.jobs.forSubject('a')[0]).toMatchObject({ state: 'failed', attempts: 5, lastError: 'Error: slack said no' });
+    expect(store.jobs.forSubject('a')[0]).toMatchObject({
+      state: 'failed',
+      attempts: 5,
+      lastError: 'Error: slack said no',
+    });
     await runDue({ jobs: store.jobs, handlers, logger: quietLogger, owner: 'p1' }, minutes(10_000));
     expect(calls).toBe(5);
   });
@@ -127,7 +136,13 @@ describe('runDue', () => {
         logger: quietLogger,
         owner: 'p1',
         steps: [
-          { name: 'boom', run: async () => { order.push('boom'); throw new Error('x'); } },
+          {
+            name: 'boom',
+            run: async () => {
+              order.push('boom');
+              throw new Error('x');
+            },
+          },
           { name: 'after', run: async () => void order.push('after') },
         ],
       },

@@ -6,7 +6,9 @@ describe('the Slack client logger', () => {
   it('logs 429s the client waits out as info, and other warnings as warnings; tokens never appear', () => {
     const lines: string[] = [];
     const logger = quietRateLimits(createLogger('info', 'slack', (line) => lines.push(line)));
-    logger.warn('http request failed A rate limit was exceeded (url: https://slack.com/api/chat.postMessage, retry-after: 1)');
+    logger.warn(
+      'http request failed A rate limit was exceeded (url: https://slack.com/api/chat.postMessage, retry-after: 1)',
+    );
     logger.warn('something else with xoxb-123-456-secret');
     expect(lines[0]).toMatch(/ INFO  \[slack\] http request failed A rate limit/);
     expect(lines[1]).toMatch(/ WARN  \[slack\] something else with xoxb-\[redacted\]/);

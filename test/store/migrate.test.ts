@@ -1,8 +1,8 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
-import { checksumOf, listMigrations, migrate, MigrationError } from '../../src/store/migrate.js';
+import { checksumOf, listMigrations, MigrationError, migrate } from '../../src/store/migrate.js';
 import { tempDir } from '../support/temp-db.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
@@ -65,7 +65,9 @@ describe('migration runner', () => {
     const db = openDatabase(dir.file('future.db'));
     migrate(db, at, listMigrations(newer));
     expect(() => migrate(db, at, listMigrations(older))).toThrow(MigrationError);
-    expect(() => migrate(db, at, listMigrations(older))).toThrow(/0002_future\.sql, which this build of Alliance does not know/);
+    expect(() => migrate(db, at, listMigrations(older))).toThrow(
+      /0002_future\.sql, which this build of Alliance does not know/,
+    );
     db.close();
   });
 

@@ -9,7 +9,13 @@ import { migratedStore, tempDir } from '../support/temp-db.js';
 const T0 = new Date('2026-01-05T09:00:00Z');
 const settings = {
   timeZone: 'Europe/Berlin',
-  pulse: { cadence: 'weekly' as const, weekday: 4 as const, localTime: '10:00', openHours: 48, reminderHoursBefore: 24 },
+  pulse: {
+    cadence: 'weekly' as const,
+    weekday: 4 as const,
+    localTime: '10:00',
+    openHours: 48,
+    reminderHoursBefore: 24,
+  },
   scheduleAnchor: T0.toISOString(),
   digest: { weekday: 1 as const, localTime: '09:30' },
   anonymous: true,
@@ -34,7 +40,18 @@ describe('repositories on a real SQLite file', () => {
   });
 
   const create = (id: string, channelId = 'C1') =>
-    store.alliances.create({ id, teamId: 'T1', channelId, name: 'A', templateId: 'team', starterId: 'UA', settings, setupViewId: `V-${id}`, members: ['UA', 'UB'], now: T0 });
+    store.alliances.create({
+      id,
+      teamId: 'T1',
+      channelId,
+      name: 'A',
+      templateId: 'team',
+      starterId: 'UA',
+      settings,
+      setupViewId: `V-${id}`,
+      members: ['UA', 'UB'],
+      now: T0,
+    });
 
   it('keeps one live alliance per channel, and reads settings back through the schema', () => {
     create('al_0000000001');
@@ -46,11 +63,33 @@ describe('repositories on a real SQLite file', () => {
 
   it('refuses to change an agreement version once written', () => {
     create('al_0000000001');
-    const roundId = store.design.openRound({ teamId: 'T1', allianceId: 'al_0000000001', baseVersionId: null, reason: null, startedBy: 'UA', now: T0 });
-    const content = compileAgreement({ template: getTemplate('team'), name: 'A', members: ['UA'], answers: new Map([['UA', new Map([['atmosphere.culture', 'Candid']])]]) });
-    const version = store.agreements.insertVersion({ teamId: 'T1', allianceId: 'al_0000000001', roundId, content, hash: contentHash(content), compiledBy: 'UA', now: T0 });
+    const roundId = store.design.openRound({
+      teamId: 'T1',
+      allianceId: 'al_0000000001',
+      baseVersionId: null,
+      reason: null,
+      startedBy: 'UA',
+      now: T0,
+    });
+    const content = compileAgreement({
+      template: getTemplate('team'),
+      name: 'A',
+      members: ['UA'],
+      answers: new Map([['UA', new Map([['atmosphere.culture', 'Candid']])]]),
+    });
+    const version = store.agreements.insertVersion({
+      teamId: 'T1',
+      allianceId: 'al_0000000001',
+      roundId,
+      content,
+      hash: contentHash(content),
+      compiledBy: 'UA',
+      now: T0,
+    });
     expect(version.number).toBe(1);
-    expect(() => db.prepare("UPDATE agreement_versions SET content_json = '{}' WHERE id = ?").run(version.id)).toThrow(/immutable/);
+    expect(() => db.prepare("UPDATE agreement_versions SET content_json = '{}' WHERE id = ?").run(version.id)).toThrow(
+      /immutable/,
+    );
     expect(store.agreements.version(version.id)?.contentHash).toBe(contentHash(content));
     // Status may move; content may not.
     expect(store.agreements.activate(version.id, T0)).toBe(true);
@@ -58,9 +97,25 @@ describe('repositories on a real SQLite file', () => {
 
   it('lets two connections claim deliveries without ever claiming the same row, and reclaims a lapsed claim', () => {
     create('al_0000000001');
-    store.deliveries.enqueue({ teamId: 'T1', allianceId: 'al_0000000001', kind: 'k', subjectId: 1, userIds: ['U1AA', 'U2AA', 'U3AA', 'U4AA'], at: T0, now: T0 });
+    store.deliveries.enqueue({
+      teamId: 'T1',
+      allianceId: 'al_0000000001',
+      kind: 'k',
+      subjectId: 1,
+      userIds: ['U1AA', 'U2AA', 'U3AA', 'U4AA'],
+      at: T0,
+      now: T0,
+    });
     // Enqueuing again is a no-op.
-    store.deliveries.enqueue({ teamId: 'T1', allianceId: 'al_0000000001', kind: 'k', subjectId: 1, userIds: ['U1AA'], at: T0, now: T0 });
+    store.deliveries.enqueue({
+      teamId: 'T1',
+      allianceId: 'al_0000000001',
+      kind: 'k',
+      subjectId: 1,
+      userIds: ['U1AA'],
+      at: T0,
+      now: T0,
+    });
     const other = migratedStore(dir.file('repos.db'));
     const claimed = [
       store.deliveries.claimNext('p1', T0, 60_000),
@@ -69,7 +124,12 @@ describe('repositories on a real SQLite file', () => {
       other.store.deliveries.claimNext('p2', T0, 60_000),
       store.deliveries.claimNext('p1', T0, 60_000),
     ];
-    expect(claimed.slice(0, 4).map((d) => d?.userId).sort()).toEqual(['U1AA', 'U2AA', 'U3AA', 'U4AA']);
+    expect(
+      claimed
+        .slice(0, 4)
+        .map((d) => d?.userId)
+        .sort(),
+    ).toEqual(['U1AA', 'U2AA', 'U3AA', 'U4AA']);
     expect(claimed[4]).toBeUndefined();
     // p2 died holding its rows: after the lease they are claimable again, with their attempt counted.
     const later = new Date(T0.getTime() + 60_000);
@@ -79,11 +139,15 @@ describe('repositories on a real SQLite file', () => {
   });
 
   it('keeps anonymous responses apart from who answered: no user id, no time, no rowid', () => {
-    const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    const columns = (table: string) =>
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
     expect(columns('pulse_participation')).toEqual(['pulse_id', 'team_id', 'user_id']);
     expect(columns('pulse_responses')).not.toContain('created_at');
     expect(columns('pulse_responses')).not.toContain('updated_at');
-    const withoutRowid = (table: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").pluck().get(table) as string).includes('WITHOUT ROWID');
+    const withoutRowid = (table: string) =>
+      (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table) as string).includes(
+        'WITHOUT ROWID',
+      );
     expect(withoutRowid('pulse_participation')).toBe(true);
     expect(withoutRowid('pulse_responses')).toBe(true);
   });

@@ -87,7 +87,8 @@ class Ctx {
   }
 
   maxLen(value: unknown, max: number, pointer: string): void {
-    if (typeof value === 'string' && charCount(value) > max) this.err(`must be less than ${max + 1} characters`, pointer);
+    if (typeof value === 'string' && charCount(value) > max)
+      this.err(`must be less than ${max + 1} characters`, pointer);
   }
 
   string(value: unknown, pointer: string, opts: { max?: number; min?: number } = {}): value is string {
@@ -95,7 +96,8 @@ class Ctx {
       this.err('must be a string', pointer);
       return false;
     }
-    if (opts.min !== undefined && charCount(value) < opts.min) this.err(`must be more than ${opts.min - 1} characters`, pointer);
+    if (opts.min !== undefined && charCount(value) < opts.min)
+      this.err(`must be more than ${opts.min - 1} characters`, pointer);
     if (opts.max !== undefined) this.maxLen(value, opts.max, pointer);
     return true;
   }
@@ -132,7 +134,8 @@ class Ctx {
   }
 
   bool(parent: Obj, key: string, pointer: string): void {
-    if (parent[key] !== undefined && typeof parent[key] !== 'boolean') this.err('must be a boolean', `${pointer}/${key}`);
+    if (parent[key] !== undefined && typeof parent[key] !== 'boolean')
+      this.err('must be a boolean', `${pointer}/${key}`);
   }
 }
 
@@ -195,7 +198,10 @@ function optionObject(ctx: Ctx, value: unknown, pointer: string, rules: OptionRu
   }
   if (ctx.required(value, 'value', pointer)) ctx.string(value.value, `${pointer}/value`, { max: LIMITS.optionValue });
   if (value.description !== undefined) {
-    textObject(ctx, value.description, `${pointer}/description`, { plainOnly: rules.plainOnly, max: LIMITS.optionDescription });
+    textObject(ctx, value.description, `${pointer}/description`, {
+      plainOnly: rules.plainOnly,
+      max: LIMITS.optionDescription,
+    });
   }
   if (value.url !== undefined) {
     if (!rules.allowUrl) ctx.err('url is only allowed on overflow menu options', `${pointer}/url`);
@@ -229,7 +235,8 @@ function checkInitialOptions(ctx: Ctx, element: Obj, pointer: string, multi: boo
     if (element.initial_options === undefined) return;
     if (!ctx.array(element.initial_options, `${pointer}/initial_options`, {})) return;
     element.initial_options.forEach((opt, i) => {
-      if (!offered.some((o) => sameOption(o, opt))) ctx.err('must be one of the provided options', `${pointer}/initial_options/${i}`);
+      if (!offered.some((o) => sameOption(o, opt)))
+        ctx.err('must be one of the provided options', `${pointer}/initial_options/${i}`);
     });
   } else {
     if (element.initial_option === undefined) return;
@@ -244,21 +251,72 @@ function checkInitialOptions(ctx: Ctx, element: Obj, pointer: string, multi: boo
 // ---------------------------------------------------------------------------------------------
 
 const ACCESSORY_ELEMENTS = new Set([
-  'button', 'checkboxes', 'datepicker', 'image', 'multi_static_select', 'multi_external_select', 'multi_users_select',
-  'multi_conversations_select', 'multi_channels_select', 'overflow', 'radio_buttons', 'static_select', 'external_select',
-  'users_select', 'conversations_select', 'channels_select', 'timepicker', 'workflow_button',
+  'button',
+  'checkboxes',
+  'datepicker',
+  'image',
+  'multi_static_select',
+  'multi_external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'overflow',
+  'radio_buttons',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'timepicker',
+  'workflow_button',
 ]);
 const ACTIONS_ELEMENTS = new Set([
-  'button', 'checkboxes', 'datepicker', 'datetimepicker', 'multi_static_select', 'multi_external_select',
-  'multi_users_select', 'multi_conversations_select', 'multi_channels_select', 'overflow', 'radio_buttons',
-  'static_select', 'external_select', 'users_select', 'conversations_select', 'channels_select', 'timepicker',
-  'plain_text_input', 'rich_text_input', 'workflow_button', 'email_text_input', 'url_text_input', 'number_input',
+  'button',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'multi_static_select',
+  'multi_external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'overflow',
+  'radio_buttons',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'timepicker',
+  'plain_text_input',
+  'rich_text_input',
+  'workflow_button',
+  'email_text_input',
+  'url_text_input',
+  'number_input',
 ]);
 const INPUT_ELEMENTS = new Set([
-  'checkboxes', 'datepicker', 'datetimepicker', 'email_text_input', 'file_input', 'multi_static_select',
-  'multi_external_select', 'multi_users_select', 'multi_conversations_select', 'multi_channels_select', 'number_input',
-  'plain_text_input', 'radio_buttons', 'rich_text_input', 'static_select', 'external_select', 'users_select',
-  'conversations_select', 'channels_select', 'timepicker', 'url_text_input',
+  'checkboxes',
+  'datepicker',
+  'datetimepicker',
+  'email_text_input',
+  'file_input',
+  'multi_static_select',
+  'multi_external_select',
+  'multi_users_select',
+  'multi_conversations_select',
+  'multi_channels_select',
+  'number_input',
+  'plain_text_input',
+  'radio_buttons',
+  'rich_text_input',
+  'static_select',
+  'external_select',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'timepicker',
+  'url_text_input',
 ]);
 
 function actionId(ctx: Ctx, element: Obj, pointer: string): void {
@@ -282,14 +340,22 @@ function selectWithOptions(ctx: Ctx, element: Obj, pointer: string, multi: boole
   if (!hasOptions && !hasGroups) ctx.err('must define either `options` or `option_groups`', pointer);
   if (hasOptions && hasGroups) ctx.err('must define only one of `options` or `option_groups`', pointer);
   if (hasOptions && ctx.array(element.options, `${pointer}/options`, { min: 1, max: LIMITS.selectOptions })) {
-    element.options.forEach((o, i) => optionObject(ctx, o, `${pointer}/options/${i}`, { plainOnly: true, allowUrl: false }));
+    element.options.forEach((o, i) =>
+      optionObject(ctx, o, `${pointer}/options/${i}`, { plainOnly: true, allowUrl: false }),
+    );
   }
-  if (hasGroups && ctx.array(element.option_groups, `${pointer}/option_groups`, { min: 1, max: LIMITS.selectOptionGroups })) {
+  if (
+    hasGroups &&
+    ctx.array(element.option_groups, `${pointer}/option_groups`, { min: 1, max: LIMITS.selectOptionGroups })
+  ) {
     element.option_groups.forEach((g, gi) => {
       const gp = `${pointer}/option_groups/${gi}`;
       if (!ctx.object(g, gp)) return;
       requiredPlainText(ctx, g, 'label', gp, LIMITS.optionText);
-      if (ctx.required(g, 'options', gp) && ctx.array(g.options, `${gp}/options`, { min: 1, max: LIMITS.selectOptions })) {
+      if (
+        ctx.required(g, 'options', gp) &&
+        ctx.array(g.options, `${gp}/options`, { min: 1, max: LIMITS.selectOptions })
+      ) {
         g.options.forEach((o, i) => optionObject(ctx, o, `${gp}/options/${i}`, { plainOnly: true, allowUrl: false }));
       }
     });
@@ -323,7 +389,8 @@ function validateElement(ctx: Ctx, value: unknown, pointer: string, allowed: Set
       ctx.optionalString(e, 'url', pointer, LIMITS.url);
       ctx.optionalString(e, 'value', pointer, LIMITS.buttonValue);
       ctx.optionalString(e, 'accessibility_label', pointer, LIMITS.accessibilityLabel);
-      if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') ctx.err('must be a valid enum value', `${pointer}/style`);
+      if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger')
+        ctx.err('must be a valid enum value', `${pointer}/style`);
       confirm(ctx, e, pointer);
       return;
     case 'static_select':
@@ -335,13 +402,19 @@ function validateElement(ctx: Ctx, value: unknown, pointer: string, allowed: Set
     case 'external_select':
     case 'multi_external_select':
       elementCommon(ctx, e, pointer);
-      if (e.initial_option !== undefined) optionObject(ctx, e.initial_option, `${pointer}/initial_option`, { plainOnly: true, allowUrl: false });
+      if (e.initial_option !== undefined)
+        optionObject(ctx, e.initial_option, `${pointer}/initial_option`, { plainOnly: true, allowUrl: false });
       return;
     case 'overflow':
       actionId(ctx, e, pointer);
       confirm(ctx, e, pointer);
-      if (ctx.required(e, 'options', pointer) && ctx.array(e.options, `${pointer}/options`, { min: LIMITS.overflowOptionsMin, max: LIMITS.overflowOptionsMax })) {
-        e.options.forEach((o, i) => optionObject(ctx, o, `${pointer}/options/${i}`, { plainOnly: true, allowUrl: true }));
+      if (
+        ctx.required(e, 'options', pointer) &&
+        ctx.array(e.options, `${pointer}/options`, { min: LIMITS.overflowOptionsMin, max: LIMITS.overflowOptionsMax })
+      ) {
+        e.options.forEach((o, i) =>
+          optionObject(ctx, o, `${pointer}/options/${i}`, { plainOnly: true, allowUrl: true }),
+        );
       }
       return;
     case 'checkboxes':
@@ -350,7 +423,9 @@ function validateElement(ctx: Ctx, value: unknown, pointer: string, allowed: Set
       confirm(ctx, e, pointer);
       const max = type === 'checkboxes' ? LIMITS.checkboxOptions : LIMITS.radioOptions;
       if (ctx.required(e, 'options', pointer) && ctx.array(e.options, `${pointer}/options`, { min: 1, max })) {
-        e.options.forEach((o, i) => optionObject(ctx, o, `${pointer}/options/${i}`, { plainOnly: false, allowUrl: false }));
+        e.options.forEach((o, i) =>
+          optionObject(ctx, o, `${pointer}/options/${i}`, { plainOnly: false, allowUrl: false }),
+        );
       }
       checkInitialOptions(ctx, e, pointer, type === 'checkboxes');
       return;
@@ -359,15 +434,23 @@ function validateElement(ctx: Ctx, value: unknown, pointer: string, allowed: Set
       elementCommon(ctx, e, pointer);
       const max = e.max_length;
       const min = e.min_length;
-      if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > LIMITS.plainTextInputMaxLength)) {
+      if (
+        max !== undefined &&
+        (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > LIMITS.plainTextInputMaxLength)
+      ) {
         ctx.err(`must be less than or equal to ${LIMITS.plainTextInputMaxLength}`, `${pointer}/max_length`);
       }
-      if (min !== undefined && (typeof min !== 'number' || !Number.isInteger(min) || min < 0 || min > LIMITS.plainTextInputMaxLength)) {
+      if (
+        min !== undefined &&
+        (typeof min !== 'number' || !Number.isInteger(min) || min < 0 || min > LIMITS.plainTextInputMaxLength)
+      ) {
         ctx.err(`must be less than or equal to ${LIMITS.plainTextInputMaxLength}`, `${pointer}/min_length`);
       }
-      if (typeof min === 'number' && typeof max === 'number' && min > max) ctx.err('min_length must not exceed max_length', `${pointer}/min_length`);
+      if (typeof min === 'number' && typeof max === 'number' && min > max)
+        ctx.err('min_length must not exceed max_length', `${pointer}/min_length`);
       if (e.initial_value !== undefined && ctx.string(e.initial_value, `${pointer}/initial_value`)) {
-        const limit = typeof max === 'number' ? Math.min(max, LIMITS.plainTextInputMaxLength) : LIMITS.plainTextInputMaxLength;
+        const limit =
+          typeof max === 'number' ? Math.min(max, LIMITS.plainTextInputMaxLength) : LIMITS.plainTextInputMaxLength;
         ctx.maxLen(e.initial_value, limit, `${pointer}/initial_value`);
       }
       ctx.bool(e, 'multiline', pointer);
@@ -375,20 +458,29 @@ function validateElement(ctx: Ctx, value: unknown, pointer: string, allowed: Set
     }
     case 'datepicker':
       elementCommon(ctx, e, pointer);
-      if (e.initial_date !== undefined && (typeof e.initial_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(e.initial_date))) {
+      if (
+        e.initial_date !== undefined &&
+        (typeof e.initial_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(e.initial_date))
+      ) {
         ctx.err('must match the format YYYY-MM-DD', `${pointer}/initial_date`);
       }
       return;
     case 'timepicker':
       elementCommon(ctx, e, pointer);
-      if (e.initial_time !== undefined && (typeof e.initial_time !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(e.initial_time))) {
+      if (
+        e.initial_time !== undefined &&
+        (typeof e.initial_time !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(e.initial_time))
+      ) {
         ctx.err('must match the format HH:mm', `${pointer}/initial_time`);
       }
       return;
     case 'datetimepicker':
       actionId(ctx, e, pointer);
       confirm(ctx, e, pointer);
-      if (e.initial_date_time !== undefined && (typeof e.initial_date_time !== 'number' || !Number.isInteger(e.initial_date_time))) {
+      if (
+        e.initial_date_time !== undefined &&
+        (typeof e.initial_date_time !== 'number' || !Number.isInteger(e.initial_date_time))
+      ) {
         ctx.err('must be an integer', `${pointer}/initial_date_time`);
       }
       return;
@@ -424,7 +516,8 @@ function validateElement(ctx: Ctx, value: unknown, pointer: string, allowed: Set
 
 /** image block / image element: `image_url` or `slack_file`, plus a required alt_text. */
 function imageSource(ctx: Ctx, e: Obj, pointer: string): void {
-  if (e.image_url === undefined && e.slack_file === undefined) ctx.err('must provide either `image_url` or `slack_file`', pointer);
+  if (e.image_url === undefined && e.slack_file === undefined)
+    ctx.err('must provide either `image_url` or `slack_file`', pointer);
   ctx.optionalString(e, 'image_url', pointer, LIMITS.url);
   if (ctx.required(e, 'alt_text', pointer)) ctx.string(e.alt_text, `${pointer}/alt_text`, { max: LIMITS.imageAltText });
 }
@@ -439,7 +532,8 @@ function validateBlock(ctx: Ctx, value: unknown, pointer: string): void {
   if (b.block_id !== undefined && ctx.string(b.block_id, `${pointer}/block_id`, { max: LIMITS.blockId })) {
     // block_id must be unique within one message or view (Slack: "block_id should be unique for each message").
     const first = ctx.blockIds.get(b.block_id);
-    if (first !== undefined) ctx.err(`duplicate block_id: ${b.block_id} (first used at ${first})`, `${pointer}/block_id`);
+    if (first !== undefined)
+      ctx.err(`duplicate block_id: ${b.block_id} (first used at ${first})`, `${pointer}/block_id`);
     else ctx.blockIds.set(b.block_id, `${pointer}/block_id`);
   }
   switch (b.type) {
@@ -458,7 +552,10 @@ function validateBlock(ctx: Ctx, value: unknown, pointer: string): void {
       requiredPlainText(ctx, b, 'text', pointer, LIMITS.headerText);
       return;
     case 'context':
-      if (ctx.required(b, 'elements', pointer) && ctx.array(b.elements, `${pointer}/elements`, { min: 1, max: LIMITS.contextElements })) {
+      if (
+        ctx.required(b, 'elements', pointer) &&
+        ctx.array(b.elements, `${pointer}/elements`, { min: 1, max: LIMITS.contextElements })
+      ) {
         b.elements.forEach((el, i) => {
           const p = `${pointer}/elements/${i}`;
           if (isObject(el) && el.type === 'image') imageSource(ctx, el, p);
@@ -468,7 +565,10 @@ function validateBlock(ctx: Ctx, value: unknown, pointer: string): void {
       }
       return;
     case 'actions':
-      if (ctx.required(b, 'elements', pointer) && ctx.array(b.elements, `${pointer}/elements`, { min: 1, max: LIMITS.actionsElements })) {
+      if (
+        ctx.required(b, 'elements', pointer) &&
+        ctx.array(b.elements, `${pointer}/elements`, { min: 1, max: LIMITS.actionsElements })
+      ) {
         b.elements.forEach((el, i) => validateElement(ctx, el, `${pointer}/elements/${i}`, ACTIONS_ELEMENTS));
       }
       return;
@@ -551,7 +651,10 @@ export function checkMessage(message: unknown): MessageValidation {
       return { code: 'invalid_blocks', messages: ctx.errors };
     }
     if (charCount(text) > LIMITS.messageText) {
-      return { code: 'msg_too_long', messages: [formatError(`must be less than ${LIMITS.messageText + 1} characters`, '/text')] };
+      return {
+        code: 'msg_too_long',
+        messages: [formatError(`must be less than ${LIMITS.messageText + 1} characters`, '/text')],
+      };
     }
   }
   if (blocks !== undefined && blocks !== null) validateBlocks(ctx, blocks, '/blocks', LIMITS.messageBlocks);
@@ -601,7 +704,8 @@ export function validateView(view: unknown): string[] {
     if (type === 'modal' && view.submit === undefined && Array.isArray(view.blocks)) {
       view.blocks.forEach((b, i) => {
         // Observed answer: "[ERROR] must define `submit` to use `input` block [json-pointer:/view/blocks/0/input]".
-        if (isObject(b) && b.type === 'input') ctx.err('must define `submit` to use `input` block', `${root}/blocks/${i}/input`);
+        if (isObject(b) && b.type === 'input')
+          ctx.err('must define `submit` to use `input` block', `${root}/blocks/${i}/input`);
       });
     }
   }

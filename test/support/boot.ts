@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startAlliance, type RunningAlliance } from '../../src/app.js';
+import { type RunningAlliance, startAlliance } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';

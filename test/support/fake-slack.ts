@@ -223,7 +223,17 @@ function missing(key: string): SlackApiError {
 }
 
 /** Parameters WebClient JSON-encodes because their values are objects or arrays. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files', 'users', 'unfurls', 'file_uploads', 'options']);
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'view',
+  'metadata',
+  'files',
+  'users',
+  'unfurls',
+  'file_uploads',
+  'options',
+]);
 
 function argStr(args: Args, key: string): string | undefined {
   const v = args[key];
@@ -281,23 +291,47 @@ function clone<T>(value: T): T {
 }
 
 const MIME_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml',
-  pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', json: 'application/json', md: 'text/plain',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  md: 'text/plain',
 };
 
 /** Seconds east of UTC for an IANA zone at an instant, as Slack reports `tz_offset`. */
 function zoneOffsetSeconds(tz: string, at: number): number {
   const dtf = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   });
   const parts: Record<string, number> = {};
   for (const p of dtf.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const asUtc = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   return Math.round((asUtc - Math.floor(at / 1000) * 1000) / 1000);
 }
 
 function zoneLabel(tz: string, at: number): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+  const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName');
   return part?.value ?? tz;
 }
 
@@ -305,7 +339,12 @@ function zoneLabel(tz: string, at: number): string {
 function fillIds(blocks: unknown[]): unknown[] {
   const out = clone(blocks);
   const fillElement = (el: unknown): void => {
-    if (isObject(el) && typeof el.type === 'string' && !['image', 'plain_text', 'mrkdwn'].includes(el.type) && el.action_id === undefined) {
+    if (
+      isObject(el) &&
+      typeof el.type === 'string' &&
+      !['image', 'plain_text', 'mrkdwn'].includes(el.type) &&
+      el.action_id === undefined
+    ) {
       el.action_id = randomMixed(4);
     }
   };
@@ -355,7 +394,11 @@ function parseMultipart(body: Buffer, contentType: string): MultipartPart[] {
       const disposition = /content-disposition:[^\r\n]*/i.exec(headers)?.[0] ?? '';
       const name = /\bname="([^"]*)"/i.exec(disposition)?.[1] ?? '';
       const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-      parts.push({ name, ...(filename !== undefined ? { filename } : {}), data: Buffer.from(part.subarray(headerEnd + 4)) });
+      parts.push({
+        name,
+        ...(filename !== undefined ? { filename } : {}),
+        data: Buffer.from(part.subarray(headerEnd + 4)),
+      });
     }
     pos = next;
   }
@@ -460,8 +503,14 @@ export class FakeSlack {
     this.rateLimit = options.workspaceRateLimitPerSecond;
     this.clock = options.now ?? (() => Date.now());
     this.userMap.set(this.botUserId, {
-      id: this.botUserId, name: this.botUserName, realName: this.teamName, displayName: '', tz: 'America/Los_Angeles',
-      tzOffset: undefined, isBot: true, deleted: false,
+      id: this.botUserId,
+      name: this.botUserName,
+      realName: this.teamName,
+      displayName: '',
+      tz: 'America/Los_Angeles',
+      tzOffset: undefined,
+      isBot: true,
+      deleted: false,
     });
     this.handlers = this.buildHandlers();
     this.server = createServer((req, res) => {
@@ -583,7 +632,14 @@ export class FakeSlack {
    * Arrange a message a person wrote (e.g. before the app looks at history). Returns it; the ts is
    * generated unless given.
    */
-  addMessage(input: { channel: string; user: string; text: string; ts?: string; thread_ts?: string; blocks?: unknown[] }): StoredMessage {
+  addMessage(input: {
+    channel: string;
+    user: string;
+    text: string;
+    ts?: string;
+    thread_ts?: string;
+    blocks?: unknown[];
+  }): StoredMessage {
     const msg: StoredMessage = {
       ts: input.ts ?? this.nextTs(),
       channel: input.channel,
@@ -678,7 +734,8 @@ export class FakeSlack {
       const view = stack.find((v) => v.id === viewId);
       if (view) return { userId, view: clone(view), surface: 'modal' };
     }
-    for (const [userId, view] of this.homes) if (view.id === viewId) return { userId, view: clone(view), surface: 'home' };
+    for (const [userId, view] of this.homes)
+      if (view.id === viewId) return { userId, view: clone(view), surface: 'home' };
     return undefined;
   }
 
@@ -702,7 +759,13 @@ export class FakeSlack {
     this.triggerCounter += 1;
     // Slack's format: "<digits>.<digits>.<hex>" (e.g. 12345.98765.abcd2358fdea).
     const id = `${1000 + this.triggerCounter}.${Math.floor(this.clock() / 1000)}.${randomBytes(16).toString('hex')}`;
-    this.triggers.set(id, { id, userId, issuedAt: this.clock(), used: false, ...(options.viewId ? { viewId: options.viewId } : {}) });
+    this.triggers.set(id, {
+      id,
+      userId,
+      issuedAt: this.clock(),
+      used: false,
+      ...(options.viewId ? { viewId: options.viewId } : {}),
+    });
     return id;
   }
 
@@ -724,9 +787,21 @@ export class FakeSlack {
     const url = `${this.origin}/response/${this.teamId}/${id}/${randomMixed(24)}`;
     const original =
       options.channel !== undefined && options.ts !== undefined
-        ? { kind: options.ephemeral ? ('ephemeral' as const) : ('message' as const), channel: options.channel, ts: options.ts }
+        ? {
+            kind: options.ephemeral ? ('ephemeral' as const) : ('message' as const),
+            channel: options.channel,
+            ts: options.ts,
+          }
         : undefined;
-    this.responseUrls.set(id, { id, url, userId: options.userId, channel: options.channel, original, createdAt: this.clock(), posts: [] });
+    this.responseUrls.set(id, {
+      id,
+      url,
+      userId: options.userId,
+      channel: options.channel,
+      original,
+      createdAt: this.clock(),
+      posts: [],
+    });
     return url;
   }
 
@@ -798,13 +873,20 @@ export class FakeSlack {
    */
   replaceViewFromResponse(userId: string, viewId: string, input: unknown): FakeView {
     const errors = validateView(input);
-    if (errors.length > 0) throw new Error(`FakeSlack: response_action update carried an invalid view:\n${errors.join('\n')}`);
-    if (!isObject(input) || input.type !== 'modal') throw new Error('FakeSlack: response_action update must carry a modal view');
+    if (errors.length > 0)
+      throw new Error(`FakeSlack: response_action update carried an invalid view:\n${errors.join('\n')}`);
+    if (!isObject(input) || input.type !== 'modal')
+      throw new Error('FakeSlack: response_action update must carry a modal view');
     const stack = this.stacks.get(userId) ?? [];
     const index = stack.findIndex((v) => v.id === viewId);
     const current = stack[index];
     if (!current) throw new Error(`FakeSlack: view ${viewId} is not open for ${userId}`);
-    const next = this.buildView(input, { id: current.id, root: current.root_view_id, previous: current.previous_view_id, except: current.id });
+    const next = this.buildView(input, {
+      id: current.id,
+      root: current.root_view_id,
+      previous: current.previous_view_id,
+      except: current.id,
+    });
     stack[index] = next;
     return clone(next);
   }
@@ -812,12 +894,15 @@ export class FakeSlack {
   /** `response_action: 'push'` — push a view above the submitted one. */
   pushViewFromResponse(userId: string, input: unknown): FakeView {
     const errors = validateView(input);
-    if (errors.length > 0) throw new Error(`FakeSlack: response_action push carried an invalid view:\n${errors.join('\n')}`);
-    if (!isObject(input) || input.type !== 'modal') throw new Error('FakeSlack: response_action push must carry a modal view');
+    if (errors.length > 0)
+      throw new Error(`FakeSlack: response_action push carried an invalid view:\n${errors.join('\n')}`);
+    if (!isObject(input) || input.type !== 'modal')
+      throw new Error('FakeSlack: response_action push must carry a modal view');
     const stack = this.stacks.get(userId);
     const top = stack?.[stack.length - 1];
     if (!stack || !top) throw new Error(`FakeSlack: no open modal for ${userId} to push onto`);
-    if (stack.length >= MAX_VIEW_STACK) throw new Error(`FakeSlack: response_action push exceeds the ${MAX_VIEW_STACK}-view stack limit`);
+    if (stack.length >= MAX_VIEW_STACK)
+      throw new Error(`FakeSlack: response_action push exceeds the ${MAX_VIEW_STACK}-view stack limit`);
     const view = this.buildView(input, { root: stack[0]?.id ?? top.id, previous: top.id });
     stack.push(view);
     return clone(view);
@@ -828,12 +913,21 @@ export class FakeSlack {
    * does: ephemeral to the invoking user unless `response_type: 'in_channel'`. Returns the error Slack
    * would show instead, if the message is invalid.
    */
-  deliverCommandResponse(input: { userId: string; channelId: string; body: unknown }): { ok: boolean; error?: string; messages?: string[] } {
+  deliverCommandResponse(input: { userId: string; channelId: string; body: unknown }): {
+    ok: boolean;
+    error?: string;
+    messages?: string[];
+  } {
     const body = typeof input.body === 'string' ? { text: input.body } : input.body;
     if (!isObject(body)) return { ok: false, error: 'invalid_payload' };
     const check = checkMessage(body);
     if (check.code) return { ok: false, error: check.code, messages: check.messages };
-    this.materializeResponse(body, { userId: input.userId, channel: input.channelId, original: undefined, via: 'command_response' });
+    this.materializeResponse(body, {
+      userId: input.userId,
+      channel: input.channelId,
+      original: undefined,
+      via: 'command_response',
+    });
     return { ok: true };
   }
 
@@ -844,14 +938,20 @@ export class FakeSlack {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin);
     const body = await readBody(req);
-    if (url.pathname.startsWith('/api/')) return this.handleApi(decodeURIComponent(url.pathname.slice('/api/'.length)), req, url, body, res);
-    if (url.pathname.startsWith('/upload/v1/')) return this.handleUpload(url.pathname.slice('/upload/v1/'.length), req, body, res);
+    if (url.pathname.startsWith('/api/'))
+      return this.handleApi(decodeURIComponent(url.pathname.slice('/api/'.length)), req, url, body, res);
+    if (url.pathname.startsWith('/upload/v1/'))
+      return this.handleUpload(url.pathname.slice('/upload/v1/'.length), req, body, res);
     if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, body, res);
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   }
 
-  private parseRequest(req: IncomingMessage, url: URL, body: Buffer): { args: Args; bodyToken: string | undefined; error?: string } {
+  private parseRequest(
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+  ): { args: Args; bodyToken: string | undefined; error?: string } {
     const args: Args = {};
     for (const [k, v] of url.searchParams) args[k] = v;
     const contentType = (req.headers['content-type'] ?? '').toString();
@@ -870,7 +970,8 @@ export class FakeSlack {
       } else if (mediaType === 'application/x-www-form-urlencoded' || mediaType === 'text/plain') {
         for (const [k, v] of new URLSearchParams(body.toString('utf8'))) args[k] = v;
       } else if (mediaType === 'multipart/form-data') {
-        for (const part of parseMultipart(body, contentType)) args[part.name] = part.filename !== undefined ? part.data : part.data.toString('utf8');
+        for (const part of parseMultipart(body, contentType))
+          args[part.name] = part.filename !== undefined ? part.data : part.data.toString('utf8');
       } else if (mediaType === '') {
         return { args, bodyToken, error: 'missing_post_type' };
       } else {
@@ -894,7 +995,10 @@ export class FakeSlack {
 
   private send(res: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    res.writeHead(status, { 'content-type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', ...headers });
+    res.writeHead(status, {
+      'content-type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -952,7 +1056,8 @@ export class FakeSlack {
     if (parseError) return answer({ ok: false, error: parseError });
 
     const header = req.headers.authorization;
-    const headerToken = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
+    const headerToken =
+      typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
     const token = headerToken ?? bodyToken;
     if (token === undefined || token === '') return answer({ ok: false, error: 'not_authed' });
     if (token !== this.botToken) return answer({ ok: false, error: 'invalid_auth' });
@@ -1051,7 +1156,10 @@ export class FakeSlack {
   }
 
   /** Read access (history, members, pins): private channels the bot is not in do not exist for it. */
-  private readable(ref: string | undefined, opts: { requireMember: boolean }): { id: string; channel?: FakeChannel; dm?: DmState } {
+  private readable(
+    ref: string | undefined,
+    opts: { requireMember: boolean },
+  ): { id: string; channel?: FakeChannel; dm?: DmState } {
     if (ref === undefined || ref === '') throw new SlackApiError('channel_not_found');
     const dm = this.dmById(ref);
     if (dm) return { id: dm.id, dm };
@@ -1105,13 +1213,17 @@ export class FakeSlack {
       ...(blocks !== undefined ? { blocks } : {}),
       ...(attachments !== undefined ? { attachments } : {}),
     });
-    if (check.code === 'invalid_blocks') throw new SlackApiError('invalid_blocks', { response_metadata: { messages: check.messages } });
+    if (check.code === 'invalid_blocks')
+      throw new SlackApiError('invalid_blocks', { response_metadata: { messages: check.messages } });
     if (check.code) throw new SlackApiError(check.code);
   }
 
   /** A message as the Web API returns it (chat.postMessage's `message`, conversations.history). */
   private apiMessage(m: StoredMessage, includeMetadata: boolean): Record<string, unknown> {
-    const replies = m.thread_ts === undefined ? (this.messageMap.get(m.channel) ?? []).filter((r) => r.thread_ts === m.ts && r.ts !== m.ts) : [];
+    const replies =
+      m.thread_ts === undefined
+        ? (this.messageMap.get(m.channel) ?? []).filter((r) => r.thread_ts === m.ts && r.ts !== m.ts)
+        : [];
     const out: Record<string, unknown> = {
       type: 'message',
       ...(m.thread_ts !== undefined && m.reply_broadcast ? { subtype: 'thread_broadcast' } : {}),
@@ -1122,7 +1234,9 @@ export class FakeSlack {
       ...(m.bot_id ? { bot_id: m.bot_id, app_id: m.app_id } : {}),
       ...(m.blocks.length > 0 ? { blocks: clone(m.blocks) } : {}),
       ...(m.attachments ? { attachments: clone(m.attachments) } : {}),
-      ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts, parent_user_id: this.findMessage(m.channel, m.thread_ts)?.user } : {}),
+      ...(m.thread_ts !== undefined
+        ? { thread_ts: m.thread_ts, parent_user_id: this.findMessage(m.channel, m.thread_ts)?.user }
+        : {}),
       ...(m.edited ? { edited: { ...m.edited } } : {}),
       ...(m.pinned ? { pinned_to: [m.channel] } : {}),
       ...(m.files ? { files: m.files.map((id) => this.apiFile(id)) } : {}),
@@ -1260,12 +1374,17 @@ export class FakeSlack {
   private assertExternalIdFree(externalId: unknown, exceptViewId?: string): void {
     if (typeof externalId !== 'string' || externalId === '') return;
     // external_id must be unique across the workspace's views (checked among views still open).
-    if (this.allViews().some((v) => v.external_id === externalId && v.id !== exceptViewId)) throw new SlackApiError('duplicate_external_id');
+    if (this.allViews().some((v) => v.external_id === externalId && v.id !== exceptViewId))
+      throw new SlackApiError('duplicate_external_id');
   }
 
-  private buildView(input: Record<string, unknown>, opts: { id?: string; root?: string | null; previous?: string | null; except?: string }): FakeView {
+  private buildView(
+    input: Record<string, unknown>,
+    opts: { id?: string; root?: string | null; previous?: string | null; except?: string },
+  ): FakeView {
     this.assertExternalIdFree(input.external_id, opts.except);
-    const plain = (v: unknown): PlainText | null => (isObject(v) && typeof v.text === 'string' ? { type: 'plain_text', text: v.text, emoji: v.emoji !== false } : null);
+    const plain = (v: unknown): PlainText | null =>
+      isObject(v) && typeof v.text === 'string' ? { type: 'plain_text', text: v.text, emoji: v.emoji !== false } : null;
     const id = opts.id ?? randomId('V');
     return {
       id,
@@ -1366,7 +1485,12 @@ export class FakeSlack {
       // Webhook-style endpoints answer 400 with the error name (e.g. a 400 invalid_blocks).
       return reply(400, { ok: false, error: check.code, response_metadata: { messages: check.messages } }, parsed);
     }
-    const created = this.materializeResponse(parsed, { userId: state.userId, channel: state.channel, original: state.original, via: 'response_url' });
+    const created = this.materializeResponse(parsed, {
+      userId: state.userId,
+      channel: state.channel,
+      original: state.original,
+      via: 'response_url',
+    });
     if (created) state.original = created;
     return reply(200, { ok: true }, parsed);
   }
@@ -1386,7 +1510,12 @@ export class FakeSlack {
    */
   private materializeResponse(
     body: Record<string, unknown>,
-    target: { userId: string | undefined; channel: string | undefined; original: ResponseUrlState['original']; via: 'response_url' | 'command_response' },
+    target: {
+      userId: string | undefined;
+      channel: string | undefined;
+      original: ResponseUrlState['original'];
+      via: 'response_url' | 'command_response';
+    },
   ): ResponseUrlState['original'] {
     const text = typeof body.text === 'string' ? body.text : '';
     const blocks = Array.isArray(body.blocks) ? fillIds(body.blocks) : [];
@@ -1415,7 +1544,15 @@ export class FakeSlack {
     if (channel === undefined) return undefined;
     if (body.response_type === 'in_channel') {
       const msg: StoredMessage = {
-        ts: this.nextTs(), channel, user: this.botUserId, text, blocks, pinned: false, bot_id: this.botId, app_id: this.appId, via: 'response_url',
+        ts: this.nextTs(),
+        channel,
+        user: this.botUserId,
+        text,
+        blocks,
+        pinned: false,
+        bot_id: this.botId,
+        app_id: this.appId,
+        via: 'response_url',
         ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
       };
       this.insertMessage(msg);
@@ -1423,7 +1560,14 @@ export class FakeSlack {
     }
     if (target.userId === undefined) return undefined;
     const eph: EphemeralMessage = {
-      ts: this.nextTs(), channel, user: target.userId, text, blocks, via: target.via, replaced: false, deleted: false,
+      ts: this.nextTs(),
+      channel,
+      user: target.userId,
+      text,
+      blocks,
+      via: target.via,
+      replaced: false,
+      deleted: false,
       ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
     };
     this.ephemeralList.push(eph);
@@ -1471,7 +1615,14 @@ export class FakeSlack {
           ...(metadata ? { metadata } : {}),
         };
         this.insertMessage(msg);
-        return { channel, ts: msg.ts, message: { ...this.apiMessage(msg, true), bot_profile: { id: this.botId, app_id: this.appId, name: this.botUserName, team_id: this.teamId } } };
+        return {
+          channel,
+          ts: msg.ts,
+          message: {
+            ...this.apiMessage(msg, true),
+            bot_profile: { id: this.botId, app_id: this.appId, name: this.botUserName, team_id: this.teamId },
+          },
+        };
       },
 
       'chat.postEphemeral': (args) => {
@@ -1485,7 +1636,14 @@ export class FakeSlack {
         this.checkMessageArgs(text, blocks, args.attachments);
         const threadTs = argStr(args, 'thread_ts');
         const eph: EphemeralMessage = {
-          ts: this.nextTs(), channel, user, text: text ?? '', blocks: blocks ? fillIds(blocks) : [], via: 'chat.postEphemeral', replaced: false, deleted: false,
+          ts: this.nextTs(),
+          channel,
+          user,
+          text: text ?? '',
+          blocks: blocks ? fillIds(blocks) : [],
+          via: 'chat.postEphemeral',
+          replaced: false,
+          deleted: false,
           ...(threadTs ? { thread_ts: threadTs } : {}),
         };
         this.ephemeralList.push(eph);
@@ -1531,7 +1689,8 @@ export class FakeSlack {
         const msg = this.findMessage(id, ts);
         if (!msg) throw new SlackApiError('message_not_found');
         const base = `https://${this.teamDomain}.slack.com/archives/${id}/p${ts.replace('.', '')}`;
-        const permalink = msg.thread_ts !== undefined && msg.thread_ts !== ts ? `${base}?thread_ts=${msg.thread_ts}&cid=${id}` : base;
+        const permalink =
+          msg.thread_ts !== undefined && msg.thread_ts !== ts ? `${base}?thread_ts=${msg.thread_ts}&cid=${id}` : base;
         return { channel: id, permalink };
       },
 
@@ -1540,14 +1699,24 @@ export class FakeSlack {
         if (dm) return { channel: this.apiIm(dm) };
         if (!channel) throw new SlackApiError('channel_not_found');
         const out = this.apiChannel(channel);
-        if (argBool(args, 'include_num_members')) out.num_members = channel.members.length + (channel.botIsMember ? 1 : 0);
+        if (argBool(args, 'include_num_members'))
+          out.num_members = channel.members.length + (channel.botIsMember ? 1 : 0);
         return { channel: out };
       },
 
       'conversations.members': (args) => {
         const { channel, dm } = this.readable(argStr(args, 'channel'), { requireMember: false });
-        const all = dm ? [this.botUserId, dm.userId] : channel ? [...channel.members, ...(channel.botIsMember ? [this.botUserId] : [])] : [];
-        return this.paginate(all, args, (id) => `user:${id}`, (id) => id);
+        const all = dm
+          ? [this.botUserId, dm.userId]
+          : channel
+            ? [...channel.members, ...(channel.botIsMember ? [this.botUserId] : [])]
+            : [];
+        return this.paginate(
+          all,
+          args,
+          (id) => `user:${id}`,
+          (id) => id,
+        );
       },
 
       'conversations.join': (args) => {
@@ -1558,7 +1727,11 @@ export class FakeSlack {
         if (channel.isPrivate) throw new SlackApiError('method_not_supported_for_channel_type');
         if (channel.isArchived) throw new SlackApiError('is_archived');
         if (channel.botIsMember) {
-          return { channel: this.apiChannel(channel), warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } };
+          return {
+            channel: this.apiChannel(channel),
+            warning: 'already_in_channel',
+            response_metadata: { warnings: ['already_in_channel'] },
+          };
         }
         channel.botIsMember = true;
         return { channel: this.apiChannel(channel) };
@@ -1572,13 +1745,21 @@ export class FakeSlack {
           if (!dm) throw new SlackApiError('channel_not_found');
           const already = dm.open;
           dm.open = true;
-          return { ...(already ? { no_op: true, already_open: true } : {}), channel: argBool(args, 'return_im') ? this.apiIm(dm) : { id: dm.id } };
+          return {
+            ...(already ? { no_op: true, already_open: true } : {}),
+            channel: argBool(args, 'return_im') ? this.apiIm(dm) : { id: dm.id },
+          };
         }
-        const ids = (Array.isArray(usersArg) ? usersArg.map(String) : typeof usersArg === 'string' ? usersArg.split(',') : [])
+        const ids = (
+          Array.isArray(usersArg) ? usersArg.map(String) : typeof usersArg === 'string' ? usersArg.split(',') : []
+        )
           .map((s) => s.trim())
           .filter((s) => s !== '' && s !== this.botUserId);
         if (ids.length === 0) throw new SlackApiError('users_list_not_supplied');
-        if (ids.length > 1) throw new SlackApiError('not_supported_by_fake', { detail: 'FakeSlack opens 1:1 DMs only (no multi-person DMs).' });
+        if (ids.length > 1)
+          throw new SlackApiError('not_supported_by_fake', {
+            detail: 'FakeSlack opens 1:1 DMs only (no multi-person DMs).',
+          });
         const userId = ids[0] ?? '';
         const user = this.userMap.get(userId);
         if (!user) throw new SlackApiError('user_not_found');
@@ -1588,7 +1769,10 @@ export class FakeSlack {
         const dm = this.dmFor(userId);
         const already = dm.open;
         dm.open = true;
-        return { ...(already ? { no_op: true, already_open: true } : {}), channel: argBool(args, 'return_im') ? this.apiIm(dm) : { id: dm.id } };
+        return {
+          ...(already ? { no_op: true, already_open: true } : {}),
+          channel: argBool(args, 'return_im') ? this.apiIm(dm) : { id: dm.id },
+        };
       },
 
       'conversations.history': (args) => {
@@ -1598,7 +1782,9 @@ export class FakeSlack {
         const oldest = argStr(args, 'oldest');
         const latest = argStr(args, 'latest');
         // History shows top-level messages (and broadcast replies), newest first; replies live in conversations.replies.
-        let list = (this.messageMap.get(id) ?? []).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts || m.reply_broadcast);
+        let list = (this.messageMap.get(id) ?? []).filter(
+          (m) => m.thread_ts === undefined || m.thread_ts === m.ts || m.reply_broadcast,
+        );
         list = list.filter((m) => {
           if (oldest !== undefined && oldest !== '' && oldest !== '0') {
             const c = compareTs(m.ts, oldest);
@@ -1611,7 +1797,13 @@ export class FakeSlack {
           return true;
         });
         list = [...list].sort((a, b) => compareTs(b.ts, a.ts));
-        const page = this.paginate(list, args, (m) => `next_ts:${m.ts}`, (m) => this.apiMessage(m, includeMetadata), { defaultLimit: 100, maxLimit: 999, key: 'messages' });
+        const page = this.paginate(
+          list,
+          args,
+          (m) => `next_ts:${m.ts}`,
+          (m) => this.apiMessage(m, includeMetadata),
+          { defaultLimit: 100, maxLimit: 999, key: 'messages' },
+        );
         const more = isObject(page.response_metadata) && page.response_metadata.next_cursor !== '';
         return {
           messages: page.messages,
@@ -1630,9 +1822,19 @@ export class FakeSlack {
         if (!parent) throw new SlackApiError('thread_not_found');
         const includeMetadata = argBool(args, 'include_all_metadata');
         const thread = (this.messageMap.get(id) ?? []).filter((m) => m.ts === ts || m.thread_ts === ts);
-        const page = this.paginate(thread, args, (m) => `next_ts:${m.ts}`, (m) => this.apiMessage(m, includeMetadata), { defaultLimit: 1000, maxLimit: 1000, key: 'messages' });
+        const page = this.paginate(
+          thread,
+          args,
+          (m) => `next_ts:${m.ts}`,
+          (m) => this.apiMessage(m, includeMetadata),
+          { defaultLimit: 1000, maxLimit: 1000, key: 'messages' },
+        );
         const more = isObject(page.response_metadata) && page.response_metadata.next_cursor !== '';
-        return { messages: page.messages, has_more: more, ...(more ? { response_metadata: page.response_metadata } : {}) };
+        return {
+          messages: page.messages,
+          has_more: more,
+          ...(more ? { response_metadata: page.response_metadata } : {}),
+        };
       },
 
       'users.info': (args) => {
@@ -1642,7 +1844,13 @@ export class FakeSlack {
       },
 
       'users.list': (args) => {
-        const page = this.paginate([...this.userMap.values()], args, (u) => `user:${u.id}`, (u) => this.apiUser(u), { key: 'members' });
+        const page = this.paginate(
+          [...this.userMap.values()],
+          args,
+          (u) => `user:${u.id}`,
+          (u) => this.apiUser(u),
+          { key: 'members' },
+        );
         return { ...page, cache_ts: Math.floor(this.clock() / 1000) };
       },
 
@@ -1674,7 +1882,13 @@ export class FakeSlack {
           .filter((p) => p.channel === id)
           .map((p) => {
             const m = this.findMessage(id, p.ts);
-            return { type: 'message', created: p.created, created_by: this.botUserId, channel: id, ...(m ? { message: this.apiMessage(m, false) } : {}) };
+            return {
+              type: 'message',
+              created: p.created,
+              created_by: this.botUserId,
+              channel: id,
+              ...(m ? { message: this.apiMessage(m, false) } : {}),
+            };
           });
         return { items };
       },
@@ -1695,7 +1909,8 @@ export class FakeSlack {
         const stack = this.stacks.get(trigger.userId);
         const top = stack?.[stack.length - 1];
         // A push needs an open modal (the trigger comes from an interaction inside it).
-        if (!stack || !top || (trigger.viewId !== undefined && !stack.some((v) => v.id === trigger.viewId))) throw new SlackApiError('not_found');
+        if (!stack || !top || (trigger.viewId !== undefined && !stack.some((v) => v.id === trigger.viewId)))
+          throw new SlackApiError('not_found');
         if (stack.length >= MAX_VIEW_STACK) throw new SlackApiError('push_limit_reached');
         const view = this.buildView(input, { root: stack[0]?.id ?? top.id, previous: top.id });
         stack.push(view);
@@ -1708,7 +1923,10 @@ export class FakeSlack {
         const hash = argStr(args, 'hash');
         if (hash !== undefined && hash !== '' && hash !== located.view.hash) throw new SlackApiError('hash_conflict');
         const next = this.buildView(input, {
-          id: located.view.id, root: located.view.root_view_id, previous: located.view.previous_view_id, except: located.view.id,
+          id: located.view.id,
+          root: located.view.root_view_id,
+          previous: located.view.previous_view_id,
+          except: located.view.id,
         });
         if (located.surface === 'home') this.homes.set(located.userId, next);
         else if (located.stack) located.stack[located.stack.indexOf(located.view)] = next;
@@ -1722,9 +1940,14 @@ export class FakeSlack {
         const input = this.viewArg(args, 'home');
         const current = this.homes.get(userId);
         const hash = argStr(args, 'hash');
-        if (hash !== undefined && hash !== '' && current && hash !== current.hash) throw new SlackApiError('hash_conflict');
+        if (hash !== undefined && hash !== '' && current && hash !== current.hash)
+          throw new SlackApiError('hash_conflict');
         // The App Home view keeps its id across publishes; the hash changes each time.
-        const view = this.buildView(input, { ...(current ? { id: current.id, except: current.id } : {}), root: null, previous: null });
+        const view = this.buildView(input, {
+          ...(current ? { id: current.id, except: current.id } : {}),
+          root: null,
+          previous: null,
+        });
         this.homes.set(userId, view);
         return { view: clone(view) };
       },
@@ -1733,11 +1956,20 @@ export class FakeSlack {
         const filename = requireStr(args, 'filename');
         const length = argInt(args, 'length');
         if (length === undefined) throw missing('length');
-        if (Number.isNaN(length) || length < 1) throw invalidArguments(['[ERROR] must be greater than or equal to 1 [json-pointer:/length]']);
+        if (Number.isNaN(length) || length < 1)
+          throw invalidArguments(['[ERROR] must be greater than or equal to 1 [json-pointer:/length]']);
         const id = randomId('F');
         const key = randomMixed(32);
         const altText = argStr(args, 'alt_text');
-        this.fileMap.set(id, { id, filename, title: filename, length, bytes: null, completed: false, ...(altText ? { altText } : {}) });
+        this.fileMap.set(id, {
+          id,
+          filename,
+          title: filename,
+          length,
+          bytes: null,
+          completed: false,
+          ...(altText ? { altText } : {}),
+        });
         this.uploadKeys.set(key, id);
         return { upload_url: `${this.origin}/upload/v1/${key}`, file_id: id };
       },
@@ -1745,9 +1977,11 @@ export class FakeSlack {
       'files.completeUploadExternal': (args) => {
         const files = args.files;
         if (files === undefined) throw missing('files');
-        if (!Array.isArray(files) || files.length === 0) throw invalidArguments(['[ERROR] must provide at least 1 items [json-pointer:/files]']);
+        if (!Array.isArray(files) || files.length === 0)
+          throw invalidArguments(['[ERROR] must provide at least 1 items [json-pointer:/files]']);
         const entries = files.map((f) => {
-          if (!isObject(f) || typeof f.id !== 'string') throw invalidArguments(['[ERROR] missing required field: id [json-pointer:/files]']);
+          if (!isObject(f) || typeof f.id !== 'string')
+            throw invalidArguments(['[ERROR] missing required field: id [json-pointer:/files]']);
           const file = this.fileMap.get(f.id);
           // A file never uploaded (or unknown) cannot be completed.
           if (!file || file.bytes === null) throw new SlackApiError('file_not_found');
@@ -1762,8 +1996,16 @@ export class FakeSlack {
         if (channel) {
           // Sharing posts a message carrying the files (in the thread when thread_ts is given).
           const msg: StoredMessage = {
-            ts: this.nextTs(), channel, user: this.botUserId, text: comment ?? '', blocks: blocks ? fillIds(blocks) : [], pinned: false,
-            bot_id: this.botId, app_id: this.appId, via: 'api', files: entries.map((e) => e.file.id),
+            ts: this.nextTs(),
+            channel,
+            user: this.botUserId,
+            text: comment ?? '',
+            blocks: blocks ? fillIds(blocks) : [],
+            pinned: false,
+            bot_id: this.botId,
+            app_id: this.appId,
+            via: 'api',
+            files: entries.map((e) => e.file.id),
             ...(threadTs ? { thread_ts: threadTs } : {}),
           };
           this.insertMessage(msg);
@@ -1798,7 +2040,10 @@ export class FakeSlack {
     const key = opts.key ?? 'members';
     const requested = argInt(args, 'limit');
     const cap = opts.maxLimit ?? this.membersPageSize;
-    const base = requested === undefined || Number.isNaN(requested) || requested <= 0 ? (opts.defaultLimit ?? this.membersPageSize) : requested;
+    const base =
+      requested === undefined || Number.isNaN(requested) || requested <= 0
+        ? (opts.defaultLimit ?? this.membersPageSize)
+        : requested;
     const limit = Math.min(base, cap);
     let start = 0;
     const cursor = argStr(args, 'cursor');
@@ -1809,6 +2054,9 @@ export class FakeSlack {
     }
     const page = items.slice(start, start + limit);
     const next = items[start + limit];
-    return { [key]: page.map(render), response_metadata: { next_cursor: next === undefined ? '' : Buffer.from(cursorOf(next)).toString('base64') } };
+    return {
+      [key]: page.map(render),
+      response_metadata: { next_cursor: next === undefined ? '' : Buffer.from(cursorOf(next)).toString('base64') },
+    };
   }
 }

@@ -32,7 +32,11 @@ export interface ActivateOptions {
  */
 export async function activateAlliance(h: Harness, options: ActivateOptions): Promise<Alliance> {
   const templateId = options.templateId ?? 'team';
-  await h.slack.command({ userId: options.starter, channelId: options.channelId, text: `start ${options.name ?? 'Core team'}` });
+  await h.slack.command({
+    userId: options.starter,
+    channelId: options.channelId,
+    text: `start ${options.name ?? 'Core team'}`,
+  });
   const submitted = await h.slack.submitView({
     userId: options.starter,
     values: { [SETUP_BLOCKS.members]: options.members, [SETUP_BLOCKS.template]: templateId, ...options.setup },
@@ -45,7 +49,12 @@ export async function activateAlliance(h: Harness, options: ActivateOptions): Pr
   const announcement = h.fake.messages(options.channelId).find((m) => hasAction(m, ACTIONS.addAnswers));
   if (!announcement) throw new Error('no announcement');
   for (const userId of options.members) {
-    await h.slack.clickButton({ userId, channelId: options.channelId, ts: announcement.ts, actionId: ACTIONS.addAnswers });
+    await h.slack.clickButton({
+      userId,
+      channelId: options.channelId,
+      ts: announcement.ts,
+      actionId: ACTIONS.addAnswers,
+    });
     for (let step = 0; step < getTemplate(templateId).sections.length; step++) {
       await h.slack.submitView({ userId, values: stepAnswers(templateId, step, userId) });
     }
@@ -56,7 +65,9 @@ export async function activateAlliance(h: Harness, options: ActivateOptions): Pr
   const post = h.app.store.agreements.posts(version.id).find((p) => p.part === 0);
   if (!post) throw new Error('agreement not posted');
   for (const userId of options.members) {
-    const channel = post.recipientId ? h.app.store.agreements.posts(version.id).find((p) => p.part === 0 && p.recipientId === userId)! : post;
+    const channel = post.recipientId
+      ? h.app.store.agreements.posts(version.id).find((p) => p.part === 0 && p.recipientId === userId)!
+      : post;
     await h.slack.clickButton({ userId, channelId: channel.channelId, ts: channel.ts, actionId: ACTIONS.agree });
   }
   const active = h.app.store.alliances.get(alliance.id);

@@ -17,7 +17,12 @@ const TSX_LOADER = import.meta.resolve('tsx');
  * Runs one of the project's entry points as a real child process (through tsx, as npm scripts do).
  * `cwd` defaults to the project; pass an empty directory to keep a developer's `.env` out.
  */
-export function runEntry(entry: string, args: string[], env: Record<string, string>, cwd: string = PROJECT_ROOT): { child: ChildProcess; done: Promise<Finished> } {
+export function runEntry(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string = PROJECT_ROOT,
+): { child: ChildProcess; done: Promise<Finished> } {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, join(PROJECT_ROOT, entry), ...args], {
     cwd,
     // Only what the test gives: no developer's .env or shell variables leak in.

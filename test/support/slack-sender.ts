@@ -71,11 +71,27 @@ export type CloseResult = ({ sent: true } & SenderResult) | { sent: false };
 type Obj = Record<string, unknown>;
 
 const STATEFUL_TYPES = new Set([
-  'plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'rich_text_input', 'file_input',
-  'static_select', 'external_select', 'multi_static_select', 'multi_external_select',
-  'users_select', 'multi_users_select', 'conversations_select', 'multi_conversations_select',
-  'channels_select', 'multi_channels_select', 'datepicker', 'timepicker', 'datetimepicker',
-  'checkboxes', 'radio_buttons',
+  'plain_text_input',
+  'email_text_input',
+  'url_text_input',
+  'number_input',
+  'rich_text_input',
+  'file_input',
+  'static_select',
+  'external_select',
+  'multi_static_select',
+  'multi_external_select',
+  'users_select',
+  'multi_users_select',
+  'conversations_select',
+  'multi_conversations_select',
+  'channels_select',
+  'multi_channels_select',
+  'datepicker',
+  'timepicker',
+  'datetimepicker',
+  'checkboxes',
+  'radio_buttons',
 ]);
 
 interface StatefulElement {
@@ -125,7 +141,13 @@ export class SlackSender {
   // -------------------------------------------------------------------------------------------
 
   /** Send an arbitrary body; signature and timestamp are computed unless given (for negative tests). */
-  async raw(input: { body: string; contentType: string; timestamp?: number | string; signature?: string; headers?: Record<string, string> }): Promise<SenderResult> {
+  async raw(input: {
+    body: string;
+    contentType: string;
+    timestamp?: number | string;
+    signature?: string;
+    headers?: Record<string, string>;
+  }): Promise<SenderResult> {
     const timestamp = input.timestamp ?? Math.floor(this.clock() / 1000);
     const signature = input.signature ?? signSlackRequest(this.signingSecret, Number(timestamp), input.body);
     const started = Date.now();
@@ -217,7 +239,11 @@ export class SlackSender {
     const triggerId = this.fake.mintTriggerId(input.userId);
     const responseUrl = this.fake.responseUrl({ channel: channelId, userId: input.userId });
     const user = this.fake.user(input.userId);
-    const channelName = channelId.startsWith('D') ? 'directmessage' : channel?.isPrivate ? 'privategroup' : (channel?.name ?? channelId);
+    const channelName = channelId.startsWith('D')
+      ? 'directmessage'
+      : channel?.isPrivate
+        ? 'privategroup'
+        : (channel?.name ?? channelId);
     const result = await this.form({
       token: this.verificationToken,
       team_id: this.teamId,
@@ -248,11 +274,19 @@ export class SlackSender {
    * Click a button on a message the user can see: a channel message, a DM (pass the `D…` id or the
    * user id), or one of the user's ephemeral messages (including response_url replies).
    */
-  async clickButton(input: { userId: string; channelId: string; ts: string; actionId: string; value?: string }): Promise<InteractionResult> {
+  async clickButton(input: {
+    userId: string;
+    channelId: string;
+    ts: string;
+    actionId: string;
+    value?: string;
+  }): Promise<InteractionResult> {
     this.assertActiveUser(input.userId);
     const channelId = /^[UW]/.test(input.channelId) ? this.fake.dmChannelId(input.channelId) : input.channelId;
     const message = this.fake.message(channelId, input.ts);
-    const ephemeral = message ? undefined : this.fake.ephemerals(input.userId).find((e) => e.channel === channelId && e.ts === input.ts && !e.deleted);
+    const ephemeral = message
+      ? undefined
+      : this.fake.ephemerals(input.userId).find((e) => e.channel === channelId && e.ts === input.ts && !e.deleted);
     if (!message && !ephemeral) {
       throw new ImpossibleUserAction(`no message ${input.ts} in ${channelId} visible to ${input.userId}`);
     }
@@ -261,7 +295,12 @@ export class SlackSender {
     const { block, button } = this.findButton(blocks, input.actionId, input.value, `message ${input.ts}`);
     const threadTs = message?.thread_ts ?? ephemeral?.thread_ts;
     const triggerId = this.fake.mintTriggerId(input.userId);
-    const responseUrl = this.fake.responseUrl({ channel: channelId, ts: input.ts, userId: input.userId, ephemeral: !message });
+    const responseUrl = this.fake.responseUrl({
+      channel: channelId,
+      ts: input.ts,
+      userId: input.userId,
+      ephemeral: !message,
+    });
     const payload: Obj = {
       type: 'block_actions',
       user: this.userRef(input.userId),
@@ -291,11 +330,13 @@ export class SlackSender {
 
   private assertCanSee(userId: string, channelId: string): void {
     if (channelId.startsWith('D')) {
-      if (channelId !== this.fake.dmChannelId(userId)) throw new ImpossibleUserAction(`${userId} cannot see DM ${channelId}`);
+      if (channelId !== this.fake.dmChannelId(userId))
+        throw new ImpossibleUserAction(`${userId} cannot see DM ${channelId}`);
       return;
     }
     const c = this.fake.channel(channelId);
-    if (c?.isPrivate && !c.members.includes(userId)) throw new ImpossibleUserAction(`${userId} cannot see private channel ${channelId}`);
+    if (c?.isPrivate && !c.members.includes(userId))
+      throw new ImpossibleUserAction(`${userId} cannot see private channel ${channelId}`);
   }
 
   private messagePayload(m: StoredMessage): Obj {
@@ -312,23 +353,37 @@ export class SlackSender {
     };
   }
 
-  private findButton(blocks: unknown[], actionId: string, value: string | undefined, where: string): { block: Obj; button: Obj } {
+  private findButton(
+    blocks: unknown[],
+    actionId: string,
+    value: string | undefined,
+    where: string,
+  ): { block: Obj; button: Obj } {
     const buttons: { block: Obj; button: Obj }[] = [];
     for (const block of blocks) {
       if (!isObject(block)) continue;
-      const candidates = [...(block.type === 'actions' && Array.isArray(block.elements) ? block.elements : []), ...(block.accessory !== undefined ? [block.accessory] : [])];
+      const candidates = [
+        ...(block.type === 'actions' && Array.isArray(block.elements) ? block.elements : []),
+        ...(block.accessory !== undefined ? [block.accessory] : []),
+      ];
       for (const el of candidates) if (isObject(el) && el.type === 'button') buttons.push({ block, button: el });
     }
-    const matches = buttons.filter(({ button }) => button.action_id === actionId && (value === undefined || button.value === value));
+    const matches = buttons.filter(
+      ({ button }) => button.action_id === actionId && (value === undefined || button.value === value),
+    );
     const first = matches[0];
     if (!first) {
-      const seen = buttons.map(({ button }) => `${String(button.action_id)}${button.value !== undefined ? `=${String(button.value)}` : ''}`);
+      const seen = buttons.map(
+        ({ button }) => `${String(button.action_id)}${button.value !== undefined ? `=${String(button.value)}` : ''}`,
+      );
       throw new ImpossibleUserAction(
         `no button action_id=${actionId}${value !== undefined ? ` value=${value}` : ''} on ${where}; buttons there: ${seen.length ? seen.join(', ') : '(none)'}`,
       );
     }
     if (matches.length > 1 && value === undefined) {
-      throw new ImpossibleUserAction(`several buttons with action_id=${actionId} on ${where}; pass the value to pick one`);
+      throw new ImpossibleUserAction(
+        `several buttons with action_id=${actionId} on ${where}; pass the value to pick one`,
+      );
     }
     return first;
   }
@@ -386,17 +441,27 @@ export class SlackSender {
     if (home?.id === viewId) return { view: home, surface: 'home' };
     const found = this.fake.findView(viewId);
     if (found?.userId === userId && found.surface === 'modal') {
-      throw new ImpossibleUserAction(`view ${viewId} is under another modal in ${userId}'s stack; only the top one can be used`);
+      throw new ImpossibleUserAction(
+        `view ${viewId} is under another modal in ${userId}'s stack; only the top one can be used`,
+      );
     }
     throw new ImpossibleUserAction(`view ${viewId} is not open for ${userId}`);
   }
 
   /** Click a button in the user's top modal or App Home (container type `view`). */
-  async clickInView(input: { userId: string; viewId: string; actionId: string; value?: string; values?: Record<string, unknown> }): Promise<InteractionResult> {
+  async clickInView(input: {
+    userId: string;
+    viewId: string;
+    actionId: string;
+    value?: string;
+    values?: Record<string, unknown>;
+  }): Promise<InteractionResult> {
     this.assertActiveUser(input.userId);
     const { view } = this.visibleView(input.userId, input.viewId);
     const { block, button } = this.findButton(view.blocks, input.actionId, input.value, `view ${view.id}`);
-    const state = { values: stateValues(statefulElements(view.blocks), input.values ?? {}, { enforceRequired: false }) };
+    const state = {
+      values: stateValues(statefulElements(view.blocks), input.values ?? {}, { enforceRequired: false }),
+    };
     this.fake.setViewState(view.id, state);
     const triggerId = this.fake.mintTriggerId(input.userId, { viewId: view.id });
     const payload: Obj = {
@@ -421,7 +486,11 @@ export class SlackSender {
    * Submit the user's top modal. `values` (keyed by action_id) override what the inputs start with;
    * selects take option `value` strings. Then the app's answer is applied as Slack applies it.
    */
-  async submitView(input: { userId: string; viewId?: string; values?: Record<string, unknown> }): Promise<SubmitResult> {
+  async submitView(input: {
+    userId: string;
+    viewId?: string;
+    values?: Record<string, unknown>;
+  }): Promise<SubmitResult> {
     this.assertActiveUser(input.userId);
     const { view, surface } = this.visibleView(input.userId, input.viewId);
     if (surface !== 'modal') throw new ImpossibleUserAction('App Home views have no submit button');
@@ -451,7 +520,8 @@ export class SlackSender {
       return { ...result, outcome: 'closed', view: this.fake.topView(input.userId), triggerId };
     }
     const body = result.body;
-    if (!isObject(body)) throw new Error(`SlackSender: the app answered a view_submission with a non-JSON body: ${result.text}`);
+    if (!isObject(body))
+      throw new Error(`SlackSender: the app answered a view_submission with a non-JSON body: ${result.text}`);
     switch (body.response_action) {
       case undefined:
         this.fake.popView(input.userId);
@@ -459,19 +529,36 @@ export class SlackSender {
       case 'errors': {
         const errors = body.errors;
         if (!isObject(errors)) throw new Error('SlackSender: response_action errors without an errors object');
-        const inputBlockIds = new Set(view.blocks.filter((b) => isObject(b) && b.type === 'input').map((b) => (isObject(b) ? String(b.block_id) : '')));
+        const inputBlockIds = new Set(
+          view.blocks
+            .filter((b) => isObject(b) && b.type === 'input')
+            .map((b) => (isObject(b) ? String(b.block_id) : '')),
+        );
         const out: Record<string, string> = {};
         for (const [blockId, message] of Object.entries(errors)) {
           // Errors can only be shown under input blocks of the submitted view.
-          if (!inputBlockIds.has(blockId)) throw new Error(`SlackSender: response_action errors names block ${blockId}, which is not an input block of view ${view.id}`);
+          if (!inputBlockIds.has(blockId))
+            throw new Error(
+              `SlackSender: response_action errors names block ${blockId}, which is not an input block of view ${view.id}`,
+            );
           out[blockId] = String(message);
         }
         return { ...result, outcome: 'errors', errors: out, view: this.fake.topView(input.userId), triggerId };
       }
       case 'update':
-        return { ...result, outcome: 'updated', view: this.fake.replaceViewFromResponse(input.userId, view.id, body.view), triggerId };
+        return {
+          ...result,
+          outcome: 'updated',
+          view: this.fake.replaceViewFromResponse(input.userId, view.id, body.view),
+          triggerId,
+        };
       case 'push':
-        return { ...result, outcome: 'pushed', view: this.fake.pushViewFromResponse(input.userId, body.view), triggerId };
+        return {
+          ...result,
+          outcome: 'pushed',
+          view: this.fake.pushViewFromResponse(input.userId, body.view),
+          triggerId,
+        };
       case 'clear':
         this.fake.clearViews(input.userId);
         return { ...result, outcome: 'cleared', triggerId };
@@ -490,7 +577,9 @@ export class SlackSender {
     const { view, surface } = this.visibleView(input.userId, input.viewId);
     if (surface !== 'modal') throw new ImpossibleUserAction('App Home views cannot be closed');
     // Slack sends the inputs as they stand: initial values, plus whatever was typed.
-    const typed = { values: stateValues(statefulElements(view.blocks), input.values ?? {}, { enforceRequired: false }) };
+    const typed = {
+      values: stateValues(statefulElements(view.blocks), input.values ?? {}, { enforceRequired: false }),
+    };
     const cleared = view.clear_on_close;
     if (cleared) this.fake.clearViews(input.userId);
     else this.fake.popView(input.userId);
@@ -514,10 +603,19 @@ export class SlackSender {
   // -------------------------------------------------------------------------------------------
 
   /** Deliver an Events API `event_callback`. Retries carry X-Slack-Retry-Num / X-Slack-Retry-Reason. */
-  event(event: Record<string, unknown>, options: { eventId?: string; retryNum?: number; retryReason?: string; eventTime?: number } = {}): Promise<SenderResult> {
+  event(
+    event: Record<string, unknown>,
+    options: { eventId?: string; retryNum?: number; retryReason?: string; eventTime?: number } = {},
+  ): Promise<SenderResult> {
     const eventTime = options.eventTime ?? Math.floor(this.clock() / 1000);
     const eventId = options.eventId ?? `Ev${randomBytes(5).toString('hex').toUpperCase()}`;
-    const authorization = { enterprise_id: null, team_id: this.teamId, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false };
+    const authorization = {
+      enterprise_id: null,
+      team_id: this.teamId,
+      user_id: this.fake.botUserId,
+      is_bot: true,
+      is_enterprise_install: false,
+    };
     const envelope: Obj = {
       token: this.verificationToken,
       team_id: this.teamId,
@@ -542,10 +640,20 @@ export class SlackSender {
   }
 
   /** A person writes a message: stored in the fake (history sees it) and delivered as a `message` event. */
-  async userMessage(input: { userId: string; channelId: string; text: string; threadTs?: string }): Promise<SenderResult & { ts: string }> {
+  async userMessage(input: {
+    userId: string;
+    channelId: string;
+    text: string;
+    threadTs?: string;
+  }): Promise<SenderResult & { ts: string }> {
     this.assertActiveUser(input.userId);
     const channelId = /^[UW]/.test(input.channelId) ? this.fake.dmChannelId(input.channelId) : input.channelId;
-    const stored = this.fake.addMessage({ channel: channelId, user: input.userId, text: input.text, ...(input.threadTs ? { thread_ts: input.threadTs } : {}) });
+    const stored = this.fake.addMessage({
+      channel: channelId,
+      user: input.userId,
+      text: input.text,
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+    });
     const channel = this.fake.channel(channelId);
     const channelType = channelId.startsWith('D') ? 'im' : channel?.isPrivate ? 'group' : 'channel';
     const result = await this.event({
@@ -567,7 +675,6 @@ export class SlackSender {
   urlVerification(challenge: string): Promise<SenderResult> {
     return this.json({ token: this.verificationToken, challenge, type: 'url_verification' });
   }
-
 }
 
 function randomUUIDLike(): string {
@@ -585,7 +692,12 @@ export function statefulElements(blocks: unknown[]): StatefulElement[] {
   for (const block of blocks) {
     if (!isObject(block) || typeof block.block_id !== 'string') continue;
     const add = (el: unknown, input?: Obj): void => {
-      if (isObject(el) && typeof el.type === 'string' && STATEFUL_TYPES.has(el.type) && typeof el.action_id === 'string') {
+      if (
+        isObject(el) &&
+        typeof el.type === 'string' &&
+        STATEFUL_TYPES.has(el.type) &&
+        typeof el.action_id === 'string'
+      ) {
         out.push({ blockId: String(block.block_id), actionId: el.action_id, element: el, ...(input ? { input } : {}) });
       }
     };
@@ -666,13 +778,16 @@ function enteredState(element: Obj, raw: unknown, label: string): Obj {
     case 'url_text_input': {
       if (raw !== null && typeof raw !== 'string') throw impossible(`${label} takes text`);
       const max = typeof element.max_length === 'number' ? element.max_length : undefined;
-      if (typeof raw === 'string' && max !== undefined && [...raw].length > max) throw impossible(`${label} accepts at most ${max} characters`);
+      if (typeof raw === 'string' && max !== undefined && [...raw].length > max)
+        throw impossible(`${label} accepts at most ${max} characters`);
       return { type, value: raw };
     }
     case 'number_input': {
       const text = typeof raw === 'number' ? String(raw) : raw;
-      if (text !== null && (typeof text !== 'string' || !/^-?\d+(\.\d+)?$/.test(text))) throw impossible(`${label} takes a number`);
-      if (typeof text === 'string' && text.includes('.') && element.is_decimal_allowed !== true) throw impossible(`${label} takes whole numbers`);
+      if (text !== null && (typeof text !== 'string' || !/^-?\d+(\.\d+)?$/.test(text)))
+        throw impossible(`${label} takes a number`);
+      if (typeof text === 'string' && text.includes('.') && element.is_decimal_allowed !== true)
+        throw impossible(`${label} takes whole numbers`);
       return { type, value: text };
     }
     case 'static_select':
@@ -695,7 +810,9 @@ function enteredState(element: Obj, raw: unknown, label: string): Obj {
       const values = raw === null ? [] : Array.isArray(raw) ? raw : [raw];
       return {
         type,
-        selected_options: values.map((v) => (isObject(v) ? v : { text: { type: 'plain_text', text: String(v), emoji: true }, value: String(v) })),
+        selected_options: values.map((v) =>
+          isObject(v) ? v : { text: { type: 'plain_text', text: String(v), emoji: true }, value: String(v) },
+        ),
       };
     }
     case 'users_select':
@@ -711,11 +828,13 @@ function enteredState(element: Obj, raw: unknown, label: string): Obj {
     case 'multi_channels_select':
       return { type, selected_channels: raw === null ? [] : strings(raw, label) };
     case 'datepicker': {
-      if (raw !== null && (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw))) throw impossible(`${label} takes a YYYY-MM-DD date`);
+      if (raw !== null && (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)))
+        throw impossible(`${label} takes a YYYY-MM-DD date`);
       return { type, selected_date: raw };
     }
     case 'timepicker': {
-      if (raw !== null && (typeof raw !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(raw))) throw impossible(`${label} takes an HH:mm time`);
+      if (raw !== null && (typeof raw !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(raw)))
+        throw impossible(`${label} takes an HH:mm time`);
       return { type, selected_time: raw };
     }
     case 'datetimepicker':
@@ -723,7 +842,13 @@ function enteredState(element: Obj, raw: unknown, label: string): Obj {
       return { type, selected_date_time: raw };
     case 'rich_text_input':
       if (typeof raw === 'string') {
-        return { type, rich_text_value: { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: raw }] }] } };
+        return {
+          type,
+          rich_text_value: {
+            type: 'rich_text',
+            elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: raw }] }],
+          },
+        };
       }
       return { type, rich_text_value: raw };
     default:
@@ -736,7 +861,8 @@ function isEmptyState(state: Obj): boolean {
     if (key === 'type') continue;
     if (value === null || value === undefined || value === '') return true;
     if (Array.isArray(value)) return value.length === 0;
-    if (key === 'rich_text_value' && isObject(value) && Array.isArray(value.elements)) return value.elements.length === 0;
+    if (key === 'rich_text_value' && isObject(value) && Array.isArray(value.elements))
+      return value.elements.length === 0;
     return false;
   }
   return true;
@@ -749,14 +875,23 @@ function isEmptyState(state: Obj): boolean {
  * With `enforceRequired`, refuses what the Slack client refuses to submit: an empty required input
  * or text shorter than min_length.
  */
-export function stateValues(elements: StatefulElement[], overrides: Record<string, unknown>, opts: { enforceRequired: boolean }): Record<string, Record<string, unknown>> {
+export function stateValues(
+  elements: StatefulElement[],
+  overrides: Record<string, unknown>,
+  opts: { enforceRequired: boolean },
+): Record<string, Record<string, unknown>> {
   for (const key of Object.keys(overrides)) {
     if (elements.some((e) => e.blockId === key)) continue;
     const owners = elements.filter((e) => e.actionId === key);
     if (owners.length === 0) {
-      throw impossible(`no input with action_id or block_id=${key}; inputs are: ${elements.map((e) => `${e.blockId}/${e.actionId}`).join(', ') || '(none)'}`);
+      throw impossible(
+        `no input with action_id or block_id=${key}; inputs are: ${elements.map((e) => `${e.blockId}/${e.actionId}`).join(', ') || '(none)'}`,
+      );
     }
-    if (owners.length > 1) throw impossible(`action_id=${key} is used by several inputs (blocks ${owners.map((o) => o.blockId).join(', ')})`);
+    if (owners.length > 1)
+      throw impossible(
+        `action_id=${key} is used by several inputs (blocks ${owners.map((o) => o.blockId).join(', ')})`,
+      );
   }
   const values: Record<string, Record<string, unknown>> = {};
   for (const item of elements) {
@@ -771,7 +906,12 @@ export function stateValues(elements: StatefulElement[], overrides: Record<strin
         throw impossible(`required input ${label} is empty; Slack would not send the submission`);
       }
       const min = item.element.min_length;
-      if (typeof min === 'number' && typeof state.value === 'string' && state.value !== '' && [...state.value].length < min) {
+      if (
+        typeof min === 'number' &&
+        typeof state.value === 'string' &&
+        state.value !== '' &&
+        [...state.value].length < min
+      ) {
         throw impossible(`input ${label} needs at least ${min} characters`);
       }
     }

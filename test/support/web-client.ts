@@ -1,8 +1,9 @@
 /**
  * A real WebClient pointed at a FakeSlack, for harness tests and for tests that call Slack directly.
  */
-import { LogLevel, webApi } from '@slack/bolt';
+
 import type { Logger } from '@slack/bolt';
+import { LogLevel, webApi } from '@slack/bolt';
 import type { FakeSlack } from './fake-slack.js';
 
 /** A logger that swallows everything (WebClient logs expected errors such as invalid_blocks). */
@@ -25,7 +26,10 @@ export function silentLogger(): Logger {
   };
 }
 
-export function fakeWebClient(fake: FakeSlack, options: Partial<webApi.WebClientOptions> & { token?: string } = {}): webApi.WebClient {
+export function fakeWebClient(
+  fake: FakeSlack,
+  options: Partial<webApi.WebClientOptions> & { token?: string } = {},
+): webApi.WebClient {
   const { token, ...rest } = options;
   return new webApi.WebClient(token ?? fake.botToken, {
     slackApiUrl: fake.apiUrl,

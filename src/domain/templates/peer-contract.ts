@@ -14,7 +14,8 @@ export const peerContractTemplate: Template = {
     {
       id: 'what_who',
       title: 'What and who',
-      intro: 'Pin down the result in words and numbers, and everyone it involves. Vague answers here come back as disputes later.',
+      intro:
+        'Pin down the result in words and numbers, and everyone it involves. Vague answers here come back as disputes later.',
       prompts: [
         {
           id: 'what_who.deliverables',
@@ -53,7 +54,8 @@ export const peerContractTemplate: Template = {
     {
       id: 'why_when',
       title: 'Why and when',
-      intro: 'Make the purpose explicit instead of assuming everyone sees it the same way, and agree the dates that matter.',
+      intro:
+        'Make the purpose explicit instead of assuming everyone sees it the same way, and agree the dates that matter.',
       prompts: [
         {
           id: 'why_when.purpose',
@@ -154,7 +156,8 @@ export const peerContractTemplate: Template = {
     {
       id: 'relationship',
       title: 'The relationship',
-      intro: 'Beyond the result: what you each hope to get from working together, and what a great partnership looks like to you.',
+      intro:
+        'Beyond the result: what you each hope to get from working together, and what a great partnership looks like to you.',
       prompts: [
         {
           id: 'relationship.hopes',
@@ -201,7 +204,8 @@ export const peerContractTemplate: Template = {
     {
       id: 'safeguards',
       title: 'Safeguards',
-      intro: 'Name what could damage the partnership and agree how you will handle it. This is also where you decide when to renegotiate.',
+      intro:
+        'Name what could damage the partnership and agree how you will handle it. This is also where you decide when to renegotiate.',
       prompts: [
         {
           id: 'safeguards.triggers',
@@ -265,6 +269,10 @@ export const peerContractTemplate: Template = {
   aspects: [
     { id: 'results', label: 'Results', question: 'Are we delivering what we agreed, for whom, by when?' },
     { id: 'relationship', label: 'Relationship', question: 'Does our partnership feel the way we described it?' },
-    { id: 'safeguards', label: 'Safeguards', question: 'Are we handling surprises, imbalances and reservations as agreed?' },
+    {
+      id: 'safeguards',
+      label: 'Safeguards',
+      question: 'Are we handling surprises, imbalances and reservations as agreed?',
+    },
   ],
 };

@@ -57,7 +57,8 @@ export const templateSchema = z
     }
     const aspectIds = template.aspects.map((a) => a.id);
     if (new Set(aspectIds).size !== aspectIds.length) ctx.addIssue({ code: 'custom', message: 'duplicate aspect id' });
-    if (aspectIds.includes('overall')) ctx.addIssue({ code: 'custom', message: '"overall" is added by pulses themselves' });
+    if (aspectIds.includes('overall'))
+      ctx.addIssue({ code: 'custom', message: '"overall" is added by pulses themselves' });
   });
 
 export type Prompt = z.infer<typeof promptSchema>;

@@ -11,7 +11,8 @@ export const teamTemplate: Template = {
     {
       id: 'atmosphere',
       title: 'The atmosphere',
-      intro: 'Describe the climate you want to work in together. Be concrete: what would someone notice if they spent a day with this team?',
+      intro:
+        'Describe the climate you want to work in together. Be concrete: what would someone notice if they spent a day with this team?',
       prompts: [
         {
           id: 'atmosphere.culture',
@@ -42,7 +43,8 @@ export const teamTemplate: Template = {
     {
       id: 'co_responsibility',
       title: 'Co-responsibility',
-      intro: 'Say what you personally own and what the others can rely on you for. Your answers here become your commitments, and pulses will ask how you are keeping them.',
+      intro:
+        'Say what you personally own and what the others can rely on you for. Your answers here become your commitments, and pulses will ask how you are keeping them.',
       prompts: [
         {
           id: 'co_responsibility.accountable',
@@ -73,7 +75,8 @@ export const teamTemplate: Template = {
     {
       id: 'behavior',
       title: 'Behavioral agreements',
-      intro: 'Agree now, while things are calm, how you want to act when they are not: under pressure, in conflict, when a decision is hard.',
+      intro:
+        'Agree now, while things are calm, how you want to act when they are not: under pressure, in conflict, when a decision is hard.',
       prompts: [
         {
           id: 'behavior.difficult',
@@ -104,7 +107,15 @@ export const teamTemplate: Template = {
   ],
   aspects: [
     { id: 'atmosphere', label: 'Atmosphere', question: 'How well are we living the atmosphere we agreed on?' },
-    { id: 'co_responsibility', label: 'Co-responsibility', question: 'How well are we keeping our commitments to one another?' },
-    { id: 'behavior', label: 'Behavioral agreements', question: 'How well are we following our agreements when things get difficult?' },
+    {
+      id: 'co_responsibility',
+      label: 'Co-responsibility',
+      question: 'How well are we keeping our commitments to one another?',
+    },
+    {
+      id: 'behavior',
+      label: 'Behavioral agreements',
+      question: 'How well are we following our agreements when things get difficult?',
+    },
   ],
 };

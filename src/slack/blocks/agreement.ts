@@ -51,7 +51,9 @@ export function renderAgreementContent(content: AgreementContent): Block[] {
       continue;
     }
     for (const prompt of answered) {
-      const lines = prompt.answers.map((a) => `• ${userMention(a.userId)}: ${escapeText(a.text).replace(/\n+/g, '\n      ')}`);
+      const lines = prompt.answers.map(
+        (a) => `• ${userMention(a.userId)}: ${escapeText(a.text).replace(/\n+/g, '\n      ')}`,
+      );
       const text = `*${escapeText(prompt.label)}*\n${lines.join('\n')}`;
       for (const chunk of splitForSections(text)) blocks.push(section(chunk));
     }
@@ -63,7 +65,11 @@ const CHANGE_TEXT_MAX = 280;
 
 export function renderDiff(diff: { fromNumber: number; changes: PromptDiff[] }): Block[] {
   if (diff.changes.length === 0) {
-    return [section(`*What changed since version ${diff.fromNumber}:* nothing. The answers are the same; this version asks everyone to confirm them again.`)];
+    return [
+      section(
+        `*What changed since version ${diff.fromNumber}:* nothing. The answers are the same; this version asks everyone to confirm them again.`,
+      ),
+    ];
   }
   const items = diff.changes.map((d) => {
     const lines = d.changes.map((c) => {
@@ -79,7 +85,8 @@ export function renderDiff(diff: { fromNumber: number; changes: PromptDiff[] }):
 }
 
 export function consentLine(consent: ConsentProgress): string {
-  const agreed = consent.agreed.length > 0 ? `Agreed: ${consent.agreed.map(userMention).join(', ')}` : 'Nobody has agreed yet';
+  const agreed =
+    consent.agreed.length > 0 ? `Agreed: ${consent.agreed.map(userMention).join(', ')}` : 'Nobody has agreed yet';
   const waiting = consent.waiting.length > 0 ? ` · Waiting for: ${consent.waiting.map(userMention).join(', ')}` : '';
   return truncate(`${agreed}${waiting}`, 2900);
 }
@@ -93,7 +100,9 @@ function statusBlocks(model: AgreementMessageModel): Block[] {
           ? 'Here is our agreement, in our own words. Read it through, then say where you stand: agree, or raise a reservation first. It takes effect when every member has agreed.'
           : `Here is the renegotiated agreement. Read what changed, then say where you stand. Version ${model.diff?.fromNumber ?? model.versionNumber - 1} stays in effect until every member agrees to this one.`,
       ),
-      context([`${model.consent.agreed.length} of ${model.consent.agreed.length + model.consent.waiting.length} agreed. ${consentLine(model.consent)}`]),
+      context([
+        `${model.consent.agreed.length} of ${model.consent.agreed.length + model.consent.waiting.length} agreed. ${consentLine(model.consent)}`,
+      ]),
       actions(
         [
           button({ text: 'I agree', actionId: ACTIONS.agree, value, style: 'primary' }),
@@ -102,7 +111,9 @@ function statusBlocks(model: AgreementMessageModel): Block[] {
         ],
         BLOCKS.consentActions,
       ),
-      context([`Only ${userMention(model.starterId)} can reopen the prompts, so the team can change its answers before everyone agrees.`]),
+      context([
+        `Only ${userMention(model.starterId)} can reopen the prompts, so the team can change its answers before everyone agrees.`,
+      ]),
     ];
   }
   if (model.status === 'active') {
@@ -128,15 +139,25 @@ function statusBlocks(model: AgreementMessageModel): Block[] {
  */
 export function buildAgreementMessages(model: AgreementMessageModel): { main: SlackMessage; thread: SlackMessage[] } {
   const name = escapeText(model.allianceName);
-  const top: Block[] = [header(`${truncate(model.allianceName, 120)}: version ${model.versionNumber}`), ...statusBlocks(model), divider()];
-  const body: Block[] = [...(model.diff ? [...renderDiff(model.diff), divider()] : []), ...renderAgreementContent(model.content)];
+  const top: Block[] = [
+    header(`${truncate(model.allianceName, 120)}: version ${model.versionNumber}`),
+    ...statusBlocks(model),
+    divider(),
+  ];
+  const body: Block[] = [
+    ...(model.diff ? [...renderDiff(model.diff), divider()] : []),
+    ...renderAgreementContent(model.content),
+  ];
   const footer = context([
     `Version ${model.versionNumber} · compiled ${slackDate(model.compiledAt, '{date_short_pretty}')} from the answers of ${model.content.members.length} members · fingerprint \`${model.contentHash.slice(0, 12)}\``,
   ]);
 
   const fitsInMain = LIMITS.messageBlocks - top.length - 1; // leave room for the footer
   if (body.length <= fitsInMain) {
-    return { main: { text: `${name}: version ${model.versionNumber} of our agreement`, blocks: [...top, ...body, footer] }, thread: [] };
+    return {
+      main: { text: `${name}: version ${model.versionNumber} of our agreement`, blocks: [...top, ...body, footer] },
+      thread: [],
+    };
   }
   const inMain = body.slice(0, fitsInMain - 1);
   const rest = body.slice(fitsInMain - 1);
@@ -145,7 +166,14 @@ export function buildAgreementMessages(model: AgreementMessageModel): { main: Sl
   for (let i = 0; i < rest.length; i += chunkSize) chunks.push(rest.slice(i, i + chunkSize));
   const main: SlackMessage = {
     text: `${name}: version ${model.versionNumber} of our agreement`,
-    blocks: [...top, ...inMain, context([`The agreement continues in the thread (${chunks.length} more ${chunks.length === 1 ? 'part' : 'parts'}).`]), footer],
+    blocks: [
+      ...top,
+      ...inMain,
+      context([
+        `The agreement continues in the thread (${chunks.length} more ${chunks.length === 1 ? 'part' : 'parts'}).`,
+      ]),
+      footer,
+    ],
   };
   const thread = chunks.map((blocks, i) => ({
     text: `${name}, version ${model.versionNumber} (part ${i + 2} of ${chunks.length + 1})`,
@@ -154,7 +182,12 @@ export function buildAgreementMessages(model: AgreementMessageModel): { main: Sl
   return { main, thread };
 }
 
-export function buildReservationModal(input: { allianceId: string; versionId: number; allianceName: string; versionNumber: number }): ModalView {
+export function buildReservationModal(input: {
+  allianceId: string;
+  versionId: number;
+  allianceName: string;
+  versionNumber: number;
+}): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.reservation,
@@ -191,7 +224,9 @@ export function buildReservationNotice(input: { userId: string; concern: string;
       section(
         `:warning: ${userMention(input.userId)} has a reservation:\n>${escapeText(input.concern).replace(/\n/g, '\n>')}\n*How we'll keep an eye on it:* ${escapeText(input.watch)}`,
       ),
-      context(['Pulses will ask whether this is still a concern. Talk it through; the agreement takes effect when everyone has agreed.']),
+      context([
+        'Pulses will ask whether this is still a concern. Talk it through; the agreement takes effect when everyone has agreed.',
+      ]),
     ],
   };
 }

@@ -68,7 +68,11 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
   }
   blocks.push(context([progressLine(model.members, model.finished)]));
   if (model.compiledVersion !== undefined) {
-    blocks.push(context([`The answers are in: version ${model.compiledVersion} of the agreement has been shared. This round is closed.`]));
+    blocks.push(
+      context([
+        `The answers are in: version ${model.compiledVersion} of the agreement has been shared. This round is closed.`,
+      ]),
+    );
   } else {
     blocks.push(
       actions(
@@ -99,13 +103,15 @@ export function buildDesignInvitation(model: DesignRoundModel, recipientId: stri
     ? `${userMention(model.renegotiation.startedBy)} reopened *${name}* in ${channelMention(model.channelId)} to renegotiate it. Your current answers are filled in; change what no longer holds.`
     : `${userMention(model.starterId)} invited you to design *${name}* with ${model.members.length - 1} ${model.members.length - 1 === 1 ? 'other' : 'others'} in ${channelMention(model.channelId)}. It takes about ten minutes, and you can stop and pick up where you left off.`;
   const alreadyDone = model.finished.includes(recipientId)
-    ? "\nYou have already added your answers; you can still change them until the agreement is compiled."
+    ? '\nYou have already added your answers; you can still change them until the agreement is compiled.'
     : '';
   return {
     text: model.renegotiation ? `${name} is being renegotiated` : `You're invited to design ${name}`,
     blocks: [
       section(`${intro}${alreadyDone}`),
-      actions([button({ text: 'Add my answers', actionId: ACTIONS.addAnswers, value: roundValue(model), style: 'primary' })]),
+      actions([
+        button({ text: 'Add my answers', actionId: ACTIONS.addAnswers, value: roundValue(model), style: 'primary' }),
+      ]),
     ],
   };
 }
@@ -177,7 +183,9 @@ export function buildDesignDoneView(allianceName: string, progress: string): Mod
     close: plain('Done', 24),
     blocks: [
       section(`:white_check_mark: Thank you, your answers for *${escapeText(allianceName)}* are saved.`),
-      section(`${progress}\nYou can change your answers with *Add my answers* until the agreement is compiled; everyone will then be asked to agree to it.`),
+      section(
+        `${progress}\nYou can change your answers with *Add my answers* until the agreement is compiled; everyone will then be asked to agree to it.`,
+      ),
     ],
   };
 }

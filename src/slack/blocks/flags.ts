@@ -1,8 +1,22 @@
-import type { Evidence } from '../../domain/signals.js';
 import { SIGNAL_NAMES, type SignalKind } from '../../domain/signal-settings.js';
+import type { Evidence } from '../../domain/signals.js';
 import { ACTIONS, INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../ids.js';
 import { encode } from '../payloads.js';
-import { actions, type Block, button, context, escapeText, header, type ModalView, option, plain, section, slackDate, truncate, userMention } from './kit.js';
+import {
+  actions,
+  type Block,
+  button,
+  context,
+  escapeText,
+  header,
+  type ModalView,
+  option,
+  plain,
+  section,
+  slackDate,
+  truncate,
+  userMention,
+} from './kit.js';
 
 const fmt = (n: number) => n.toFixed(1);
 const QUOTE_MAX = 300;
@@ -14,7 +28,8 @@ function listNumbers(values: number[]): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
-const lastPulses = (n: number) => (n === 1 ? 'the last pulse' : n === 2 ? 'the last two pulses' : `the last ${n} pulses`);
+const lastPulses = (n: number) =>
+  n === 1 ? 'the last pulse' : n === 2 ? 'the last two pulses' : `the last ${n} pulses`;
 
 /** The evidence of a flag, in plain words. Figures the anonymity threshold hides stay hidden. */
 export function describeEvidence(evidence: Evidence): string {
@@ -47,18 +62,29 @@ export function describeEvidence(evidence: Evidence): string {
       return `Only ${joined} members answered in ${lastPulses(evidence.rates.length)}; you wanted at least ${evidence.percent}%.`;
     }
     case 'someoneAsks': {
-      if (evidence.count === null) return 'Members asked to renegotiate the agreement in the last pulse. Too few answered to say more without risking anyone’s anonymity.';
+      if (evidence.count === null)
+        return 'Members asked to renegotiate the agreement in the last pulse. Too few answered to say more without risking anyone’s anonymity.';
       const who = evidence.count === 1 ? 'One member asked' : `${evidence.count} members asked`;
-      const reasons = evidence.reasons.length > 0 ? ` Reasons given:\n${evidence.reasons.slice(0, 5).map((r) => `> ${quote(r)}`).join('\n')}` : '';
+      const reasons =
+        evidence.reasons.length > 0
+          ? ` Reasons given:\n${evidence.reasons
+              .slice(0, 5)
+              .map((r) => `> ${quote(r)}`)
+              .join('\n')}`
+          : '';
       return `${who} to renegotiate the agreement in the last pulse.${reasons}`;
     }
     case 'membershipChange': {
       const parts: string[] = [];
       if (evidence.cause === 'proposal' && evidence.joined[0]) {
-        parts.push(`${userMention(evidence.joined[0])} joined the team and proposes changes to the agreement${evidence.proposal ? `:\n> ${quote(evidence.proposal)}` : '.'}`);
+        parts.push(
+          `${userMention(evidence.joined[0])} joined the team and proposes changes to the agreement${evidence.proposal ? `:\n> ${quote(evidence.proposal)}` : '.'}`,
+        );
       } else {
         if (evidence.joined.length > 0) {
-          parts.push(`${evidence.joined.map(userMention).join(', ')} ${evidence.cause === 'channel' ? 'joined the channel' : 'joined the alliance'}.`);
+          parts.push(
+            `${evidence.joined.map(userMention).join(', ')} ${evidence.cause === 'channel' ? 'joined the channel' : 'joined the alliance'}.`,
+          );
         }
         if (evidence.left.length > 0) {
           const one = evidence.left.length === 1;
@@ -100,18 +126,21 @@ export interface FlagMessageModel {
 }
 
 const titleOf = (kind: SignalKind, evidence: Evidence) =>
-  evidence.kind === 'membershipChange' && evidence.cause === 'proposal' ? 'A newcomer proposes changes' : SIGNAL_NAMES[kind];
+  evidence.kind === 'membershipChange' && evidence.cause === 'proposal'
+    ? 'A newcomer proposes changes'
+    : SIGNAL_NAMES[kind];
 
 /** The channel message for a flag: the signal, its evidence, and what the team can do. */
 export function buildFlagMessage(model: FlagMessageModel): { text: string; blocks: Block[] } {
   const title = titleOf(model.kind, model.evidence);
-  const blocks: Block[] = [
-    header(`Renegotiation signal: ${title}`),
-    section(describeEvidence(model.evidence)),
-  ];
+  const blocks: Block[] = [header(`Renegotiation signal: ${title}`), section(describeEvidence(model.evidence))];
   const value = encode({ f: model.flagId });
   if (model.state === 'open') {
-    blocks.push(context([`You agreed that this signal means *${escapeText(model.allianceName)}* may need renegotiating. Talk it over, then decide.`]));
+    blocks.push(
+      context([
+        `You agreed that this signal means *${escapeText(model.allianceName)}* may need renegotiating. Talk it over, then decide.`,
+      ]),
+    );
     blocks.push(
       actions([
         button({ text: 'Start renegotiation', actionId: ACTIONS.startRenegotiation, value, style: 'primary' }),
@@ -125,9 +154,15 @@ export function buildFlagMessage(model: FlagMessageModel): { text: string; block
         `${model.snoozedBy ? userMention(model.snoozedBy) : 'Someone'} chose not now, until ${model.snoozedUntil ? slackDate(model.snoozedUntil, '{date_short_pretty}') : 'later'}${reason} This signal stays quiet until then.`,
       ]),
     );
-    blocks.push(actions([button({ text: 'Start renegotiation', actionId: ACTIONS.startRenegotiation, value, style: 'primary' })]));
+    blocks.push(
+      actions([button({ text: 'Start renegotiation', actionId: ACTIONS.startRenegotiation, value, style: 'primary' })]),
+    );
   } else if (model.state === 'renegotiating') {
-    blocks.push(context([`${model.startedBy ? userMention(model.startedBy) : 'The team'} started a renegotiation from this signal.`]));
+    blocks.push(
+      context([
+        `${model.startedBy ? userMention(model.startedBy) : 'The team'} started a renegotiation from this signal.`,
+      ]),
+    );
   } else {
     blocks.push(context(['Resolved: the team agreed a new version of the agreement.']));
   }
@@ -144,12 +179,19 @@ export function buildSnoozeModal(input: { flagId: number; weeks: number; kind: S
     submit: plain('Quiet this signal', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`*${SIGNAL_NAMES[input.kind]}* will stay quiet for the time you choose; the channel sees who decided and why.`),
+      section(
+        `*${SIGNAL_NAMES[input.kind]}* will stay quiet for the time you choose; the channel sees who decided and why.`,
+      ),
       {
         type: 'input',
         block_id: SNOOZE_BLOCKS.weeks,
         label: plain('For', 2000),
-        element: { type: 'static_select', action_id: INPUT_ACTION, options: weekOptions, initial_option: weekOptions.find((o) => o.value === String(input.weeks)) ?? weekOptions[1]! },
+        element: {
+          type: 'static_select',
+          action_id: INPUT_ACTION,
+          options: weekOptions,
+          initial_option: weekOptions.find((o) => o.value === String(input.weeks)) ?? weekOptions[1]!,
+        },
       },
       {
         type: 'input',
@@ -190,7 +232,10 @@ export function buildNewcomerWelcome(input: {
       ? 'The agreement continues: use `/alliance show` in the channel to read all of it.'
       : 'Use `/alliance show` in the channel any time to see the agreement and who has agreed.',
   ]);
-  return { text: `Welcome: ${escapeText(input.allianceName)} is the team's agreement`, blocks: [...intro, ...body, footer] };
+  return {
+    text: `Welcome: ${escapeText(input.allianceName)} is the team's agreement`,
+    blocks: [...intro, ...body, footer],
+  };
 }
 
 export function buildProposeModal(input: { allianceId: string; versionId: number; allianceName: string }): ModalView {
@@ -202,7 +247,9 @@ export function buildProposeModal(input: { allianceId: string; versionId: number
     submit: plain('Send to the team', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`Your proposal is posted in the channel with your name, and the team can start a renegotiation of *${escapeText(input.allianceName)}* with you. You become a member either way.`),
+      section(
+        `Your proposal is posted in the channel with your name, and the team can start a renegotiation of *${escapeText(input.allianceName)}* with you. You become a member either way.`,
+      ),
       {
         type: 'input',
         block_id: PROPOSE_BLOCKS.text,

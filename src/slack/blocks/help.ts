@@ -3,16 +3,42 @@ import { BLOCKS } from '../ids.js';
 import { type Block, context, escapeText, header, section, truncate } from './kit.js';
 
 const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
-  start: { usage: '/alliance start [name]', what: 'Set up an alliance for this channel and invite its members to design it together.' },
-  checkin: { usage: '/alliance checkin', what: 'Answer the pulse that is open now: how well are we living our agreement?' },
-  show: { usage: '/alliance show [v2]', what: 'See the current agreement, or an earlier version, with who has agreed.' },
-  digest: { usage: '/alliance digest [post]', what: 'See how the alliance is doing; add `post` to share it with the channel.' },
-  renegotiate: { usage: '/alliance renegotiate [reason]', what: 'Reopen the agreement so the team can change it together.' },
-  settings: { usage: '/alliance settings', what: 'Change the pulse and digest schedule, the signals and the celebration target.' },
+  start: {
+    usage: '/alliance start [name]',
+    what: 'Set up an alliance for this channel and invite its members to design it together.',
+  },
+  checkin: {
+    usage: '/alliance checkin',
+    what: 'Answer the pulse that is open now: how well are we living our agreement?',
+  },
+  show: {
+    usage: '/alliance show [v2]',
+    what: 'See the current agreement, or an earlier version, with who has agreed.',
+  },
+  digest: {
+    usage: '/alliance digest [post]',
+    what: 'See how the alliance is doing; add `post` to share it with the channel.',
+  },
+  renegotiate: {
+    usage: '/alliance renegotiate [reason]',
+    what: 'Reopen the agreement so the team can change it together.',
+  },
+  settings: {
+    usage: '/alliance settings',
+    what: 'Change the pulse and digest schedule, the signals and the celebration target.',
+  },
   help: { usage: '/alliance help', what: 'Show this list.' },
 };
 
-export const SUBCOMMAND_ORDER: readonly Subcommand[] = ['start', 'checkin', 'show', 'digest', 'renegotiate', 'settings', 'help'];
+export const SUBCOMMAND_ORDER: readonly Subcommand[] = [
+  'start',
+  'checkin',
+  'show',
+  'digest',
+  'renegotiate',
+  'settings',
+  'help',
+];
 
 export interface HelpMessage {
   text: string;
@@ -26,13 +52,13 @@ export function buildHelpMessage(unknown?: string): HelpMessage {
   if (unknown !== undefined) {
     const shown = escapeText(truncate(unknown, 40));
     text = `Unknown subcommand ‘${shown}’. Here is what Alliance can do.`;
-    blocks.push(section(`:thinking_face: Unknown subcommand ‘${shown}’. Here is what you can use instead:`, BLOCKS.helpUnknown));
+    blocks.push(
+      section(`:thinking_face: Unknown subcommand ‘${shown}’. Here is what you can use instead:`, BLOCKS.helpUnknown),
+    );
   }
   blocks.push(header('Alliance: how this team works together'));
   blocks.push(
-    section(
-      SUBCOMMAND_ORDER.map((name) => `\`${DESCRIPTIONS[name].usage}\`\n${DESCRIPTIONS[name].what}`).join('\n\n'),
-    ),
+    section(SUBCOMMAND_ORDER.map((name) => `\`${DESCRIPTIONS[name].usage}\`\n${DESCRIPTIONS[name].what}`).join('\n\n')),
   );
   blocks.push(
     context([

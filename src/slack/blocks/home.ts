@@ -1,5 +1,15 @@
 import type { AllianceStatus } from '../../domain/alliance.js';
-import { type Block, channelMention, context, divider, escapeText, header, type HomeView, section, slackDate } from './kit.js';
+import {
+  type Block,
+  channelMention,
+  context,
+  divider,
+  escapeText,
+  type HomeView,
+  header,
+  section,
+  slackDate,
+} from './kit.js';
 
 export interface HomeModel {
   alliances: readonly {
@@ -32,7 +42,11 @@ export function buildHomeView(model: HomeModel): HomeView {
     divider(),
   ];
   if (model.alliances.length === 0) {
-    blocks.push(section('You are not part of an alliance yet. In your team’s channel, type `/alliance start` to design one together.'));
+    blocks.push(
+      section(
+        'You are not part of an alliance yet. In your team’s channel, type `/alliance start` to design one together.',
+      ),
+    );
   } else {
     for (const a of model.alliances.slice(0, MAX_LISTED)) {
       const version = a.versionNumber ? ` (version ${a.versionNumber})` : '';
@@ -44,9 +58,12 @@ export function buildHomeView(model: HomeModel): HomeView {
       } else if (a.nextPulseAt) {
         pulse = `\nNext pulse ${slackDate(a.nextPulseAt, '{date_short_pretty} at {time}')}.`;
       }
-      blocks.push(section(`*${escapeText(a.name)}* in ${channelMention(a.channelId)}: ${STATUS[a.status]}${version}.${pulse}`));
+      blocks.push(
+        section(`*${escapeText(a.name)}* in ${channelMention(a.channelId)}: ${STATUS[a.status]}${version}.${pulse}`),
+      );
     }
-    if (model.alliances.length > MAX_LISTED) blocks.push(context([`…and ${model.alliances.length - MAX_LISTED} more.`]));
+    if (model.alliances.length > MAX_LISTED)
+      blocks.push(context([`…and ${model.alliances.length - MAX_LISTED} more.`]));
   }
   blocks.push(divider(), context(['`/alliance help` in any channel lists everything you can do.']));
   return { type: 'home', blocks };

@@ -2,7 +2,21 @@ import type { types } from '@slack/bolt';
 import { type CheckInAnswers, COMMENT_MAX, OVERALL, REASON_MAX } from '../../domain/pulse.js';
 import { ACTIONS, CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../ids.js';
 import { encode } from '../payloads.js';
-import { actions, type Block, button, channelMention, context, escapeText, type ModalView, option, plain, section, slackDate, truncate, userMention } from './kit.js';
+import {
+  actions,
+  type Block,
+  button,
+  channelMention,
+  context,
+  escapeText,
+  type ModalView,
+  option,
+  plain,
+  section,
+  slackDate,
+  truncate,
+  userMention,
+} from './kit.js';
 
 export interface PulseMessageModel {
   pulseId: number;
@@ -25,7 +39,9 @@ const RENEGOTIATE_OPTION = option('I think we need to renegotiate our agreement'
 
 const closing = (at: Date) => slackDate(at, '{date_short_pretty} at {time}');
 const anonymityNote = (anonymous: boolean) =>
-  anonymous ? 'Your answers are anonymous: the team sees only figures from enough answers, never who said what.' : 'Your ratings are shared with the team as averages.';
+  anonymous
+    ? 'Your answers are anonymous: the team sees only figures from enough answers, never who said what.'
+    : 'Your ratings are shared with the team as averages.';
 
 /** The DM that opens a pulse. The closing time is rendered in each reader's own time zone. */
 export function buildPulseInvitation(model: PulseMessageModel): { text: string; blocks: Block[] } {
@@ -33,8 +49,12 @@ export function buildPulseInvitation(model: PulseMessageModel): { text: string; 
   return {
     text: `How is the alliance going? Check in on ${name} before ${closing(model.closesAt)}.`,
     blocks: [
-      section(`:wave: *How is the alliance going?*\nTake a minute to say how well ${channelMention(model.channelId)} is living *${name}*. The pulse is open until ${closing(model.closesAt)}.`),
-      actions([button({ text: 'Check in', actionId: ACTIONS.checkIn, value: encode({ p: model.pulseId }), style: 'primary' })]),
+      section(
+        `:wave: *How is the alliance going?*\nTake a minute to say how well ${channelMention(model.channelId)} is living *${name}*. The pulse is open until ${closing(model.closesAt)}.`,
+      ),
+      actions([
+        button({ text: 'Check in', actionId: ACTIONS.checkIn, value: encode({ p: model.pulseId }), style: 'primary' }),
+      ]),
       context([anonymityNote(model.anonymous)]),
     ],
   };
@@ -46,23 +66,36 @@ export function buildPulseReminder(model: PulseMessageModel): { text: string; bl
   return {
     text: `A reminder: the pulse for ${name} closes ${closing(model.closesAt)}.`,
     blocks: [
-      section(`:hourglass_flowing_sand: A reminder: the pulse for *${name}* closes ${closing(model.closesAt)}. It takes about a minute, and every answer helps the team see how it is doing.`),
-      actions([button({ text: 'Check in', actionId: ACTIONS.checkIn, value: encode({ p: model.pulseId }), style: 'primary' })]),
+      section(
+        `:hourglass_flowing_sand: A reminder: the pulse for *${name}* closes ${closing(model.closesAt)}. It takes about a minute, and every answer helps the team see how it is doing.`,
+      ),
+      actions([
+        button({ text: 'Check in', actionId: ACTIONS.checkIn, value: encode({ p: model.pulseId }), style: 'primary' }),
+      ]),
     ],
   };
 }
 
 /** What the invitation DM becomes once the member has answered. */
-export function buildPulseThanks(model: PulseMessageModel & { editKey?: string; open: boolean }): { text: string; blocks: Block[] } {
+export function buildPulseThanks(model: PulseMessageModel & { editKey?: string; open: boolean }): {
+  text: string;
+  blocks: Block[];
+} {
   const name = escapeText(model.allianceName);
   const blocks: Block[] = [section(`:white_check_mark: *Thanks — you checked in* on *${name}*.`)];
   if (model.open) {
     blocks.push(
       actions([
-        button({ text: 'Edit my answer', actionId: ACTIONS.editCheckIn, value: encode(model.editKey ? { p: model.pulseId, k: model.editKey } : { p: model.pulseId }) }),
+        button({
+          text: 'Edit my answer',
+          actionId: ACTIONS.editCheckIn,
+          value: encode(model.editKey ? { p: model.pulseId, k: model.editKey } : { p: model.pulseId }),
+        }),
       ]),
     );
-    blocks.push(context([`You can change your answer until ${closing(model.closesAt)}. ${anonymityNote(model.anonymous)}`]));
+    blocks.push(
+      context([`You can change your answer until ${closing(model.closesAt)}. ${anonymityNote(model.anonymous)}`]),
+    );
   }
   return { text: `Thanks — you checked in on ${name}.`, blocks };
 }
@@ -79,7 +112,13 @@ export interface CheckInViewModel {
   previous?: CheckInAnswers;
 }
 
-const selectInput = (blockId: string, label: string, options: types.PlainTextOption[], initial: string | undefined, hint?: string): types.InputBlock => {
+const selectInput = (
+  blockId: string,
+  label: string,
+  options: types.PlainTextOption[],
+  initial: string | undefined,
+  hint?: string,
+): types.InputBlock => {
   const initialOption = options.find((o) => o.value === initial);
   return {
     type: 'input',
@@ -96,13 +135,23 @@ const selectInput = (blockId: string, label: string, options: types.PlainTextOpt
   };
 };
 
-const radioInput = (blockId: string, label: string, options: types.PlainTextOption[], initial: string | undefined): types.InputBlock => {
+const radioInput = (
+  blockId: string,
+  label: string,
+  options: types.PlainTextOption[],
+  initial: string | undefined,
+): types.InputBlock => {
   const initialOption = options.find((o) => o.value === initial);
   return {
     type: 'input',
     block_id: blockId,
     label: plain(label, 2000),
-    element: { type: 'radio_buttons', action_id: INPUT_ACTION, options, ...(initialOption ? { initial_option: initialOption } : {}) },
+    element: {
+      type: 'radio_buttons',
+      action_id: INPUT_ACTION,
+      options,
+      ...(initialOption ? { initial_option: initialOption } : {}),
+    },
   };
 };
 
@@ -118,13 +167,34 @@ export function buildCheckInView(model: CheckInViewModel): ModalView {
     context([anonymityNote(model.anonymous)]),
   ];
   for (const aspect of model.aspects) {
-    blocks.push(selectInput(CHECKIN_BLOCKS.rating(aspect.id), truncate(aspect.question, 2000), RATING_OPTIONS, prev ? String(prev.ratings[aspect.id] ?? '') : undefined));
+    blocks.push(
+      selectInput(
+        CHECKIN_BLOCKS.rating(aspect.id),
+        truncate(aspect.question, 2000),
+        RATING_OPTIONS,
+        prev ? String(prev.ratings[aspect.id] ?? '') : undefined,
+      ),
+    );
   }
-  blocks.push(selectInput(CHECKIN_BLOCKS.rating(OVERALL), 'Overall, how well is our alliance working?', RATING_OPTIONS, prev ? String(prev.ratings[OVERALL] ?? '') : undefined));
+  blocks.push(
+    selectInput(
+      CHECKIN_BLOCKS.rating(OVERALL),
+      'Overall, how well is our alliance working?',
+      RATING_OPTIONS,
+      prev ? String(prev.ratings[OVERALL] ?? '') : undefined,
+    ),
+  );
   if (model.commitments.length > 0) {
     blocks.push({ type: 'header', text: plain('Your commitments', 150) });
     for (const commitment of model.commitments) {
-      blocks.push(radioInput(CHECKIN_BLOCKS.commitment(commitment.promptId), truncate(`“${commitment.text}”`, 2000), COMMITMENT_OPTIONS, prev?.commitments[commitment.promptId]));
+      blocks.push(
+        radioInput(
+          CHECKIN_BLOCKS.commitment(commitment.promptId),
+          truncate(`“${commitment.text}”`, 2000),
+          COMMITMENT_OPTIONS,
+          prev?.commitments[commitment.promptId],
+        ),
+      );
     }
   }
   const reservations = model.reservations.slice(0, MAX_RESERVATIONS_ASKED);
@@ -132,18 +202,39 @@ export function buildCheckInView(model: CheckInViewModel): ModalView {
     blocks.push({ type: 'header', text: plain('Reservations raised', 150) });
     for (const reservation of reservations) {
       const previous = prev?.reservations[String(reservation.id)];
-      blocks.push(radioInput(CHECKIN_BLOCKS.reservation(reservation.id), truncate(`“${reservation.concern}”`, 2000), RESERVATION_OPTIONS, previous === undefined ? undefined : previous ? 'yes' : 'no'));
+      blocks.push(
+        radioInput(
+          CHECKIN_BLOCKS.reservation(reservation.id),
+          truncate(`“${reservation.concern}”`, 2000),
+          RESERVATION_OPTIONS,
+          previous === undefined ? undefined : previous ? 'yes' : 'no',
+        ),
+      );
     }
-    blocks.push(context([`Raised by ${reservations.map((r) => userMention(r.userId)).join(', ')} when the agreement was made.`]));
+    blocks.push(
+      context([`Raised by ${reservations.map((r) => userMention(r.userId)).join(', ')} when the agreement was made.`]),
+    );
   }
   blocks.push({ type: 'header', text: plain('In your own words', 150) });
-  const textInput = (blockId: string, label: string, max: number, initial: string | undefined, hint?: string): types.InputBlock => ({
+  const textInput = (
+    blockId: string,
+    label: string,
+    max: number,
+    initial: string | undefined,
+    hint?: string,
+  ): types.InputBlock => ({
     type: 'input',
     block_id: blockId,
     optional: true,
     label: plain(label, 2000),
     ...(hint ? { hint: plain(hint, 2000) } : {}),
-    element: { type: 'plain_text_input', action_id: INPUT_ACTION, multiline: true, max_length: max, ...(initial ? { initial_value: initial.slice(0, max) } : {}) },
+    element: {
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION,
+      multiline: true,
+      max_length: max,
+      ...(initial ? { initial_value: initial.slice(0, max) } : {}),
+    },
   });
   blocks.push(textInput(CHECKIN_BLOCKS.working, 'What is working?', COMMENT_MAX, prev?.working));
   blocks.push(textInput(CHECKIN_BLOCKS.atRisk, 'What is at risk?', COMMENT_MAX, prev?.atRisk));
@@ -152,9 +243,22 @@ export function buildCheckInView(model: CheckInViewModel): ModalView {
     block_id: CHECKIN_BLOCKS.renegotiate,
     optional: true,
     label: plain('Renegotiation', 2000),
-    element: { type: 'checkboxes', action_id: INPUT_ACTION, options: [RENEGOTIATE_OPTION], ...(prev?.renegotiate ? { initial_options: [RENEGOTIATE_OPTION] } : {}) },
+    element: {
+      type: 'checkboxes',
+      action_id: INPUT_ACTION,
+      options: [RENEGOTIATE_OPTION],
+      ...(prev?.renegotiate ? { initial_options: [RENEGOTIATE_OPTION] } : {}),
+    },
   });
-  blocks.push(textInput(CHECKIN_BLOCKS.reason, 'Why? (optional)', REASON_MAX, prev?.renegotiateReason, 'Shared with the team when the signal is raised.'));
+  blocks.push(
+    textInput(
+      CHECKIN_BLOCKS.reason,
+      'Why? (optional)',
+      REASON_MAX,
+      prev?.renegotiateReason,
+      'Shared with the team when the signal is raised.',
+    ),
+  );
   return {
     type: 'modal',
     callback_id: VIEWS.checkIn,
@@ -179,11 +283,21 @@ export function buildCheckInDoneView(allianceName: string, closesAt: Date): Moda
 }
 
 /** What a pulse DM becomes once the pulse has closed: no buttons left to press. */
-export function buildPulseClosedMessage(model: PulseMessageModel & { answered: boolean; nextOpensAt: Date | null }): { text: string; blocks: Block[] } {
+export function buildPulseClosedMessage(model: PulseMessageModel & { answered: boolean; nextOpensAt: Date | null }): {
+  text: string;
+  blocks: Block[];
+} {
   const name = escapeText(model.allianceName);
-  const next = model.nextOpensAt ? ` The next one opens ${slackDate(model.nextOpensAt, '{date_short_pretty} at {time}')}.` : '';
-  const what = model.answered ? `:white_check_mark: *Thanks — you checked in* on *${name}*. This pulse has closed.` : `This pulse on *${name}* has closed.`;
-  return { text: `The pulse on ${name} has closed.`, blocks: [section(`${what}${next}`), context(['The results are in the next weekly digest in the channel.'])] };
+  const next = model.nextOpensAt
+    ? ` The next one opens ${slackDate(model.nextOpensAt, '{date_short_pretty} at {time}')}.`
+    : '';
+  const what = model.answered
+    ? `:white_check_mark: *Thanks — you checked in* on *${name}*. This pulse has closed.`
+    : `This pulse on *${name}* has closed.`;
+  return {
+    text: `The pulse on ${name} has closed.`,
+    blocks: [section(`${what}${next}`), context(['The results are in the next weekly digest in the channel.'])],
+  };
 }
 
 /** A click after a pulse closed: when it closed and when the next one opens. */

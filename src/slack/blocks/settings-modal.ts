@@ -8,7 +8,8 @@ import { buildSignalsBlocks } from './signals-form.js';
 export const OPEN_HOURS = [24, 48, 72, 96, 168] as const;
 export const REMINDER_HOURS = [0, 2, 4, 12, 24, 48] as const;
 
-const hours = (h: number) => (h === 168 ? 'A week' : h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} hours`);
+const hours = (h: number) =>
+  h === 168 ? 'A week' : h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${h} hours`;
 
 export interface SettingsModalModel {
   allianceId: string;
@@ -21,10 +22,17 @@ export interface SettingsModalModel {
 export function buildSettingsModal(model: SettingsModalModel): ModalView {
   const s = model.settings;
   const openOptions = OPEN_HOURS.map((h) => option(hours(h), String(h)));
-  const reminderOptions = REMINDER_HOURS.map((h) => option(h === 0 ? 'No reminder' : `${hours(h)} before it closes`, String(h)));
+  const reminderOptions = REMINDER_HOURS.map((h) =>
+    option(h === 0 ? 'No reminder' : `${hours(h)} before it closes`, String(h)),
+  );
   const blocks: Block[] = [
-    section(`Settings of *${escapeText(model.allianceName)}*. Changes apply from the next pulse; the channel is told what changed.`),
-    membersInput(model.members, 'People you add get the next pulse; people you remove get no more pulses. Their past answers stay in earlier versions.'),
+    section(
+      `Settings of *${escapeText(model.allianceName)}*. Changes apply from the next pulse; the channel is told what changed.`,
+    ),
+    membersInput(
+      model.members,
+      'People you add get the next pulse; people you remove get no more pulses. Their past answers stay in earlier versions.',
+    ),
     ...scheduleBlocks(
       {
         cadence: s.pulse.cadence,
@@ -39,7 +47,12 @@ export function buildSettingsModal(model: SettingsModalModel): ModalView {
       },
       [
         select(SETTINGS_BLOCKS.openHours, 'Each pulse stays open for', openOptions, String(s.pulse.openHours)),
-        select(SETTINGS_BLOCKS.reminderHours, 'Remind those who have not answered', reminderOptions, String(s.pulse.reminderHoursBefore)),
+        select(
+          SETTINGS_BLOCKS.reminderHours,
+          'Remind those who have not answered',
+          reminderOptions,
+          String(s.pulse.reminderHoursBefore),
+        ),
       ],
     ),
     ...buildSignalsBlocks(s.signals, s.celebration),

@@ -38,7 +38,12 @@ export const MAX_PREFILLED_MEMBERS = 50;
 
 const weekdayOptions = WEEKDAY_NAMES.map((name, i) => option(name, String(i + 1)));
 
-export const input = (blockId: string, label: string, element: types.InputBlockElement, extra: Partial<types.InputBlock> = {}): types.InputBlock => ({
+export const input = (
+  blockId: string,
+  label: string,
+  element: types.InputBlockElement,
+  extra: Partial<types.InputBlock> = {},
+): types.InputBlock => ({
   type: 'input',
   block_id: blockId,
   label: plain(label, 2000),
@@ -46,17 +51,31 @@ export const input = (blockId: string, label: string, element: types.InputBlockE
   ...extra,
 });
 
-export function select(blockId: string, label: string, options: types.PlainTextOption[], initial: string, extra: Partial<types.InputBlock> = {}): types.InputBlock {
+export function select(
+  blockId: string,
+  label: string,
+  options: types.PlainTextOption[],
+  initial: string,
+  extra: Partial<types.InputBlock> = {},
+): types.InputBlock {
   return input(
     blockId,
     label,
-    { type: 'static_select', action_id: INPUT_ACTION, options, initial_option: options.find((o) => o.value === initial) ?? options[0]! },
+    {
+      type: 'static_select',
+      action_id: INPUT_ACTION,
+      options,
+      initial_option: options.find((o) => o.value === initial) ?? options[0]!,
+    },
     extra,
   );
 }
 
 /** The members picker; `members` are shown selected (callers cap a suggestion list themselves). */
-export function membersInput(members: readonly string[], hint = 'Everyone here answers the prompts and is asked to agree.'): types.InputBlock {
+export function membersInput(
+  members: readonly string[],
+  hint = 'Everyone here answers the prompts and is asked to agree.',
+): types.InputBlock {
   return input(
     SETUP_BLOCKS.members,
     'Members',
@@ -76,9 +95,17 @@ export function scheduleBlocks(d: ScheduleDefaults, extraPulseBlocks: Block[] = 
   const zoneOptions = timeZoneOptions(d.timeZone).map((z) => option(z.replace(/_/g, ' '), z));
   const visibilityOptions = [
     option('Post it in the channel', 'channel', 'Everyone in the channel can read the agreement.'),
-    option('Share it with members only', 'members', 'Each member gets it privately; the channel sees only that it exists.'),
+    option(
+      'Share it with members only',
+      'members',
+      'Each member gets it privately; the channel sees only that it exists.',
+    ),
   ];
-  const anonymousOption = option('Keep pulse answers anonymous', 'anonymous', 'No one, including admins, can see who gave which answer.');
+  const anonymousOption = option(
+    'Keep pulse answers anonymous',
+    'anonymous',
+    'No one, including admins, can see who gave which answer.',
+  );
   return [
     { type: 'header', text: plain('Pulse check-ins', 150) },
     select(SETUP_BLOCKS.cadence, 'How often', cadenceOptions, d.cadence),
@@ -91,14 +118,31 @@ export function scheduleBlocks(d: ScheduleDefaults, extraPulseBlocks: Block[] = 
     input(
       SETUP_BLOCKS.anonymous,
       'Anonymity',
-      { type: 'checkboxes', action_id: INPUT_ACTION, options: [anonymousOption], ...(d.anonymous ? { initial_options: [anonymousOption] } : {}) },
+      {
+        type: 'checkboxes',
+        action_id: INPUT_ACTION,
+        options: [anonymousOption],
+        ...(d.anonymous ? { initial_options: [anonymousOption] } : {}),
+      },
       { optional: true },
     ),
     input(
       SETUP_BLOCKS.threshold,
       'Fewest answers before results are shown',
-      { type: 'number_input', action_id: INPUT_ACTION, is_decimal_allowed: false, min_value: '3', max_value: '50', initial_value: String(d.anonymityThreshold) },
-      { hint: plain('With anonymous pulses, averages and comments from fewer answers than this stay hidden, so no one can be singled out. At least 3.', 2000) },
+      {
+        type: 'number_input',
+        action_id: INPUT_ACTION,
+        is_decimal_allowed: false,
+        min_value: '3',
+        max_value: '50',
+        initial_value: String(d.anonymityThreshold),
+      },
+      {
+        hint: plain(
+          'With anonymous pulses, averages and comments from fewer answers than this stay hidden, so no one can be singled out. At least 3.',
+          2000,
+        ),
+      },
     ),
     { type: 'header', text: plain('Weekly digest', 150) },
     select(SETUP_BLOCKS.digestWeekday, 'On', weekdayOptions, String(d.digestWeekday)),
@@ -161,7 +205,12 @@ export function buildSetupModal(defaults: SetupDefaults, notes: readonly string[
 }
 
 /** Step 2 of 2: the signals for renegotiating and the celebration target. Carries step 1 along. */
-export function buildSetupSignalsModal(input_: { allianceName: string; carried: string; signals: SignalSettings; celebration: CelebrationTarget }): ModalView {
+export function buildSetupSignalsModal(input_: {
+  allianceName: string;
+  carried: string;
+  signals: SignalSettings;
+  celebration: CelebrationTarget;
+}): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.setupSignals,
@@ -170,7 +219,9 @@ export function buildSetupSignalsModal(input_: { allianceName: string; carried: 
     submit: plain('Start designing', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`Almost there: agree how *${escapeText(input_.allianceName)}* will know it needs renegotiating, and when you will celebrate. The defaults suit most teams; you can change them later with \`/alliance settings\`.`),
+      section(
+        `Almost there: agree how *${escapeText(input_.allianceName)}* will know it needs renegotiating, and when you will celebrate. The defaults suit most teams; you can change them later with \`/alliance settings\`.`,
+      ),
       context(['Step 2 of 2']),
       ...buildSignalsBlocks(input_.signals, input_.celebration),
     ],

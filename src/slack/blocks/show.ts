@@ -18,7 +18,13 @@ export interface ShowModel {
   members: readonly string[];
   openReservations: number;
   permalink: string | null;
-  versions: readonly { number: number; status: string; compiledAt: Date; activatedAt: Date | null; origin: string | null }[];
+  versions: readonly {
+    number: number;
+    status: string;
+    compiledAt: Date;
+    activatedAt: Date | null;
+    origin: string | null;
+  }[];
   designProgress?: string;
 }
 
@@ -34,11 +40,19 @@ export function buildShowMessage(model: ShowModel): { text: string; blocks: Bloc
   const name = escapeText(model.allianceName);
   const blocks: Block[] = [header(truncate(model.allianceName, 150))];
   if (!model.version) {
-    blocks.push(section(`*${name}* is still being designed. ${model.designProgress ?? ''}\nThe agreement appears here once it is compiled.`));
+    blocks.push(
+      section(
+        `*${name}* is still being designed. ${model.designProgress ?? ''}\nThe agreement appears here once it is compiled.`,
+      ),
+    );
   } else {
     const v = model.version;
-    const when = v.activatedAt ? `agreed ${slackDate(v.activatedAt, '{date_long}')}` : `compiled ${slackDate(v.compiledAt, '{date_long}')}`;
-    const link = model.permalink ? `<${model.permalink}|Read version ${v.number}>` : '_The posted message could not be found._';
+    const when = v.activatedAt
+      ? `agreed ${slackDate(v.activatedAt, '{date_long}')}`
+      : `compiled ${slackDate(v.compiledAt, '{date_long}')}`;
+    const link = model.permalink
+      ? `<${model.permalink}|Read version ${v.number}>`
+      : '_The posted message could not be found._';
     blocks.push(section(`*Version ${v.number}* is ${STATUS_WORDS[v.status] ?? v.status} (${when}).\n${link}`));
     if (model.consent) blocks.push(context([consentLine(model.consent)]));
   }
@@ -50,7 +64,10 @@ export function buildShowMessage(model: ShowModel): { text: string; blocks: Bloc
   if (model.versions.length > 1) {
     const lines = model.versions
       .slice(-15)
-      .map((v) => `• v${v.number}: ${STATUS_WORDS[v.status] ?? v.status}, ${slackDate(v.activatedAt ?? v.compiledAt, '{date_short}')}${v.origin ? ` (${escapeText(truncate(v.origin, 120))})` : ''}`);
+      .map(
+        (v) =>
+          `• v${v.number}: ${STATUS_WORDS[v.status] ?? v.status}, ${slackDate(v.activatedAt ?? v.compiledAt, '{date_short}')}${v.origin ? ` (${escapeText(truncate(v.origin, 120))})` : ''}`,
+      );
     blocks.push(section(`*Versions*\n${lines.join('\n')}`));
   }
   blocks.push(context(['`/alliance show v1` shows an earlier version. `/alliance help` lists everything else.']));

@@ -14,7 +14,12 @@ interface Replyable {
  * the error is logged with context. (What people can cause themselves is not an error here: the
  * services answer it as a Notice.) Once acked, the reply goes through response_url.
  */
-export async function replyToCommandFailure(args: Replyable, logger: Logger, what: string, error: unknown): Promise<void> {
+export async function replyToCommandFailure(
+  args: Replyable,
+  logger: Logger,
+  what: string,
+  error: unknown,
+): Promise<void> {
   const text = SOMETHING_WENT_WRONG;
   logger.error(`${what} failed:`, error);
   try {

@@ -61,7 +61,10 @@ export class ListenerRegistry {
    * Installs the routers. `track` wraps each request's work so shutdown can wait for it;
    * `beforeEvent` may drop an event (Slack's retries of one already handled).
    */
-  install(app: App, options: { logger: AppLogger; track: <T>(work: Promise<T>) => Promise<T>; beforeEvent: (body: unknown) => boolean }): void {
+  install(
+    app: App,
+    options: { logger: AppLogger; track: <T>(work: Promise<T>) => Promise<T>; beforeEvent: (body: unknown) => boolean },
+  ): void {
     const { logger, track } = options;
     for (const [name, handler] of this.commands) app.command(name, (args) => track(handler(args)));
 

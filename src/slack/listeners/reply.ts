@@ -3,7 +3,9 @@ import type { SlackClient } from '../clients.js';
 import { slackErrorCode } from '../clients.js';
 
 interface ActionReplyArgs {
-  respond?: ((message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>) | undefined;
+  respond?:
+    | ((message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>)
+    | undefined;
   client: SlackClient;
   logger: Logger;
 }

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { compileAgreement, consentProgress, contentHash, diffAgreements } from '../../../src/domain/agreement.js';
 import { TEMPLATES } from '../../../src/domain/templates/index.js';
-import { buildAgreementMessages, buildReservationModal, buildReservationNotice } from '../../../src/slack/blocks/agreement.js';
-import { buildDesignAnnouncement, buildDesignInvitation, buildDesignStepView, progressLine } from '../../../src/slack/blocks/design.js';
+import {
+  buildAgreementMessages,
+  buildReservationModal,
+  buildReservationNotice,
+} from '../../../src/slack/blocks/agreement.js';
+import {
+  buildDesignAnnouncement,
+  buildDesignInvitation,
+  buildDesignStepView,
+  progressLine,
+} from '../../../src/slack/blocks/design.js';
 import { buildHelpMessage } from '../../../src/slack/blocks/help.js';
 import { escapeText, splitForSections } from '../../../src/slack/blocks/kit.js';
 import { buildSetupModal } from '../../../src/slack/blocks/setup-modal.js';
@@ -16,7 +25,19 @@ function fullSheet(templateIndex: number, length: 'max' | 'short', text = 'x') {
   return new Map(
     members.map((m) => [
       m,
-      new Map(template.sections.flatMap((s) => s.prompts.map((p) => [p.id, length === 'max' ? text.repeat(Math.ceil(p.maxLength / text.length)).slice(0, p.maxLength) : `${m} says ${p.id}`] as const))),
+      new Map(
+        template.sections.flatMap((s) =>
+          s.prompts.map(
+            (p) =>
+              [
+                p.id,
+                length === 'max'
+                  ? text.repeat(Math.ceil(p.maxLength / text.length)).slice(0, p.maxLength)
+                  : `${m} says ${p.id}`,
+              ] as const,
+          ),
+        ),
+      ),
     ]),
   );
 }
@@ -46,50 +67,79 @@ describe('Block Kit builders stay within Slack limits', () => {
     expect(members.element.initial_users).toHaveLength(50);
   });
 
-  it.each(TEMPLATES.map((t, i) => [t.name, i] as const))('every step of the %s template is a valid modal, empty and with answers at max length', (_name, index) => {
-    const template = TEMPLATES[index]!;
-    const full = fullSheet(index, 'max', '<&>')!.get(members[0]!)!;
-    template.sections.forEach((_section, step) => {
-      for (const answers of [new Map<string, string>(), full]) {
-        const view = buildDesignStepView({ allianceId: 'al_0123456789', roundId: 1, allianceName: 'N'.repeat(80), template, step, answers });
-        expect(validateView(view)).toEqual([]);
-        expect(view.blocks.length).toBeLessThanOrEqual(100);
-        expect(JSON.stringify(view.blocks)).toContain(`Step ${step + 1} of ${template.sections.length}`);
-      }
-    });
-  });
+  it.each(TEMPLATES.map((t, i) => [t.name, i] as const))(
+    'every step of the %s template is a valid modal, empty and with answers at max length',
+    (_name, index) => {
+      const template = TEMPLATES[index]!;
+      const full = fullSheet(index, 'max', '<&>')!.get(members[0]!)!;
+      template.sections.forEach((_section, step) => {
+        for (const answers of [new Map<string, string>(), full]) {
+          const view = buildDesignStepView({
+            allianceId: 'al_0123456789',
+            roundId: 1,
+            allianceName: 'N'.repeat(80),
+            template,
+            step,
+            answers,
+          });
+          expect(validateView(view)).toEqual([]);
+          expect(view.blocks.length).toBeLessThanOrEqual(100);
+          expect(JSON.stringify(view.blocks)).toContain(`Step ${step + 1} of ${template.sections.length}`);
+        }
+      });
+    },
+  );
 
-  it.each(TEMPLATES.map((t, i) => [t.name, i] as const))('the %s agreement with 12 members at max length splits into valid messages', (_name, index) => {
-    const template = TEMPLATES[index]!;
-    const content = compileAgreement({ template, name: 'Big team', members, answers: fullSheet(index, 'max', '&<x> ') });
-    const { main, thread } = buildAgreementMessages({
-      allianceId: 'al_0123456789',
-      allianceName: 'Big team',
-      starterId: members[0]!,
-      versionId: 7,
-      versionNumber: 2,
-      compiledAt: new Date('2026-02-01T10:00:00Z'),
-      contentHash: contentHash(content),
-      content,
-      status: 'proposed',
-      consent: consentProgress(members, new Set(members.slice(0, 5))),
-      diff: { fromNumber: 1, changes: diffAgreements(compileAgreement({ template, name: 'Big team', members, answers: fullSheet(index, 'short') }), content) },
-    });
-    expect(thread.length).toBeGreaterThan(0);
-    for (const message of [main, ...thread]) {
-      expect(validateMessage(message)).toEqual([]);
-      expect(message.blocks.length).toBeLessThanOrEqual(50);
-    }
-    // Every answer made it into some message, escaped.
-    const all = JSON.stringify([main, ...thread]);
-    expect(all).not.toContain('<x>');
-    expect(all).toContain('&amp;&lt;x&gt;');
-    expect(JSON.stringify(main.blocks)).toContain('consent.agree');
-  });
+  it.each(TEMPLATES.map((t, i) => [t.name, i] as const))(
+    'the %s agreement with 12 members at max length splits into valid messages',
+    (_name, index) => {
+      const template = TEMPLATES[index]!;
+      const content = compileAgreement({
+        template,
+        name: 'Big team',
+        members,
+        answers: fullSheet(index, 'max', '&<x> '),
+      });
+      const { main, thread } = buildAgreementMessages({
+        allianceId: 'al_0123456789',
+        allianceName: 'Big team',
+        starterId: members[0]!,
+        versionId: 7,
+        versionNumber: 2,
+        compiledAt: new Date('2026-02-01T10:00:00Z'),
+        contentHash: contentHash(content),
+        content,
+        status: 'proposed',
+        consent: consentProgress(members, new Set(members.slice(0, 5))),
+        diff: {
+          fromNumber: 1,
+          changes: diffAgreements(
+            compileAgreement({ template, name: 'Big team', members, answers: fullSheet(index, 'short') }),
+            content,
+          ),
+        },
+      });
+      expect(thread.length).toBeGreaterThan(0);
+      for (const message of [main, ...thread]) {
+        expect(validateMessage(message)).toEqual([]);
+        expect(message.blocks.length).toBeLessThanOrEqual(50);
+      }
+      // Every answer made it into some message, escaped.
+      const all = JSON.stringify([main, ...thread]);
+      expect(all).not.toContain('<x>');
+      expect(all).toContain('&amp;&lt;x&gt;');
+      expect(JSON.stringify(main.blocks)).toContain('consent.agree');
+    },
+  );
 
   it('a short agreement fits in one message with its consent buttons', () => {
     const template = TEMPLATES[0]!;
-    const content = compileAgreement({ template, name: 'Small', members: members.slice(0, 3), answers: fullSheet(0, 'short') });
+    const content = compileAgreement({
+      template,
+      name: 'Small',
+      members: members.slice(0, 3),
+      answers: fullSheet(0, 'short'),
+    });
     const { main, thread } = buildAgreementMessages({
       allianceId: 'al_0123456789',
       allianceName: 'Small',
@@ -123,7 +173,10 @@ describe('Block Kit builders stay within Slack limits', () => {
     for (const message of [
       buildDesignAnnouncement(model),
       buildDesignAnnouncement({ ...model, compiledVersion: 1 }),
-      buildDesignAnnouncement({ ...model, renegotiation: { fromVersion: 1, reason: 'x'.repeat(2000), startedBy: 'U001X' } }),
+      buildDesignAnnouncement({
+        ...model,
+        renegotiation: { fromVersion: 1, reason: 'x'.repeat(2000), startedBy: 'U001X' },
+      }),
       buildDesignInvitation(model, 'U001X'),
       buildReservationNotice({ userId: 'U001X', concern: '&'.repeat(1000), watch: '<'.repeat(600) }),
       buildHelpMessage('x'.repeat(500)),
@@ -141,11 +194,21 @@ describe('Block Kit builders stay within Slack limits', () => {
       expect(validateMessage(message)).toEqual([]);
     }
     // plain_text (headers) never pings; every mrkdwn text must carry the name escaped.
-    const mrkdwnTexts = JSON.stringify(buildDesignAnnouncement(model).blocks).match(/"type":"mrkdwn","text":"[^"]*"/g) ?? [];
+    const mrkdwnTexts =
+      JSON.stringify(buildDesignAnnouncement(model).blocks).match(/"type":"mrkdwn","text":"[^"]*"/g) ?? [];
     expect(mrkdwnTexts.length).toBeGreaterThan(0);
     for (const text of mrkdwnTexts) expect(text).not.toContain('<!here>');
     expect(buildDesignAnnouncement(model).text).toContain('&lt;!here&gt;');
-    expect(validateView(buildReservationModal({ allianceId: 'al_0123456789', versionId: 1, allianceName: 'x'.repeat(80), versionNumber: 1 }))).toEqual([]);
+    expect(
+      validateView(
+        buildReservationModal({
+          allianceId: 'al_0123456789',
+          versionId: 1,
+          allianceName: 'x'.repeat(80),
+          versionNumber: 1,
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 

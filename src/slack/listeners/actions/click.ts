@@ -8,7 +8,8 @@ import { SOMETHING_WENT_WRONG } from '../failures.js';
 import type { ActionArgs, ListenerRegistry } from '../registry.js';
 import { replyPrivately } from '../reply.js';
 
-const TAMPERED = 'That button did not come from Alliance as it is now, so nothing was changed. Use `/alliance show` to see where things stand.';
+const TAMPERED =
+  'That button did not come from Alliance as it is now, so nothing was changed. Use `/alliance show` to see where things stand.';
 
 export interface Click<T> {
   teamId: string;
@@ -41,7 +42,8 @@ export function onClick<S extends z.ZodType>(
       return;
     }
     const target = { userId: body.data.user.id, channelId: body.data.channel?.id };
-    const reply = (text: string) => replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, target, text);
+    const reply = (text: string) =>
+      replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, target, text);
     const value = valueSchema.safeParse(body.data.actions[0]?.value ?? '');
     if (!value.success) {
       await reply(TAMPERED);
@@ -50,7 +52,8 @@ export function onClick<S extends z.ZodType>(
     try {
       const outcome = await work({ teamId: body.data.team.id, userId: body.data.user.id, value: value.data });
       if (outcome?.kind === 'notice') await reply(outcome.text);
-      else if (outcome?.kind === 'view') await args.client.views.open({ trigger_id: body.data.trigger_id, view: outcome.view });
+      else if (outcome?.kind === 'view')
+        await args.client.views.open({ trigger_id: body.data.trigger_id, view: outcome.view });
     } catch (error) {
       deps.logger.error(`action ${actionId} failed:`, slackErrorCode(error) ?? error);
       await reply(SOMETHING_WENT_WRONG);

@@ -11,7 +11,12 @@ export function registerDesignActions(on: ListenerRegistry, deps: ListenerDeps):
   );
   // "Compile now": the starter compiles with at least two answers in.
   onClick(on, deps, ACTIONS.compileNow, roundRefSchema, async (c) => {
-    const result = await deps.design.compile({ teamId: c.teamId, roundId: c.value.r, byUserId: c.userId, now: deps.clock.now() });
+    const result = await deps.design.compile({
+      teamId: c.teamId,
+      roundId: c.value.r,
+      byUserId: c.userId,
+      now: deps.clock.now(),
+    });
     return result.kind === 'notice' ? result : undefined;
   });
 }

@@ -8,7 +8,13 @@ export function registerPulseActions(on: ListenerRegistry, deps: ListenerDeps): 
   // "Check in" (invitation, reminder) and "Edit my answer" (after answering) both open the modal.
   for (const actionId of [ACTIONS.checkIn, ACTIONS.editCheckIn]) {
     onClick(on, deps, actionId, pulseRefSchema, (c) =>
-      deps.pulses.openCheckIn({ teamId: c.teamId, userId: c.userId, pulseId: c.value.p, editKey: c.value.k, now: deps.clock.now() }),
+      deps.pulses.openCheckIn({
+        teamId: c.teamId,
+        userId: c.userId,
+        pulseId: c.value.p,
+        editKey: c.value.k,
+        now: deps.clock.now(),
+      }),
     );
   }
 }

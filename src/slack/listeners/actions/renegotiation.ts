@@ -8,12 +8,25 @@ export function registerRenegotiationActions(on: ListenerRegistry, deps: Listene
   onClick(on, deps, ACTIONS.startRenegotiation, flagRefSchema, (c) =>
     deps.renegotiation.startFromFlag({ teamId: c.teamId, userId: c.userId, flagId: c.value.f, now: deps.clock.now() }),
   );
-  onClick(on, deps, ACTIONS.notNow, flagRefSchema, (c) => deps.renegotiation.openSnooze({ teamId: c.teamId, userId: c.userId, flagId: c.value.f }));
+  onClick(on, deps, ACTIONS.notNow, flagRefSchema, (c) =>
+    deps.renegotiation.openSnooze({ teamId: c.teamId, userId: c.userId, flagId: c.value.f }),
+  );
   // A newcomer's two choices.
   onClick(on, deps, ACTIONS.commit, versionRefSchema, (c) =>
-    deps.renegotiation.commit({ teamId: c.teamId, userId: c.userId, allianceId: c.value.a, versionId: c.value.v, now: deps.clock.now() }),
+    deps.renegotiation.commit({
+      teamId: c.teamId,
+      userId: c.userId,
+      allianceId: c.value.a,
+      versionId: c.value.v,
+      now: deps.clock.now(),
+    }),
   );
   onClick(on, deps, ACTIONS.proposeChanges, versionRefSchema, (c) =>
-    deps.renegotiation.openProposal({ teamId: c.teamId, userId: c.userId, allianceId: c.value.a, versionId: c.value.v }),
+    deps.renegotiation.openProposal({
+      teamId: c.teamId,
+      userId: c.userId,
+      allianceId: c.value.a,
+      versionId: c.value.v,
+    }),
   );
 }

@@ -2,9 +2,8 @@ import { buildHelpMessage } from '../../blocks/help.js';
 import { SUBCOMMANDS, type Subcommand } from '../../ids.js';
 import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
-import type { CommandArgs } from '../registry.js';
 import { replyToCommandFailure } from '../failures.js';
-
+import type { CommandArgs } from '../registry.js';
 
 /** A subcommand handler acks itself: some answer at once, others ack and then open a modal. */
 export type SubcommandHandler = (args: CommandArgs, payload: CommandPayload, rest: string) => Promise<void>;
@@ -19,13 +18,19 @@ const help: SubcommandHandler = async ({ ack }) => {
 };
 
 /** The `/alliance` router: parses the payload, picks the subcommand, answers unknown ones with help. */
-export function handleAllianceCommand(deps: ListenerDeps, handlers: Record<Exclude<Subcommand, 'help'>, SubcommandHandler>) {
+export function handleAllianceCommand(
+  deps: ListenerDeps,
+  handlers: Record<Exclude<Subcommand, 'help'>, SubcommandHandler>,
+) {
   const table: Record<Subcommand, SubcommandHandler> = { ...handlers, help };
 
   return async (args: CommandArgs): Promise<void> => {
     const parsed = commandPayloadSchema.safeParse(args.command);
     if (!parsed.success) {
-      deps.logger.warn('command: payload did not match the expected shape', parsed.error.issues.map((i) => i.path.join('.')));
+      deps.logger.warn(
+        'command: payload did not match the expected shape',
+        parsed.error.issues.map((i) => i.path.join('.')),
+      );
       await args.ack({ response_type: 'ephemeral', text: 'Alliance could not read that command. Please try again.' });
       return;
     }
@@ -50,7 +55,12 @@ export function handleAllianceCommand(deps: ListenerDeps, handlers: Record<Exclu
     try {
       await table[subcommand](tracked, parsed.data, rest);
     } catch (error) {
-      await replyToCommandFailure({ ack: args.ack, respond: args.respond, acked }, deps.logger, `/alliance ${subcommand}`, error);
+      await replyToCommandFailure(
+        { ack: args.ack, respond: args.respond, acked },
+        deps.logger,
+        `/alliance ${subcommand}`,
+        error,
+      );
     }
   };
 }

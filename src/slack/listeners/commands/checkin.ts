@@ -5,7 +5,12 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleCheckIn(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, client, respond }, payload) => {
     await ack();
-    const opened = deps.pulses.openCheckInForChannel({ teamId: payload.team_id, userId: payload.user_id, channelId: payload.channel_id, now: deps.clock.now() });
+    const opened = deps.pulses.openCheckInForChannel({
+      teamId: payload.team_id,
+      userId: payload.user_id,
+      channelId: payload.channel_id,
+      now: deps.clock.now(),
+    });
     if (opened.kind === 'notice') {
       await respond({ response_type: 'ephemeral', text: opened.text });
       return;

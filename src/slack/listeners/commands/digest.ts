@@ -6,11 +6,20 @@ export function handleDigest(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, respond }, payload, rest) => {
     const word = rest.trim().toLowerCase();
     if (word !== '' && word !== 'post') {
-      await ack({ response_type: 'ephemeral', text: 'Use `/alliance digest` to see the digest privately, or `/alliance digest post` to share it with the channel.' });
+      await ack({
+        response_type: 'ephemeral',
+        text: 'Use `/alliance digest` to see the digest privately, or `/alliance digest post` to share it with the channel.',
+      });
       return;
     }
     await ack();
-    const result = await deps.digests.onDemand({ teamId: payload.team_id, userId: payload.user_id, channelId: payload.channel_id, post: word === 'post', now: deps.clock.now() });
+    const result = await deps.digests.onDemand({
+      teamId: payload.team_id,
+      userId: payload.user_id,
+      channelId: payload.channel_id,
+      post: word === 'post',
+      now: deps.clock.now(),
+    });
     if (result.kind === 'notice') await respond({ response_type: 'ephemeral', text: result.text });
     else await respond({ response_type: 'ephemeral', text: result.text, blocks: result.blocks });
   };

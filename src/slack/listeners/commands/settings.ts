@@ -5,7 +5,11 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleSettings(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, client, respond }, payload) => {
     await ack();
-    const opened = deps.settings.open({ teamId: payload.team_id, userId: payload.user_id, channelId: payload.channel_id });
+    const opened = deps.settings.open({
+      teamId: payload.team_id,
+      userId: payload.user_id,
+      channelId: payload.channel_id,
+    });
     if (opened.kind === 'notice') {
       await respond({ response_type: 'ephemeral', text: opened.text });
       return;

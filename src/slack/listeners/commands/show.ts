@@ -5,7 +5,12 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleShow(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, respond }, payload, rest) => {
     await ack();
-    const shown = await deps.consent.show({ teamId: payload.team_id, userId: payload.user_id, channelId: payload.channel_id, versionArg: rest });
+    const shown = await deps.consent.show({
+      teamId: payload.team_id,
+      userId: payload.user_id,
+      channelId: payload.channel_id,
+      versionArg: rest,
+    });
     if ('kind' in shown) await respond({ response_type: 'ephemeral', text: shown.text });
     else await respond({ response_type: 'ephemeral', text: shown.text, blocks: shown.blocks });
   };

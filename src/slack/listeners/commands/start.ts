@@ -6,7 +6,12 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleStart(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, client, respond }, payload, rest) => {
     await ack();
-    const prepared = await deps.design.prepareStart({ teamId: payload.team_id, userId: payload.user_id, channelId: payload.channel_id, name: rest.slice(0, 80) });
+    const prepared = await deps.design.prepareStart({
+      teamId: payload.team_id,
+      userId: payload.user_id,
+      channelId: payload.channel_id,
+      name: rest.slice(0, 80),
+    });
     if (prepared.kind === 'notice') {
       await respond({ response_type: 'ephemeral', text: prepared.text });
       return;
@@ -17,7 +22,10 @@ export function handleStart(deps: ListenerDeps): SubcommandHandler {
       const code = slackErrorCode(error);
       if (code === 'expired_trigger_id' || code === 'exchanged_trigger_id' || code === 'invalid_trigger_id') {
         // Slack gives us three seconds; if looking up the channel took longer, ask for a retry.
-        await respond({ response_type: 'ephemeral', text: 'Slack took too long to open the setup form. Please run `/alliance start` again.' });
+        await respond({
+          response_type: 'ephemeral',
+          text: 'Slack took too long to open the setup form. Please run `/alliance start` again.',
+        });
         return;
       }
       throw error;

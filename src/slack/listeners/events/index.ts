@@ -1,4 +1,10 @@
-import { eventEnvelopeSchema, homeOpenedSchema, membershipEventSchema, tokensRevokedSchema, userChangeSchema } from '../../payloads.js';
+import {
+  eventEnvelopeSchema,
+  homeOpenedSchema,
+  membershipEventSchema,
+  tokensRevokedSchema,
+  userChangeSchema,
+} from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 
@@ -36,7 +42,8 @@ export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
   });
   on.event('app_uninstalled', async ({ body }) => {
     const envelope = eventEnvelopeSchema.safeParse(body);
-    if (envelope.success) deps.workspace.botAccessLost({ teamId: envelope.data.team_id, botTokensRevoked: true, now: deps.clock.now() });
+    if (envelope.success)
+      deps.workspace.botAccessLost({ teamId: envelope.data.team_id, botTokensRevoked: true, now: deps.clock.now() });
   });
   on.event('tokens_revoked', async ({ body }) => {
     const revoked = tokensRevokedSchema.safeParse(body);
@@ -53,7 +60,13 @@ export function registerEvents(on: ListenerRegistry, deps: ListenerDeps): void {
         deps.logger.warn(`events: ${type} without the expected fields ignored`);
         return;
       }
-      const input = { teamId: parsed.data.team_id, userId: parsed.data.event.user, channelId: parsed.data.event.channel, eventId: parsed.data.event_id, now: deps.clock.now() };
+      const input = {
+        teamId: parsed.data.team_id,
+        userId: parsed.data.event.user,
+        channelId: parsed.data.event.channel,
+        eventId: parsed.data.event_id,
+        now: deps.clock.now(),
+      };
       try {
         if (type === 'member_joined_channel') await deps.renegotiation.memberJoinedChannel(input);
         else await deps.renegotiation.memberLeftChannel(input);

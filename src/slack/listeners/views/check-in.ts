@@ -1,6 +1,6 @@
 import type { CheckInForm } from '../../../domain/pulse.js';
 import { CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../../ids.js';
-import { pulseRefSchema, stateReader, type StateValues } from '../../payloads.js';
+import { pulseRefSchema, type StateValues, stateReader } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 import { onSubmit } from './submit.js';
@@ -28,7 +28,11 @@ export function readCheckInForm(values: StateValues): CheckInForm {
 }
 
 /** Domain error keys → the modal's block ids (rating:<id> and the like are block ids already). */
-const ERROR_BLOCKS: Record<string, string> = { working: CHECKIN_BLOCKS.working, atRisk: CHECKIN_BLOCKS.atRisk, reason: CHECKIN_BLOCKS.reason };
+const ERROR_BLOCKS: Record<string, string> = {
+  working: CHECKIN_BLOCKS.working,
+  atRisk: CHECKIN_BLOCKS.atRisk,
+  reason: CHECKIN_BLOCKS.reason,
+};
 
 export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): void {
   onSubmit(on, deps, VIEWS.checkIn, pulseRefSchema, (s) => {
@@ -40,7 +44,11 @@ export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): v
       form: readCheckInForm(s.values),
       now: deps.clock.now(),
     });
-    if (result.kind === 'errors') return { kind: 'errors', errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [ERROR_BLOCKS[k] ?? k, v])) };
+    if (result.kind === 'errors')
+      return {
+        kind: 'errors',
+        errors: Object.fromEntries(Object.entries(result.errors).map(([k, v]) => [ERROR_BLOCKS[k] ?? k, v])),
+      };
     return result;
   });
 }

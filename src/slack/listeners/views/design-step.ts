@@ -1,7 +1,7 @@
-import type { ListenerRegistry } from '../registry.js';
 import { INPUT_ACTION, promptIdFromBlock, VIEWS } from '../../ids.js';
 import { type StateValues, stepMetadataSchema, viewClosedSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import type { ListenerRegistry } from '../registry.js';
 import { onSubmit, type SubmitOutcome } from './submit.js';
 
 /** prompt id → text, from the inputs of a design step. */
@@ -16,10 +16,22 @@ function readAnswers(values: StateValues): Record<string, string> {
 
 export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps): void {
   onSubmit(on, deps, VIEWS.designStep, stepMetadataSchema, (s): SubmitOutcome => {
-    const result = deps.design.submitStep({ teamId: s.teamId, userId: s.userId, meta: s.meta, values: readAnswers(s.values), now: deps.clock.now() });
+    const result = deps.design.submitStep({
+      teamId: s.teamId,
+      userId: s.userId,
+      meta: s.meta,
+      values: readAnswers(s.values),
+      now: deps.clock.now(),
+    });
     if (result.kind === 'errors') return result;
     // The last step done: update the channel's progress line, and compile once everyone has answered.
-    return { kind: 'update', view: result.view, ...(result.finishedNow ? { after: () => deps.design.afterFinished(result.roundId, s.teamId, deps.clock.now()) } : {}) };
+    return {
+      kind: 'update',
+      view: result.view,
+      ...(result.finishedNow
+        ? { after: () => deps.design.afterFinished(result.roundId, s.teamId, deps.clock.now()) }
+        : {}),
+    };
   });
 
   // Closing the modal keeps what was typed in the open step (notify_on_close is set on every step).

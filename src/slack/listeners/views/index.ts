@@ -2,8 +2,8 @@ import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 import { registerCheckInView } from './check-in.js';
 import { registerDesignStepView } from './design-step.js';
-import { registerReservationView } from './reservation.js';
 import { registerRenegotiationViews } from './renegotiation.js';
+import { registerReservationView } from './reservation.js';
 import { registerSettingsView } from './settings.js';
 import { registerSetupView } from './setup.js';
 

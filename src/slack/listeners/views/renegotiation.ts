@@ -9,10 +9,19 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
   onSubmit(on, deps, VIEWS.snooze, flagRefSchema, (s): SubmitOutcome => {
     const read = stateReader(s.values, INPUT_ACTION);
     const weeks = Number(read.option(SNOOZE_BLOCKS.weeks));
-    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 12) return { kind: 'errors', errors: { [SNOOZE_BLOCKS.weeks]: 'Pick how long to quiet this signal.' } };
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 12)
+      return { kind: 'errors', errors: { [SNOOZE_BLOCKS.weeks]: 'Pick how long to quiet this signal.' } };
     const reason = read.text(SNOOZE_BLOCKS.reason);
-    if (reason.length > 300) return { kind: 'errors', errors: { [SNOOZE_BLOCKS.reason]: 'Please keep this under 300 characters.' } };
-    const result = deps.renegotiation.snooze({ teamId: s.teamId, userId: s.userId, flagId: s.meta.f, weeks, reason, now: deps.clock.now() });
+    if (reason.length > 300)
+      return { kind: 'errors', errors: { [SNOOZE_BLOCKS.reason]: 'Please keep this under 300 characters.' } };
+    const result = deps.renegotiation.snooze({
+      teamId: s.teamId,
+      userId: s.userId,
+      flagId: s.meta.f,
+      weeks,
+      reason,
+      now: deps.clock.now(),
+    });
     return result.kind === 'notice' ? result : { kind: 'close', after: result.after };
   });
 

@@ -17,7 +17,10 @@ export function registerReservationView(on: ListenerRegistry, deps: ListenerDeps
       watch: read.text(RESERVATION_BLOCKS.watch),
       now: deps.clock.now(),
     });
-    if (result.kind !== 'saved') return result.kind === 'errors' ? { kind: 'errors', errors: errorsOn(result.errors, RESERVATION_BLOCKS) } : result;
+    if (result.kind !== 'saved')
+      return result.kind === 'errors'
+        ? { kind: 'errors', errors: errorsOn(result.errors, RESERVATION_BLOCKS) }
+        : result;
     return {
       kind: 'notice',
       text: ':memo: Your reservation is shared with the members, with your name. When you are ready, press *I agree* on the agreement; pulses will ask whether this is still a concern.',

@@ -23,7 +23,11 @@ export function registerSettingsView(on: ListenerRegistry, deps: ListenerDeps): 
     if (result.kind === 'errors') {
       return {
         kind: 'errors',
-        errors: { ...errorsOn(result.setup, SETUP_FIELD_BLOCKS), ...errorsOn(result.signals, SIGNAL_FIELD_BLOCKS), ...errorsOn(result.pulse, SETTINGS_BLOCKS) },
+        errors: {
+          ...errorsOn(result.setup, SETUP_FIELD_BLOCKS),
+          ...errorsOn(result.signals, SIGNAL_FIELD_BLOCKS),
+          ...errorsOn(result.pulse, SETTINGS_BLOCKS),
+        },
       };
     }
     if (result.kind === 'notice') return result;

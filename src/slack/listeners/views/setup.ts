@@ -1,11 +1,11 @@
-import type { ListenerRegistry } from '../registry.js';
 import type { SetupField, SetupForm } from '../../../domain/setup.js';
 import type { SignalsField, SignalsForm } from '../../../domain/signal-settings.js';
 import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, validateSignalsForm } from '../../../domain/signal-settings.js';
 import { buildSetupSignalsModal } from '../../blocks/setup-modal.js';
 import { INPUT_ACTION, SETUP_BLOCKS, SIGNAL_BLOCKS, VIEWS } from '../../ids.js';
-import { carriedSetupSchema, encode, setupMetadataSchema, stateReader, type StateValues } from '../../payloads.js';
+import { carriedSetupSchema, encode, type StateValues, setupMetadataSchema, stateReader } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import type { ListenerRegistry } from '../registry.js';
 import { errorsOn, onSubmit, type SubmitOutcome } from './submit.js';
 
 export const SETUP_FIELD_BLOCKS: Record<SetupField, string> = {
@@ -88,7 +88,12 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
     if (!outcome.ok) return { kind: 'errors', errors: errorsOn(outcome.errors, SETUP_FIELD_BLOCKS) };
     return {
       kind: 'update',
-      view: buildSetupSignalsModal({ allianceName: outcome.setup.name, carried: encode({ c: s.meta.c, f: form }), signals: DEFAULT_SIGNALS, celebration: DEFAULT_CELEBRATION }),
+      view: buildSetupSignalsModal({
+        allianceName: outcome.setup.name,
+        carried: encode({ c: s.meta.c, f: form }),
+        signals: DEFAULT_SIGNALS,
+        celebration: DEFAULT_CELEBRATION,
+      }),
     };
   });
 
@@ -106,6 +111,9 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
       now: deps.clock.now(),
     });
     if (!created.ok) return { kind: 'notice', text: created.problem };
-    return { kind: 'close', ...(created.fresh ? { after: () => deps.design.announceRound(created.roundId, deps.clock.now()) } : {}) };
+    return {
+      kind: 'close',
+      ...(created.fresh ? { after: () => deps.design.announceRound(created.roundId, deps.clock.now()) } : {}),
+    };
   });
 }

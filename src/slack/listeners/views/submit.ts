@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Notice } from '../../../services/notice.js';
-import { noticeView } from '../../blocks/kit.js';
 import type { ModalView } from '../../blocks/kit.js';
+import { noticeView } from '../../blocks/kit.js';
 import { slackErrorCode } from '../../clients.js';
 import { type StateValues, viewSubmissionSchema } from '../../payloads.js';
 import type { ListenerDeps } from '../deps.js';
@@ -42,30 +42,56 @@ export function onSubmit<S extends z.ZodType>(
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? metaSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {
-      await ack({ response_action: 'update', view: noticeView('This form did not come from Alliance as it is now, so nothing was saved. Start again from the command or the button in Slack.') });
+      await ack({
+        response_action: 'update',
+        view: noticeView(
+          'This form did not come from Alliance as it is now, so nothing was saved. Start again from the command or the button in Slack.',
+        ),
+      });
       return;
     }
     const { team, user, view } = parsed.data;
     let outcome: SubmitOutcome;
     try {
-      outcome = await work({ teamId: team.id, userId: user.id, viewId: view.id, meta: meta.data, values: view.state.values });
+      outcome = await work({
+        teamId: team.id,
+        userId: user.id,
+        viewId: view.id,
+        meta: meta.data,
+        values: view.state.values,
+      });
     } catch (error) {
-      deps.logger.error(`view ${callbackId}: submission failed:`, slackErrorCode(error) ?? (error instanceof Error ? error.message : 'error'));
+      deps.logger.error(
+        `view ${callbackId}: submission failed:`,
+        slackErrorCode(error) ?? (error instanceof Error ? error.message : 'error'),
+      );
       const firstInput = Object.keys(view.state.values)[0];
-      await ack(firstInput ? { response_action: 'errors', errors: { [firstInput]: SOMETHING_WENT_WRONG } } : { response_action: 'update', view: noticeView(SOMETHING_WENT_WRONG) });
+      await ack(
+        firstInput
+          ? { response_action: 'errors', errors: { [firstInput]: SOMETHING_WENT_WRONG } }
+          : { response_action: 'update', view: noticeView(SOMETHING_WENT_WRONG) },
+      );
       return;
     }
     if (outcome.kind === 'errors') await ack({ response_action: 'errors', errors: outcome.errors });
     else if (outcome.kind === 'update') await ack({ response_action: 'update', view: outcome.view });
     else if (outcome.kind === 'notice') await ack({ response_action: 'update', view: noticeView(outcome.text) });
     else await ack();
-    await outcome.after?.().catch((error: unknown) => deps.logger.error(`view ${callbackId}: follow-up failed:`, slackErrorCode(error) ?? error));
+    await outcome
+      .after?.()
+      .catch((error: unknown) =>
+        deps.logger.error(`view ${callbackId}: follow-up failed:`, slackErrorCode(error) ?? error),
+      );
   });
 }
 
 /** Maps a service's field-keyed errors to the modal's block ids. */
-export function errorsOn<F extends string>(errors: Partial<Record<F, string>>, blocks: Readonly<Record<F, string>>): Record<string, string> {
+export function errorsOn<F extends string>(
+  errors: Partial<Record<F, string>>,
+  blocks: Readonly<Record<F, string>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errors) as [F, string | undefined][]) if (message) out[blocks[field]] = message;
+  for (const [field, message] of Object.entries(errors) as [F, string | undefined][])
+    if (message) out[blocks[field]] = message;
   return out;
 }
