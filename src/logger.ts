@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { type Logger, LogLevel } from '@slack/bolt';
+import type { Logger, LogLevel } from '@slack/bolt';
 import { systemClock } from './clock.js';
 import type { LogLevelName } from './config.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { splitMembers } from './members.js';
-import { type Prompt, type Template, type TemplateId } from './templates/index.js';
+import type { Prompt, Template, TemplateId } from './templates/index.js';
 
 /**
  * An agreement version is an immutable snapshot: for each section and prompt, each member's answer,

@@ -133,6 +133,7 @@ export function escapeXml(text: string): string {
 function stripInvalidXmlChars(text: string): string {
   // C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF are not allowed in XML 1.0.
   return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
     /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
     '',
   );

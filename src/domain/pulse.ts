@@ -226,7 +226,8 @@ export function summarizePulse(input: {
   const reservations: PulseResults['reservations'] = {};
   for (const response of input.responses) {
     for (const [id, still] of Object.entries(response.reservations)) {
-      const entry = (reservations[id] ??= { stillConcern: 0, resolved: 0 });
+      reservations[id] ??= { stillConcern: 0, resolved: 0 };
+      const entry = reservations[id];
       if (still) entry.stillConcern++;
       else entry.resolved++;
     }

@@ -37,7 +37,7 @@ export interface LocalSchedule {
 
 const LOCAL_TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 // Fixed-offset aliases such as '+05:00' are not IANA names; luxon already rejects them, this keeps the shape explicit.
-const ZONE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/;
+const ZONE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
 export function isValidTimeZone(zone: string): boolean {
   return ZONE_NAME_PATTERN.test(zone) && IANAZone.isValidZone(zone);

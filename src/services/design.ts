@@ -541,7 +541,7 @@ export function createDesignService(deps: DesignDeps) {
   async function afterFinished(roundId: number, teamId: string, now: Date): Promise<void> {
     await refreshAnnouncement(roundId);
     const round = store.design.round(roundId);
-    if (!round || round.status !== 'open') return;
+    if (round?.status !== 'open') return;
     const members = store.alliances.members(round.allianceId);
     const finishedIds = store.design.finishedMembers(round.id);
     if (designProgress(members, finishedIds).everyoneFinished) await compile({ teamId, roundId, byUserId: null, now });

@@ -74,14 +74,12 @@ export function createDigestService(deps: DigestDeps) {
       !store.digests.wasCelebrated(alliance.id, figures.celebration.streakKey);
     const version = alliance.activeVersionId;
     const link = version !== null ? await deps.publisher.permalinkFor(version, viewerId ?? '') : null;
-    const openFlags = store.flags
-      .unresolved(alliance.id)
-      .map((f) => ({
-        kind: f.kind,
-        state: f.state as 'open' | 'snoozed' | 'renegotiating',
-        createdAt: f.createdAt,
-        snoozedUntil: f.snoozedUntil,
-      }));
+    const openFlags = store.flags.unresolved(alliance.id).map((f) => ({
+      kind: f.kind,
+      state: f.state as 'open' | 'snoozed' | 'renegotiating',
+      createdAt: f.createdAt,
+      snoozedUntil: f.snoozedUntil,
+    }));
     return {
       celebrate,
       ...buildDigestMessages({
@@ -137,7 +135,7 @@ export function createDigestService(deps: DigestDeps) {
    */
   async function runScheduled(job: Job, now: Date): Promise<void> {
     const alliance = store.alliances.get(job.subjectId);
-    if (!alliance || alliance.status !== 'active') return;
+    if (alliance?.status !== 'active') return;
     const schedule = digestSchedule(alliance);
     const occurrence = latestOccurrenceAtOrBefore(schedule, now);
     store.jobs.schedule({

@@ -78,7 +78,7 @@ export function createPulseService(deps: PulseDeps) {
   /** Job `pulse.open`: opens the due pulse (or records it skipped after downtime) and schedules the next. */
   async function runOpen(job: Job, now: Date): Promise<void> {
     const alliance = store.alliances.get(job.subjectId);
-    if (!alliance || alliance.status !== 'active' || alliance.activeVersionId === null) return;
+    if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
     const schedule = pulseSchedule(alliance);
     const settings = alliance.settings.pulse;
     const plan = planPulseRun(schedule, settings, job.runAt, now);

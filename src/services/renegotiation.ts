@@ -86,13 +86,11 @@ export function createRenegotiationService(deps: RenegotiationDeps) {
     }
     for (const flag of raised) {
       try {
-        const posted = await deps.clients
-          .forTeam(alliance.teamId)
-          .chat.postMessage({
-            channel: alliance.channelId,
-            ...buildFlagMessage(flagModel(flag, alliance)),
-            unfurl_links: false,
-          });
+        const posted = await deps.clients.forTeam(alliance.teamId).chat.postMessage({
+          channel: alliance.channelId,
+          ...buildFlagMessage(flagModel(flag, alliance)),
+          unfurl_links: false,
+        });
         if (posted.ts && posted.channel) store.flags.setMessage(flag.id, posted.channel, posted.ts);
       } catch (error) {
         deps.logger.error(`alliance ${alliance.id}: could not post flag ${flag.id}:`, slackErrorCode(error) ?? error);
@@ -262,13 +260,11 @@ export function createRenegotiationService(deps: RenegotiationDeps) {
     const alliance = flag ? store.alliances.get(flag.allianceId) : undefined;
     if (!flag?.messageTs || !flag.messageChannel || !alliance) return;
     try {
-      await deps.clients
-        .forTeam(alliance.teamId)
-        .chat.update({
-          channel: flag.messageChannel,
-          ts: flag.messageTs,
-          ...buildFlagMessage(flagModel(flag, alliance)),
-        });
+      await deps.clients.forTeam(alliance.teamId).chat.update({
+        channel: flag.messageChannel,
+        ts: flag.messageTs,
+        ...buildFlagMessage(flagModel(flag, alliance)),
+      });
     } catch (error) {
       deps.logger.warn(`flag ${flagId}: could not update its message:`, slackErrorCode(error) ?? error);
     }
@@ -361,7 +357,7 @@ export function createRenegotiationService(deps: RenegotiationDeps) {
     now: Date;
   }): Promise<void> {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance || alliance.status !== 'active' || alliance.activeVersionId === null) return;
+    if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
     if (input.userId === deps.botUserId(input.teamId) || store.alliances.isMember(alliance.id, input.userId)) return;
     const person = await deps.directory.user(input.teamId, input.userId);
     if (!person || person.isBot || person.deleted) return;
@@ -486,12 +482,10 @@ export function createRenegotiationService(deps: RenegotiationDeps) {
     });
     await deps.publisher.refresh(version.id);
     try {
-      await deps.clients
-        .forTeam(alliance.teamId)
-        .chat.postMessage({
-          channel: alliance.channelId,
-          text: `:handshake: <@${input.userId}> committed to *${escapeText(alliance.name)}* (version ${version.number}). Welcome!`,
-        });
+      await deps.clients.forTeam(alliance.teamId).chat.postMessage({
+        channel: alliance.channelId,
+        text: `:handshake: <@${input.userId}> committed to *${escapeText(alliance.name)}* (version ${version.number}). Welcome!`,
+      });
     } catch (error) {
       deps.logger.warn(
         `alliance ${alliance.id}: could not announce a newcomer's commitment:`,

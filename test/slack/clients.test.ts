@@ -10,7 +10,7 @@ describe('the Slack client logger', () => {
       'http request failed A rate limit was exceeded (url: https://slack.com/api/chat.postMessage, retry-after: 1)',
     );
     logger.warn('something else with xoxb-123-456-secret');
-    expect(lines[0]).toMatch(/ INFO  \[slack\] http request failed A rate limit/);
-    expect(lines[1]).toMatch(/ WARN  \[slack\] something else with xoxb-\[redacted\]/);
+    expect(lines[0]).toMatch(/ INFO {2}\[slack\] http request failed A rate limit/);
+    expect(lines[1]).toMatch(/ WARN {2}\[slack\] something else with xoxb-\[redacted\]/);
   });
 });

@@ -278,7 +278,7 @@ function randomMixed(length: number): string {
 /** Slack ts values as one comparable integer of microseconds ("1700000000.000123"). */
 export function tsToMicros(ts: string): bigint {
   const [sec = '0', frac = ''] = ts.split('.');
-  return BigInt(sec) * 1_000_000n + BigInt((frac + '000000').slice(0, 6));
+  return BigInt(sec) * 1_000_000n + BigInt(`${frac}000000`.slice(0, 6));
 }
 
 export function compareTs(a: string, b: string): number {

@@ -897,8 +897,8 @@ export function stateValues(
   for (const item of elements) {
     const labelObj = item.input && isObject(item.input.label) ? item.input.label : undefined;
     const label = `"${labelObj ? String(labelObj.text) : item.actionId}" (block ${item.blockId})`;
-    const key = Object.prototype.hasOwnProperty.call(overrides, item.blockId) ? item.blockId : item.actionId;
-    const state = Object.prototype.hasOwnProperty.call(overrides, key)
+    const key = Object.hasOwn(overrides, item.blockId) ? item.blockId : item.actionId;
+    const state = Object.hasOwn(overrides, key)
       ? enteredState(item.element, overrides[key], label)
       : initialState(item.element);
     if (opts.enforceRequired && item.input) {
