@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
+import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
 import { buildJobHandlers } from './scheduler/jobs.js';
@@ -16,7 +17,6 @@ import {
   slackErrorCode,
   webClientOptions,
 } from './slack/clients.js';
-import { registerListeners } from './slack/listeners/index.js';
 import { isDatabaseHealthy, openDatabase } from './store/db.js';
 import { createStore, type Store } from './store/index.js';
 import { migrate } from './store/migrate.js';

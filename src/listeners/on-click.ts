@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { Notice } from '../../../services/notice.js';
-import type { ModalView } from '../../blocks/kit.js';
-import { slackErrorCode } from '../../clients.js';
-import { blockActionSchema } from '../../payloads.js';
-import type { ListenerDeps } from '../deps.js';
-import { SOMETHING_WENT_WRONG } from '../failures.js';
-import type { ActionArgs, ListenerRegistry } from '../registry.js';
-import { replyPrivately } from '../reply.js';
+import type { Notice } from '../services/notice.js';
+import type { ModalView } from '../slack/blocks/kit.js';
+import { slackErrorCode } from '../slack/clients.js';
+import { blockActionSchema } from '../slack/payloads.js';
+import type { ListenerDeps } from './deps.js';
+import { SOMETHING_WENT_WRONG } from './failures.js';
+import type { ActionArgs, ListenerRegistry } from './registry.js';
+import { replyPrivately } from './reply.js';
 
 const TAMPERED =
   'That button did not come from Alliance as it is now, so nothing was changed. Use `/alliance show` to see where things stand.';

@@ -1,8 +1,8 @@
-import { ACTIONS } from '../../ids.js';
-import { flagRefSchema, versionRefSchema } from '../../payloads.js';
+import { ACTIONS } from '../../slack/ids.js';
+import { flagRefSchema, versionRefSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onClick } from '../on-click.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onClick } from './click.js';
 
 export function registerRenegotiationActions(on: ListenerRegistry, deps: ListenerDeps): void {
   onClick(on, deps, ACTIONS.startRenegotiation, flagRefSchema, (c) =>

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { Notice } from '../../../services/notice.js';
-import type { ModalView } from '../../blocks/kit.js';
-import { noticeView } from '../../blocks/kit.js';
-import { slackErrorCode } from '../../clients.js';
-import { type StateValues, viewSubmissionSchema } from '../../payloads.js';
-import type { ListenerDeps } from '../deps.js';
-import { SOMETHING_WENT_WRONG } from '../failures.js';
-import type { ListenerRegistry } from '../registry.js';
+import type { Notice } from '../services/notice.js';
+import type { ModalView } from '../slack/blocks/kit.js';
+import { noticeView } from '../slack/blocks/kit.js';
+import { slackErrorCode } from '../slack/clients.js';
+import { type StateValues, viewSubmissionSchema } from '../slack/payloads.js';
+import type { ListenerDeps } from './deps.js';
+import { SOMETHING_WENT_WRONG } from './failures.js';
+import type { ListenerRegistry } from './registry.js';
 
 export interface Submission<M> {
   teamId: string;

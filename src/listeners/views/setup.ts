@@ -1,12 +1,18 @@
-import type { SetupField, SetupForm } from '../../../domain/setup.js';
-import type { SignalsField, SignalsForm } from '../../../domain/signal-settings.js';
-import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, validateSignalsForm } from '../../../domain/signal-settings.js';
-import { buildSetupSignalsModal } from '../../blocks/setup-modal.js';
-import { INPUT_ACTION, SETUP_BLOCKS, SIGNAL_BLOCKS, VIEWS } from '../../ids.js';
-import { carriedSetupSchema, encode, type StateValues, setupMetadataSchema, stateReader } from '../../payloads.js';
+import type { SetupField, SetupForm } from '../../domain/setup.js';
+import type { SignalsField, SignalsForm } from '../../domain/signal-settings.js';
+import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, validateSignalsForm } from '../../domain/signal-settings.js';
+import { buildSetupSignalsModal } from '../../slack/blocks/setup-modal.js';
+import { INPUT_ACTION, SETUP_BLOCKS, SIGNAL_BLOCKS, VIEWS } from '../../slack/ids.js';
+import {
+  carriedSetupSchema,
+  encode,
+  type StateValues,
+  setupMetadataSchema,
+  stateReader,
+} from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { errorsOn, onSubmit, type SubmitOutcome } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
-import { errorsOn, onSubmit, type SubmitOutcome } from './submit.js';
 
 export const SETUP_FIELD_BLOCKS: Record<SetupField, string> = {
   name: SETUP_BLOCKS.name,

@@ -1,8 +1,8 @@
-import { ACTIONS } from '../../ids.js';
-import { roundRefSchema } from '../../payloads.js';
+import { ACTIONS } from '../../slack/ids.js';
+import { roundRefSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onClick } from '../on-click.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onClick } from './click.js';
 
 export function registerDesignActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Add my answers": opens the member's prompts where they left off.

@@ -1,8 +1,8 @@
-import { ACTIONS } from '../../ids.js';
-import { versionRefSchema } from '../../payloads.js';
+import { ACTIONS } from '../../slack/ids.js';
+import { versionRefSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onClick } from '../on-click.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onClick } from './click.js';
 
 export function registerConsentActions(on: ListenerRegistry, deps: ListenerDeps): void {
   onClick(on, deps, ACTIONS.agree, versionRefSchema, (c) =>

@@ -1,6 +1,6 @@
-import { buildHelpMessage } from '../../blocks/help.js';
-import { SUBCOMMANDS, type Subcommand } from '../../ids.js';
-import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../payloads.js';
+import { buildHelpMessage } from '../../slack/blocks/help.js';
+import { SUBCOMMANDS, type Subcommand } from '../../slack/ids.js';
+import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyToCommandFailure } from '../failures.js';
 import type { CommandArgs } from '../registry.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '@slack/bolt';
-import type { SlackClient } from '../clients.js';
-import { slackErrorCode } from '../clients.js';
+import type { SlackClient } from '../slack/clients.js';
+import { slackErrorCode } from '../slack/clients.js';
 
 interface ActionReplyArgs {
   respond?:

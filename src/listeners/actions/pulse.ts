@@ -1,8 +1,8 @@
-import { ACTIONS } from '../../ids.js';
-import { pulseRefSchema } from '../../payloads.js';
+import { ACTIONS } from '../../slack/ids.js';
+import { pulseRefSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onClick } from '../on-click.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onClick } from './click.js';
 
 export function registerPulseActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Check in" (invitation, reminder) and "Edit my answer" (after answering) both open the modal.

@@ -1,8 +1,8 @@
-import { INPUT_ACTION, RESERVATION_BLOCKS, VIEWS } from '../../ids.js';
-import { stateReader, versionRefSchema } from '../../payloads.js';
+import { INPUT_ACTION, RESERVATION_BLOCKS, VIEWS } from '../../slack/ids.js';
+import { stateReader, versionRefSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { errorsOn, onSubmit } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
-import { errorsOn, onSubmit } from './submit.js';
 
 export function registerReservationView(on: ListenerRegistry, deps: ListenerDeps): void {
   onSubmit(on, deps, VIEWS.reservation, versionRefSchema, (s) => {

@@ -1,4 +1,4 @@
-import { COMMAND } from '../../ids.js';
+import { COMMAND } from '../../slack/ids.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 import { handleAllianceCommand } from './alliance.js';

@@ -1,4 +1,4 @@
-import { slackErrorCode } from '../../clients.js';
+import { slackErrorCode } from '../../slack/clients.js';
 import type { ListenerDeps } from '../deps.js';
 import type { SubcommandHandler } from './alliance.js';
 

@@ -1,8 +1,8 @@
-import { INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../../ids.js';
-import { flagRefSchema, stateReader, versionRefSchema } from '../../payloads.js';
+import { INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../../slack/ids.js';
+import { flagRefSchema, stateReader, versionRefSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onSubmit, type SubmitOutcome } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onSubmit, type SubmitOutcome } from './submit.js';
 
 export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Not now": quiet the signal for a while, recording who and why.

@@ -4,7 +4,7 @@ import {
   membershipEventSchema,
   tokensRevokedSchema,
   userChangeSchema,
-} from '../../payloads.js';
+} from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 

@@ -1,8 +1,8 @@
-import { INPUT_ACTION, promptIdFromBlock, VIEWS } from '../../ids.js';
-import { type StateValues, stepMetadataSchema, viewClosedSchema } from '../../payloads.js';
+import { INPUT_ACTION, promptIdFromBlock, VIEWS } from '../../slack/ids.js';
+import { type StateValues, stepMetadataSchema, viewClosedSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onSubmit, type SubmitOutcome } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onSubmit, type SubmitOutcome } from './submit.js';
 
 /** prompt id → text, from the inputs of a design step. */
 function readAnswers(values: StateValues): Record<string, string> {

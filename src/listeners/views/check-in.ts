@@ -1,9 +1,9 @@
-import type { CheckInForm } from '../../../domain/pulse.js';
-import { CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../../ids.js';
-import { pulseRefSchema, type StateValues, stateReader } from '../../payloads.js';
+import type { CheckInForm } from '../../domain/pulse.js';
+import { CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../../slack/ids.js';
+import { pulseRefSchema, type StateValues, stateReader } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { onSubmit } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
-import { onSubmit } from './submit.js';
 
 /** Reads the check-in modal's inputs into the domain's form, whatever was asked. */
 export function readCheckInForm(values: StateValues): CheckInForm {

@@ -1,9 +1,9 @@
-import { INPUT_ACTION, SETTINGS_BLOCKS, VIEWS } from '../../ids.js';
-import { allianceRefSchema, stateReader } from '../../payloads.js';
+import { INPUT_ACTION, SETTINGS_BLOCKS, VIEWS } from '../../slack/ids.js';
+import { allianceRefSchema, stateReader } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
+import { errorsOn, onSubmit } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
 import { readSetupForm, readSignalsForm, SETUP_FIELD_BLOCKS, SIGNAL_FIELD_BLOCKS } from './setup.js';
-import { errorsOn, onSubmit } from './submit.js';
 
 export function registerSettingsView(on: ListenerRegistry, deps: ListenerDeps): void {
   onSubmit(on, deps, VIEWS.settings, allianceRefSchema, async (s) => {
