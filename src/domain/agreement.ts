@@ -158,3 +158,31 @@ export function consentProgress(members: readonly string[], agreedIds: ReadonlyS
   const { done, waiting, everyone } = splitMembers(members, agreedIds);
   return { agreed: done, waiting, allAgreed: everyone };
 }
+
+export type VersionStatus = 'proposed' | 'active' | 'superseded' | 'withdrawn';
+
+export interface AgreementVersion {
+  id: number;
+  teamId: string;
+  allianceId: string;
+  number: number;
+  roundId: number;
+  content: AgreementContent;
+  contentHash: string;
+  status: VersionStatus;
+  compiledBy: string;
+  compiledAt: Date;
+  activatedAt: Date | null;
+  endedAt: Date | null;
+}
+
+export interface Reservation {
+  id: number;
+  allianceId: string;
+  versionId: number;
+  userId: string;
+  concern: string;
+  watch: string;
+  status: 'open' | 'resolved';
+  createdAt: Date;
+}

@@ -60,3 +60,23 @@ function promptProblem(prompt: Prompt, text: string): string | null {
     return `Please keep this under ${prompt.maxLength} characters (it has ${text.length}).`;
   return null;
 }
+
+export interface DesignRound {
+  id: number;
+  teamId: string;
+  allianceId: string;
+  status: 'open' | 'compiled' | 'cancelled';
+  baseVersionId: number | null;
+  reason: string | null;
+  startedBy: string;
+  startedAt: Date;
+  announcementChannel: string | null;
+  announcementTs: string | null;
+  flagId: number | null;
+}
+
+export interface MemberProgress {
+  userId: string;
+  nextStep: number;
+  finished: boolean;
+}

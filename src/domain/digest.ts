@@ -207,3 +207,14 @@ export function chartInput(title: string, figures: DigestFigures): TrendChartInp
     series: figures.aspects.map((a) => ({ id: a.id, label: a.label, values: a.series })),
   };
 }
+
+export interface DigestRecord {
+  id: number;
+  allianceId: string;
+  kind: 'scheduled' | 'manual';
+  periodKey: string | null;
+  pulseId: number | null;
+  channelId: string | null;
+  ts: string | null;
+  postedAt: Date;
+}

@@ -252,3 +252,26 @@ export function summarizePulse(input: {
     },
   };
 }
+
+export interface Pulse {
+  id: number;
+  teamId: string;
+  allianceId: string;
+  versionId: number | null;
+  periodKey: string;
+  scheduledAt: Date;
+  opensAt: Date;
+  closesAt: Date;
+  remindAt: Date | null;
+  status: PulseStatus;
+  anonymous: boolean;
+  threshold: number;
+  closedAt: Date | null;
+  results: PulseResults | null;
+}
+
+export interface StoredResponse {
+  id: string;
+  userId: string | null;
+  answers: CheckInAnswers;
+}

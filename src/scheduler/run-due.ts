@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
-import type { Job, JobsRepo } from '../store/jobs-repo.js';
+import type { Job } from '../domain/job.js';
+import type { JobsRepo } from '../store/jobs-repo.js';
 
 /** A job handler does the work for one claimed row; throwing means "try again later". */
 export type JobHandler = (job: Job, now: Date) => Promise<void>;

@@ -1,4 +1,5 @@
 import type { Logger } from '@slack/bolt';
+import type { AgreementVersion } from '../domain/agreement.js';
 import { consentProgress } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { designProgress } from '../domain/design.js';
@@ -7,7 +8,6 @@ import { progressLine } from '../slack/blocks/design.js';
 import { context as contextBlock, escapeText, type ModalView, section } from '../slack/blocks/kit.js';
 import { buildShowMessage } from '../slack/blocks/show.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
-import type { AgreementVersion } from '../store/agreements-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { DesignService } from './design.js';

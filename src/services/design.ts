@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import { compileAgreement, contentHash } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
+import type { DesignRound } from '../domain/design.js';
 import { canCompileEarly, designProgress, resumeStep, validateStep } from '../domain/design.js';
 import { type SetupErrors, type SetupForm, type ValidSetup, validateSetup } from '../domain/setup.js';
 import type { CelebrationTarget, SignalSettings } from '../domain/signal-settings.js';
@@ -17,7 +18,6 @@ import { escapeText, type ModalView, noticeView } from '../slack/blocks/kit.js';
 import { buildSetupModal, MAX_PREFILLED_MEMBERS, type SetupDefaults } from '../slack/blocks/setup-modal.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import { promptBlockId } from '../slack/ids.js';
-import type { DesignRound } from '../store/design-repo.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Directory } from './directory.js';

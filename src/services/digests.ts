@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { type Alliance, digestSchedule } from '../domain/alliance.js';
 import { chartInput, computeDigestFigures, type DigestFigures } from '../domain/digest.js';
 import { buildTrendChartSvg } from '../domain/digest-chart.js';
+import type { Job } from '../domain/job.js';
 import { latestOccurrenceAtOrBefore, nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { effectiveThreshold } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
@@ -11,7 +12,6 @@ import { buildDigestMessages } from '../slack/blocks/digest.js';
 import { escapeText } from '../slack/blocks/kit.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Store } from '../store/index.js';
-import type { Job } from '../store/jobs-repo.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Notice } from './notice.js';
 

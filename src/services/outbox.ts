@@ -1,9 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import { webApi } from '@slack/bolt';
 import type { Timer } from '../clock.js';
+import type { Delivery } from '../domain/delivery.js';
 import type { Block } from '../slack/blocks/kit.js';
 import { type SlackClient, type SlackClients, slackErrorCode } from '../slack/clients.js';
-import type { Delivery } from '../store/deliveries-repo.js';
 import type { Store } from '../store/index.js';
 import { createPacer, type Pacer } from './pacer.js';
 

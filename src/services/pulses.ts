@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '@slack/bolt';
 import { commitmentsOf } from '../domain/agreement.js';
 import { type Alliance, pulseSchedule } from '../domain/alliance.js';
+import type { Job } from '../domain/job.js';
+import type { Pulse } from '../domain/pulse.js';
 import {
   type CheckInForm,
   isPulseOpen,
@@ -24,8 +26,6 @@ import {
 } from '../slack/blocks/pulse.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Store } from '../store/index.js';
-import type { Job } from '../store/jobs-repo.js';
-import type { Pulse } from '../store/pulses-repo.js';
 import type { Notice } from './notice.js';
 
 export const PULSE_OPEN = 'pulse.open';

@@ -1,6 +1,10 @@
 import type { Logger } from '@slack/bolt';
+import type { AgreementVersion } from '../domain/agreement.js';
 import { commitmentsOf } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
+import type { Flag } from '../domain/flag.js';
+import type { Job } from '../domain/job.js';
+import type { Pulse } from '../domain/pulse.js';
 import { SIGNAL_NAMES } from '../domain/signal-settings.js';
 import {
   effectiveThreshold,
@@ -15,11 +19,7 @@ import { renderAgreementContent } from '../slack/blocks/agreement.js';
 import { buildFlagMessage, buildNewcomerWelcome, buildProposeModal, buildSnoozeModal } from '../slack/blocks/flags.js';
 import { escapeText, type ModalView } from '../slack/blocks/kit.js';
 import { type SlackClients, slackErrorCode } from '../slack/clients.js';
-import type { AgreementVersion } from '../store/agreements-repo.js';
-import type { Flag } from '../store/flags-repo.js';
 import type { Store } from '../store/index.js';
-import type { Job } from '../store/jobs-repo.js';
-import type { Pulse } from '../store/pulses-repo.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { DesignService } from './design.js';
 import type { Directory } from './directory.js';

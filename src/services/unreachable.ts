@@ -1,7 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Alliance } from '../domain/alliance.js';
+import type { Delivery } from '../domain/delivery.js';
 import { type Block, context, escapeText, section } from '../slack/blocks/kit.js';
-import type { Delivery } from '../store/deliveries-repo.js';
 import type { Store } from '../store/index.js';
 import type { MembershipChange } from './settings.js';
 

@@ -1,22 +1,5 @@
-import type { AgreementContent } from '../domain/agreement.js';
+import type { AgreementContent, AgreementVersion, Reservation, VersionStatus } from '../domain/agreement.js';
 import type { Db } from './db.js';
-
-export type VersionStatus = 'proposed' | 'active' | 'superseded' | 'withdrawn';
-
-export interface AgreementVersion {
-  id: number;
-  teamId: string;
-  allianceId: string;
-  number: number;
-  roundId: number;
-  content: AgreementContent;
-  contentHash: string;
-  status: VersionStatus;
-  compiledBy: string;
-  compiledAt: Date;
-  activatedAt: Date | null;
-  endedAt: Date | null;
-}
 
 interface VersionRow {
   id: number;
@@ -53,17 +36,6 @@ export interface AgreementPost {
   part: number;
   ts: string;
   recipientId: string | null;
-}
-
-export interface Reservation {
-  id: number;
-  allianceId: string;
-  versionId: number;
-  userId: string;
-  concern: string;
-  watch: string;
-  status: 'open' | 'resolved';
-  createdAt: Date;
 }
 
 interface ReservationRow {

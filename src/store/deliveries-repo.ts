@@ -1,22 +1,5 @@
+import type { Delivery, DeliveryState } from '../domain/delivery.js';
 import type { Db } from './db.js';
-
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'unreachable' | 'failed' | 'cancelled';
-
-export interface Delivery {
-  id: number;
-  teamId: string;
-  allianceId: string;
-  kind: string;
-  subjectId: number;
-  userId: string;
-  state: DeliveryState;
-  attempts: number;
-  dmChannelId: string | null;
-  ts: string | null;
-  error: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-}
 
 interface DeliveryRow {
   id: number;

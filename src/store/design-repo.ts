@@ -1,19 +1,6 @@
 import type { AnswerSheet } from '../domain/agreement.js';
+import type { DesignRound, MemberProgress } from '../domain/design.js';
 import type { Db } from './db.js';
-
-export interface DesignRound {
-  id: number;
-  teamId: string;
-  allianceId: string;
-  status: 'open' | 'compiled' | 'cancelled';
-  baseVersionId: number | null;
-  reason: string | null;
-  startedBy: string;
-  startedAt: Date;
-  announcementChannel: string | null;
-  announcementTs: string | null;
-  flagId: number | null;
-}
 
 interface RoundRow {
   id: number;
@@ -42,12 +29,6 @@ const toRound = (row: RoundRow): DesignRound => ({
   announcementTs: row.announcement_ts,
   flagId: row.flag_id,
 });
-
-export interface MemberProgress {
-  userId: string;
-  nextStep: number;
-  finished: boolean;
-}
 
 export function createDesignRepo(db: Db) {
   const insertRound = db.prepare(`

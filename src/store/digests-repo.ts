@@ -1,15 +1,5 @@
+import type { DigestRecord } from '../domain/digest.js';
 import type { Db } from './db.js';
-
-export interface DigestRecord {
-  id: number;
-  allianceId: string;
-  kind: 'scheduled' | 'manual';
-  periodKey: string | null;
-  pulseId: number | null;
-  channelId: string | null;
-  ts: string | null;
-  postedAt: Date;
-}
 
 interface DigestRow {
   id: number;

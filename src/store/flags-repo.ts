@@ -1,25 +1,7 @@
+import type { Flag, FlagState } from '../domain/flag.js';
 import type { SignalKind } from '../domain/signal-settings.js';
 import type { Evidence } from '../domain/signals.js';
 import type { Db } from './db.js';
-
-export type FlagState = 'open' | 'snoozed' | 'renegotiating' | 'resolved';
-
-export interface Flag {
-  id: number;
-  teamId: string;
-  allianceId: string;
-  kind: SignalKind;
-  occurrenceKey: string;
-  evidence: Evidence;
-  state: FlagState;
-  snoozedUntil: Date | null;
-  snoozedBy: string | null;
-  snoozeReason: string | null;
-  roundId: number | null;
-  messageChannel: string | null;
-  messageTs: string | null;
-  createdAt: Date;
-}
 
 interface FlagRow {
   id: number;

@@ -1,19 +1,5 @@
+import type { Job, JobRecord } from '../domain/job.js';
 import type { Db } from './db.js';
-
-export interface Job {
-  id: number;
-  teamId: string;
-  kind: string;
-  subjectId: string;
-  runAt: Date;
-  attempts: number;
-}
-
-export interface JobRecord extends Job {
-  state: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
-  lastError: string | null;
-  finishedAt: Date | null;
-}
 
 interface JobRow {
   id: number;

@@ -1,28 +1,13 @@
 import type {
   CheckInAnswers,
   CommitmentStatus,
+  Pulse,
   PulseResults,
   PulseStatus,
   ResponseForResults,
+  StoredResponse,
 } from '../domain/pulse.js';
 import type { Db } from './db.js';
-
-export interface Pulse {
-  id: number;
-  teamId: string;
-  allianceId: string;
-  versionId: number | null;
-  periodKey: string;
-  scheduledAt: Date;
-  opensAt: Date;
-  closesAt: Date;
-  remindAt: Date | null;
-  status: PulseStatus;
-  anonymous: boolean;
-  threshold: number;
-  closedAt: Date | null;
-  results: PulseResults | null;
-}
 
 interface PulseRow {
   id: number;
@@ -57,12 +42,6 @@ const toPulse = (r: PulseRow): Pulse => ({
   closedAt: r.closed_at === null ? null : new Date(r.closed_at),
   results: r.results_json === null ? null : (JSON.parse(r.results_json) as PulseResults),
 });
-
-export interface StoredResponse {
-  id: string;
-  userId: string | null;
-  answers: CheckInAnswers;
-}
 
 export function createPulsesRepo(db: Db) {
   const insert = db.prepare(`

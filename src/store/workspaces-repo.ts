@@ -1,12 +1,5 @@
+import type { Workspace } from '../domain/workspace.js';
 import type { Db } from './db.js';
-
-export interface Workspace {
-  teamId: string;
-  teamName: string | null;
-  botUserId: string | null;
-  installedAt: Date;
-  uninstalledAt: Date | null;
-}
 
 interface WorkspaceRow {
   team_id: string;

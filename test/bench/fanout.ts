@@ -25,13 +25,13 @@ import { composeCore } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
 import { type AllianceSettings, allianceSettingsSchema } from '../../src/domain/alliance.js';
+import type { DeliveryState } from '../../src/domain/delivery.js';
 import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
 import { PULSE_INVITE, PULSE_OPEN } from '../../src/services/pulses.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from '../../src/slack/clients.js';
 import { ACTIONS } from '../../src/slack/ids.js';
-import type { DeliveryState } from '../../src/store/deliveries-repo.js';
 import { FakeSlack, type StoredMessage } from '../support/fake-slack.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
 

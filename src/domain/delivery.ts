@@ -1,0 +1,19 @@
+/** A direct message queued in the outbox, and where it stands. */
+
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'unreachable' | 'failed' | 'cancelled';
+
+export interface Delivery {
+  id: number;
+  teamId: string;
+  allianceId: string;
+  kind: string;
+  subjectId: number;
+  userId: string;
+  state: DeliveryState;
+  attempts: number;
+  dmChannelId: string | null;
+  ts: string | null;
+  error: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}

@@ -1,0 +1,16 @@
+/** A unit of scheduled work: a kind, what it is about, and when it is due. */
+
+export interface Job {
+  id: number;
+  teamId: string;
+  kind: string;
+  subjectId: string;
+  runAt: Date;
+  attempts: number;
+}
+
+export interface JobRecord extends Job {
+  state: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+  lastError: string | null;
+  finishedAt: Date | null;
+}
