@@ -362,16 +362,16 @@ export function createDesignService(deps: DesignDeps) {
   function submitStep(input: {
     teamId: string;
     userId: string;
-    meta: { a: string; r: number; s: number };
+    meta: { allianceId: string; roundId: number; step: number };
     values: Record<string, string>;
     now: Date;
   }): StepResult {
-    const context = memberContext(input.teamId, input.userId, input.meta.a, input.meta.r);
+    const context = memberContext(input.teamId, input.userId, input.meta.allianceId, input.meta.roundId);
     if ('kind' in context)
-      return { kind: 'update', view: noticeView(context.text), finishedNow: false, roundId: input.meta.r };
+      return { kind: 'update', view: noticeView(context.text), finishedNow: false, roundId: input.meta.roundId };
     const { alliance, round } = context;
     const template = getTemplate(alliance.templateId);
-    const section_ = template.sections[input.meta.s];
+    const section_ = template.sections[input.meta.step];
     if (!section_) return { kind: 'update', view: noticeView(STALE_ACTION), finishedNow: false, roundId: round.id };
     const { answers, errors } = validateStep(section_, input.values);
     if (Object.keys(errors).length > 0) {
@@ -380,7 +380,7 @@ export function createDesignService(deps: DesignDeps) {
         errors: Object.fromEntries(Object.entries(errors).map(([id, msg]) => [promptBlockId(id), msg])),
       };
     }
-    const last = input.meta.s === template.sections.length - 1;
+    const last = input.meta.step === template.sections.length - 1;
     const before = store.design.progressOf(round.id, input.userId);
     store.transaction(() => {
       store.design.saveAnswers({
@@ -394,7 +394,7 @@ export function createDesignService(deps: DesignDeps) {
         roundId: round.id,
         teamId: alliance.teamId,
         userId: input.userId,
-        nextStep: last ? 0 : input.meta.s + 1,
+        nextStep: last ? 0 : input.meta.step + 1,
         finished: last,
         now: input.now,
       });
@@ -407,7 +407,7 @@ export function createDesignService(deps: DesignDeps) {
           roundId: round.id,
           allianceName: alliance.name,
           template,
-          step: input.meta.s + 1,
+          step: input.meta.step + 1,
           answers: store.design.answersOf(round.id, input.userId),
         }),
         finishedNow: false,
@@ -428,14 +428,14 @@ export function createDesignService(deps: DesignDeps) {
   function saveOnClose(input: {
     teamId: string;
     userId: string;
-    meta: { a: string; r: number; s: number };
+    meta: { allianceId: string; roundId: number; step: number };
     values: Record<string, string>;
     now: Date;
   }): boolean {
-    const context = memberContext(input.teamId, input.userId, input.meta.a, input.meta.r);
+    const context = memberContext(input.teamId, input.userId, input.meta.allianceId, input.meta.roundId);
     if ('kind' in context) return false;
     const template = getTemplate(context.alliance.templateId);
-    const section_ = template.sections[input.meta.s];
+    const section_ = template.sections[input.meta.step];
     if (!section_) return false;
     const drafts: Record<string, string> = {};
     for (const prompt of section_.prompts)
@@ -453,7 +453,7 @@ export function createDesignService(deps: DesignDeps) {
         roundId: context.round.id,
         teamId: context.alliance.teamId,
         userId: input.userId,
-        nextStep: before?.finished ? 0 : input.meta.s,
+        nextStep: before?.finished ? 0 : input.meta.step,
         finished: false,
         now: input.now,
       });

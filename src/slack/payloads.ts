@@ -62,22 +62,6 @@ export const membershipEventSchema = eventEnvelopeSchema.extend({
   }),
 });
 
-/** Parses a JSON string (button value, private_metadata) and then its shape. */
-export function jsonOf<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .max(3000)
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
-
 // ---- Block Kit state -------------------------------------------------------------------------
 
 const optionValue = z.object({ value: z.string() });
@@ -158,49 +142,121 @@ export const blockActionSchema = z.object({
 export type BlockAction = z.infer<typeof blockActionSchema>;
 
 // ---- Our own values: buttons and private_metadata ----------------------------------------------
+//
+// Button values and private_metadata are kept short on the wire (Slack caps them), so each carries
+// one-letter keys. Each codec below is the only place that knows them: parsing (zod's decode)
+// turns the text into named fields, and `encode` writes named fields back as that text.
 
-export const roundRefSchema = jsonOf(z.object({ a: allianceIdSchema, r: z.number().int().positive() }));
-export const versionRefSchema = jsonOf(z.object({ a: allianceIdSchema, v: z.number().int().positive() }));
-export const setupMetadataSchema = jsonOf(z.object({ c: channelIdSchema }));
-export const stepMetadataSchema = jsonOf(
-  z.object({ a: allianceIdSchema, r: z.number().int().positive(), s: z.number().int().min(0).max(20) }),
+/**
+ * A short-keyed JSON object on the wire, named fields inside the app, as one zod codec: parsing
+ * decodes the text (JSON, then the wire shape, then the names), `encode` writes it back.
+ */
+function ref<Wire extends z.ZodObject, Named extends z.ZodObject>(
+  wire: Wire,
+  named: Named,
+  decode: (wire: z.output<Wire>) => z.input<Named>,
+  encode: (named: z.input<Named>) => z.input<Wire>,
+) {
+  return z.codec(z.string().max(3000), named, {
+    decode: (text, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        ctx.issues.push({ code: 'invalid_format', format: 'json', input: text, message: 'not JSON' });
+        return z.NEVER;
+      }
+      const parsed = wire.safeParse(json);
+      if (!parsed.success) {
+        ctx.issues.push({ code: 'custom', input: text, message: 'not the expected shape' });
+        return z.NEVER;
+      }
+      return decode(parsed.data);
+    },
+    encode: (value) => JSON.stringify(encode(value)),
+  });
+}
+
+const positiveId = z.number().int().positive();
+const editKeySchema = z.string().regex(/^[A-Za-z0-9_-]{20,64}$/);
+
+export const roundRef = ref(
+  z.object({ a: allianceIdSchema, r: positiveId }),
+  z.object({ allianceId: allianceIdSchema, roundId: positiveId }),
+  (w) => ({ allianceId: w.a, roundId: w.r }),
+  (n) => ({ a: n.allianceId, r: n.roundId }),
+);
+export type RoundRef = z.output<typeof roundRef>;
+
+export const versionRef = ref(
+  z.object({ a: allianceIdSchema, v: positiveId }),
+  z.object({ allianceId: allianceIdSchema, versionId: positiveId }),
+  (w) => ({ allianceId: w.a, versionId: w.v }),
+  (n) => ({ a: n.allianceId, v: n.versionId }),
+);
+export type VersionRef = z.output<typeof versionRef>;
+
+export const allianceRef = ref(
+  z.object({ a: allianceIdSchema }),
+  z.object({ allianceId: allianceIdSchema }),
+  (w) => ({ allianceId: w.a }),
+  (n) => ({ a: n.allianceId }),
 );
 
-export const pulseRefSchema = jsonOf(
-  z.object({
-    p: z.number().int().positive(),
-    k: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{20,64}$/)
-      .optional(),
-  }),
+export const flagRef = ref(
+  z.object({ f: positiveId }),
+  z.object({ flagId: positiveId }),
+  (w) => ({ flagId: w.f }),
+  (n) => ({ f: n.flagId }),
+);
+
+/** A pulse, and for an anonymous member's own answer the edit key only their DM button holds. */
+export const pulseRef = ref(
+  z.object({ p: positiveId, k: editKeySchema.optional() }),
+  z.object({ pulseId: positiveId, editKey: editKeySchema.optional() }),
+  (w) => (w.k ? { pulseId: w.p, editKey: w.k } : { pulseId: w.p }),
+  (n) => (n.editKey ? { p: n.pulseId, k: n.editKey } : { p: n.pulseId }),
+);
+export type PulseRef = z.output<typeof pulseRef>;
+
+/** Which step of the design prompts a modal shows. */
+export const designStepRef = ref(
+  z.object({ a: allianceIdSchema, r: positiveId, s: z.number().int().min(0).max(20) }),
+  z.object({ allianceId: allianceIdSchema, roundId: positiveId, step: z.number().int().min(0).max(20) }),
+  (w) => ({ allianceId: w.a, roundId: w.r, step: w.s }),
+  (n) => ({ a: n.allianceId, r: n.roundId, s: n.step }),
+);
+export type DesignStepRef = z.output<typeof designStepRef>;
+
+/** The channel `/alliance start` was typed in. */
+export const setupRef = ref(
+  z.object({ c: channelIdSchema }),
+  z.object({ channelId: channelIdSchema }),
+  (w) => ({ channelId: w.c }),
+  (n) => ({ c: n.channelId }),
 );
 
 const nullableText = z.string().max(200).nullable();
+const carriedForm = z.object({
+  name: z.string().max(200),
+  channelId: nullableText,
+  members: z.array(userIdSchema).max(100).readonly(),
+  templateId: nullableText,
+  cadence: nullableText,
+  pulseWeekday: nullableText,
+  pulseTime: nullableText,
+  timeZone: nullableText,
+  digestWeekday: nullableText,
+  digestTime: nullableText,
+  anonymous: z.boolean(),
+  anonymityThreshold: z.string().max(10),
+  visibility: nullableText,
+});
+
 /** Step 1 of setup, carried to step 2 in private_metadata; re-validated there like any input. */
-export const carriedSetupSchema = jsonOf(
-  z.object({
-    c: channelIdSchema,
-    f: z.object({
-      name: z.string().max(200),
-      channelId: nullableText,
-      members: z.array(userIdSchema).max(100),
-      templateId: nullableText,
-      cadence: nullableText,
-      pulseWeekday: nullableText,
-      pulseTime: nullableText,
-      timeZone: nullableText,
-      digestWeekday: nullableText,
-      digestTime: nullableText,
-      anonymous: z.boolean(),
-      anonymityThreshold: z.string().max(10),
-      visibility: nullableText,
-    }),
-  }),
+export const carriedSetup = ref(
+  z.object({ c: channelIdSchema, f: carriedForm }),
+  z.object({ channelId: channelIdSchema, form: carriedForm }),
+  (w) => ({ channelId: w.c, form: w.f }),
+  (n) => ({ c: n.channelId, f: n.form }),
 );
-
-export const flagRefSchema = jsonOf(z.object({ f: z.number().int().positive() }));
-
-export const allianceRefSchema = jsonOf(z.object({ a: allianceIdSchema }));
-
-export const encode = (value: Record<string, unknown>): string => JSON.stringify(value);

@@ -1,19 +1,24 @@
 import { ACTIONS } from '../../slack/ids.js';
-import { roundRefSchema } from '../../slack/payloads.js';
+import { roundRef } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { onClick } from '../on-click.js';
 import type { ListenerRegistry } from '../registry.js';
 
 export function registerDesignActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Add my answers": opens the member's prompts where they left off.
-  onClick(on, deps, ACTIONS.addAnswers, roundRefSchema, (c) =>
-    deps.design.openAnswers({ teamId: c.teamId, userId: c.userId, allianceId: c.value.a, roundId: c.value.r }),
+  onClick(on, deps, ACTIONS.addAnswers, roundRef, (c) =>
+    deps.design.openAnswers({
+      teamId: c.teamId,
+      userId: c.userId,
+      allianceId: c.value.allianceId,
+      roundId: c.value.roundId,
+    }),
   );
   // "Compile now": the starter compiles with at least two answers in.
-  onClick(on, deps, ACTIONS.compileNow, roundRefSchema, async (c) => {
+  onClick(on, deps, ACTIONS.compileNow, roundRef, async (c) => {
     const result = await deps.design.compile({
       teamId: c.teamId,
-      roundId: c.value.r,
+      roundId: c.value.roundId,
       byUserId: c.userId,
       now: deps.clock.now(),
     });

@@ -1,5 +1,5 @@
 import { ACTIONS } from '../../slack/ids.js';
-import { pulseRefSchema } from '../../slack/payloads.js';
+import { pulseRef } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { onClick } from '../on-click.js';
 import type { ListenerRegistry } from '../registry.js';
@@ -7,12 +7,12 @@ import type { ListenerRegistry } from '../registry.js';
 export function registerPulseActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Check in" (invitation, reminder) and "Edit my answer" (after answering) both open the modal.
   for (const actionId of [ACTIONS.checkIn, ACTIONS.editCheckIn]) {
-    onClick(on, deps, actionId, pulseRefSchema, (c) =>
+    onClick(on, deps, actionId, pulseRef, (c) =>
       deps.pulses.openCheckIn({
         teamId: c.teamId,
         userId: c.userId,
-        pulseId: c.value.p,
-        editKey: c.value.k,
+        pulseId: c.value.pulseId,
+        editKey: c.value.editKey,
         now: deps.clock.now(),
       }),
     );

@@ -1,6 +1,6 @@
 import type { CheckInForm } from '../../domain/pulse.js';
 import { CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../../slack/ids.js';
-import { pulseRefSchema, type StateValues, stateReader } from '../../slack/payloads.js';
+import { pulseRef, type StateValues, stateReader } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { onSubmit } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
@@ -35,12 +35,12 @@ const ERROR_BLOCKS: Record<string, string> = {
 };
 
 export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): void {
-  onSubmit(on, deps, VIEWS.checkIn, pulseRefSchema, (s) => {
+  onSubmit(on, deps, VIEWS.checkIn, pulseRef, (s) => {
     const result = deps.pulses.submitCheckIn({
       teamId: s.teamId,
       userId: s.userId,
-      pulseId: s.meta.p,
-      editKey: s.meta.k,
+      pulseId: s.meta.pulseId,
+      editKey: s.meta.editKey,
       form: readCheckInForm(s.values),
       now: deps.clock.now(),
     });

@@ -1,5 +1,5 @@
 import { INPUT_ACTION, promptIdFromBlock, VIEWS } from '../../slack/ids.js';
-import { type StateValues, stepMetadataSchema, viewClosedSchema } from '../../slack/payloads.js';
+import { designStepRef, type StateValues, viewClosedSchema } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { onSubmit, type SubmitOutcome } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
@@ -15,7 +15,7 @@ function readAnswers(values: StateValues): Record<string, string> {
 }
 
 export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps): void {
-  onSubmit(on, deps, VIEWS.designStep, stepMetadataSchema, (s): SubmitOutcome => {
+  onSubmit(on, deps, VIEWS.designStep, designStepRef, (s): SubmitOutcome => {
     const result = deps.design.submitStep({
       teamId: s.teamId,
       userId: s.userId,
@@ -38,7 +38,7 @@ export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps)
   on.viewClosed(VIEWS.designStep, async ({ ack, body }) => {
     await ack();
     const parsed = viewClosedSchema.safeParse(body);
-    const meta = parsed.success ? stepMetadataSchema.safeParse(parsed.data.view.private_metadata) : null;
+    const meta = parsed.success ? designStepRef.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {
       deps.logger.warn('design step: a closed view could not be read; nothing saved');
       return;

@@ -1,12 +1,12 @@
 import { INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../../slack/ids.js';
-import { flagRefSchema, stateReader, versionRefSchema } from '../../slack/payloads.js';
+import { flagRef, stateReader, versionRef } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { onSubmit, type SubmitOutcome } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
 
 export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Not now": quiet the signal for a while, recording who and why.
-  onSubmit(on, deps, VIEWS.snooze, flagRefSchema, (s): SubmitOutcome => {
+  onSubmit(on, deps, VIEWS.snooze, flagRef, (s): SubmitOutcome => {
     const read = stateReader(s.values, INPUT_ACTION);
     const weeks = Number(read.option(SNOOZE_BLOCKS.weeks));
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 12)
@@ -17,7 +17,7 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
     const result = deps.renegotiation.snooze({
       teamId: s.teamId,
       userId: s.userId,
-      flagId: s.meta.f,
+      flagId: s.meta.flagId,
       weeks,
       reason,
       now: deps.clock.now(),
@@ -26,13 +26,13 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
   });
 
   // A newcomer proposes changes instead of committing as things are.
-  onSubmit(on, deps, VIEWS.propose, versionRefSchema, (s): SubmitOutcome => {
+  onSubmit(on, deps, VIEWS.propose, versionRef, (s): SubmitOutcome => {
     const result = deps.renegotiation.propose({
       teamId: s.teamId,
       userId: s.userId,
       viewId: s.viewId,
-      allianceId: s.meta.a,
-      versionId: s.meta.v,
+      allianceId: s.meta.allianceId,
+      versionId: s.meta.versionId,
       text: stateReader(s.values, INPUT_ACTION).text(PROPOSE_BLOCKS.text),
       now: deps.clock.now(),
     });

@@ -1,17 +1,17 @@
 import { INPUT_ACTION, SETTINGS_BLOCKS, VIEWS } from '../../slack/ids.js';
-import { allianceRefSchema, stateReader } from '../../slack/payloads.js';
+import { allianceRef, stateReader } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { errorsOn, onSubmit } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
 import { readSetupForm, readSignalsForm, SETUP_FIELD_BLOCKS, SIGNAL_FIELD_BLOCKS } from './setup.js';
 
 export function registerSettingsView(on: ListenerRegistry, deps: ListenerDeps): void {
-  onSubmit(on, deps, VIEWS.settings, allianceRefSchema, async (s) => {
+  onSubmit(on, deps, VIEWS.settings, allianceRef, async (s) => {
     const read = stateReader(s.values, INPUT_ACTION);
     const result = await deps.settings.submit({
       teamId: s.teamId,
       userId: s.userId,
-      allianceId: s.meta.a,
+      allianceId: s.meta.allianceId,
       form: {
         setup: readSetupForm(s.values),
         signals: readSignalsForm(s.values),

@@ -3,13 +3,7 @@ import type { SignalsField, SignalsForm } from '../../domain/signal-settings.js'
 import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, validateSignalsForm } from '../../domain/signal-settings.js';
 import { buildSetupSignalsModal } from '../../slack/blocks/setup-modal.js';
 import { INPUT_ACTION, SETUP_BLOCKS, SIGNAL_BLOCKS, VIEWS } from '../../slack/ids.js';
-import {
-  carriedSetupSchema,
-  encode,
-  type StateValues,
-  setupMetadataSchema,
-  stateReader,
-} from '../../slack/payloads.js';
+import { carriedSetup, type StateValues, setupRef, stateReader } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { errorsOn, onSubmit, type SubmitOutcome } from '../on-submit.js';
 import type { ListenerRegistry } from '../registry.js';
@@ -88,7 +82,7 @@ export function readSignalsForm(values: StateValues): SignalsForm {
 
 export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): void {
   // Step 1: check everything (Slack included), then move on to the signals without storing anything.
-  onSubmit(on, deps, VIEWS.setup, setupMetadataSchema, async (s): Promise<SubmitOutcome> => {
+  onSubmit(on, deps, VIEWS.setup, setupRef, async (s): Promise<SubmitOutcome> => {
     const form = readSetupForm(s.values);
     const outcome = await deps.design.checkSetup({ teamId: s.teamId, form, now: deps.clock.now() });
     if (!outcome.ok) return { kind: 'errors', errors: errorsOn(outcome.errors, SETUP_FIELD_BLOCKS) };
@@ -96,7 +90,7 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
       kind: 'update',
       view: buildSetupSignalsModal({
         allianceName: outcome.setup.name,
-        carried: encode({ c: s.meta.c, f: form }),
+        carried: carriedSetup.encode({ channelId: s.meta.channelId, form }),
         signals: DEFAULT_SIGNALS,
         celebration: DEFAULT_CELEBRATION,
       }),
@@ -104,14 +98,14 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
   });
 
   // Step 2: the signals and celebration; now the alliance is created, then announced.
-  onSubmit(on, deps, VIEWS.setupSignals, carriedSetupSchema, (s): SubmitOutcome => {
+  onSubmit(on, deps, VIEWS.setupSignals, carriedSetup, (s): SubmitOutcome => {
     const signals = validateSignalsForm(readSignalsForm(s.values));
     if (!signals.ok) return { kind: 'errors', errors: errorsOn(signals.errors, SIGNAL_FIELD_BLOCKS) };
     const created = deps.design.createAlliance({
       teamId: s.teamId,
       userId: s.userId,
       viewId: s.viewId,
-      form: s.meta.f,
+      form: s.meta.form,
       signals: signals.signals,
       celebration: signals.celebration,
       now: deps.clock.now(),

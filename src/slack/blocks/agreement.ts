@@ -1,6 +1,6 @@
 import type { AgreementContent, ConsentProgress, PromptDiff } from '../../domain/agreement.js';
 import { ACTIONS, BLOCKS, INPUT_ACTION, RESERVATION_BLOCKS, VIEWS } from '../ids.js';
-import { encode } from '../payloads.js';
+import { versionRef } from '../payloads.js';
 import {
   actions,
   type Block,
@@ -92,7 +92,7 @@ export function consentLine(consent: ConsentProgress): string {
 }
 
 function statusBlocks(model: AgreementMessageModel): Block[] {
-  const value = encode({ a: model.allianceId, v: model.versionId });
+  const value = versionRef.encode({ allianceId: model.allianceId, versionId: model.versionId });
   if (model.status === 'proposed') {
     return [
       section(
@@ -191,7 +191,7 @@ export function buildReservationModal(input: {
   return {
     type: 'modal',
     callback_id: VIEWS.reservation,
-    private_metadata: encode({ a: input.allianceId, v: input.versionId }),
+    private_metadata: versionRef.encode({ allianceId: input.allianceId, versionId: input.versionId }),
     title: plain('Reservations', 24),
     submit: plain('Share my reservation', 24),
     close: plain('Cancel', 24),

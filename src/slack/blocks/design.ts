@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Template } from '../../domain/templates/index.js';
 import { ACTIONS, BLOCKS, INPUT_ACTION, promptBlockId, VIEWS } from '../ids.js';
-import { encode } from '../payloads.js';
+import { designStepRef, roundRef } from '../payloads.js';
 import {
   actions,
   type Block,
@@ -42,7 +42,7 @@ export function progressLine(members: readonly string[], finished: readonly stri
 }
 
 function roundValue(model: DesignRoundModel): string {
-  return encode({ a: model.allianceId, r: model.roundId });
+  return roundRef.encode({ allianceId: model.allianceId, roundId: model.roundId });
 }
 
 /** The channel message that opens a design round, kept up to date as members answer. */
@@ -166,7 +166,7 @@ export function buildDesignStepView(model: DesignStepModel): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.designStep,
-    private_metadata: encode({ a: model.allianceId, r: model.roundId, s: model.step }),
+    private_metadata: designStepRef.encode({ allianceId: model.allianceId, roundId: model.roundId, step: model.step }),
     notify_on_close: true,
     title: plain('Design our alliance', 24),
     submit: plain(last ? 'Add my answers' : 'Save and continue', 24),

@@ -1,7 +1,7 @@
 import { SIGNAL_NAMES, type SignalKind } from '../../domain/signal-settings.js';
 import type { Evidence } from '../../domain/signals.js';
 import { ACTIONS, INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../ids.js';
-import { encode } from '../payloads.js';
+import { flagRef, versionRef } from '../payloads.js';
 import {
   actions,
   type Block,
@@ -134,7 +134,7 @@ const titleOf = (kind: SignalKind, evidence: Evidence) =>
 export function buildFlagMessage(model: FlagMessageModel): { text: string; blocks: Block[] } {
   const title = titleOf(model.kind, model.evidence);
   const blocks: Block[] = [header(`Renegotiation signal: ${title}`), section(describeEvidence(model.evidence))];
-  const value = encode({ f: model.flagId });
+  const value = flagRef.encode({ flagId: model.flagId });
   if (model.state === 'open') {
     blocks.push(
       context([
@@ -174,7 +174,7 @@ export function buildSnoozeModal(input: { flagId: number; weeks: number; kind: S
   return {
     type: 'modal',
     callback_id: VIEWS.snooze,
-    private_metadata: encode({ f: input.flagId }),
+    private_metadata: flagRef.encode({ flagId: input.flagId }),
     title: plain('Not now', 24),
     submit: plain('Quiet this signal', 24),
     close: plain('Cancel', 24),
@@ -213,7 +213,7 @@ export function buildNewcomerWelcome(input: {
   versionNumber: number;
   agreementBlocks: Block[];
 }): { text: string; blocks: Block[] } {
-  const value = encode({ a: input.allianceId, v: input.versionId });
+  const value = versionRef.encode({ allianceId: input.allianceId, versionId: input.versionId });
   const intro: Block[] = [
     header(`Welcome to ${truncate(input.allianceName, 130)}`),
     section(
@@ -242,7 +242,7 @@ export function buildProposeModal(input: { allianceId: string; versionId: number
   return {
     type: 'modal',
     callback_id: VIEWS.propose,
-    private_metadata: encode({ a: input.allianceId, v: input.versionId }),
+    private_metadata: versionRef.encode({ allianceId: input.allianceId, versionId: input.versionId }),
     title: plain('Propose changes', 24),
     submit: plain('Send to the team', 24),
     close: plain('Cancel', 24),

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { type CheckInAnswers, COMMENT_MAX, OVERALL, REASON_MAX } from '../../domain/pulse.js';
 import { ACTIONS, CHECKIN_BLOCKS, INPUT_ACTION, VIEWS } from '../ids.js';
-import { encode } from '../payloads.js';
+import { pulseRef } from '../payloads.js';
 import {
   actions,
   type Block,
@@ -53,7 +53,12 @@ export function buildPulseInvitation(model: PulseMessageModel): { text: string; 
         `:wave: *How is the alliance going?*\nTake a minute to say how well ${channelMention(model.channelId)} is living *${name}*. The pulse is open until ${closing(model.closesAt)}.`,
       ),
       actions([
-        button({ text: 'Check in', actionId: ACTIONS.checkIn, value: encode({ p: model.pulseId }), style: 'primary' }),
+        button({
+          text: 'Check in',
+          actionId: ACTIONS.checkIn,
+          value: pulseRef.encode({ pulseId: model.pulseId }),
+          style: 'primary',
+        }),
       ]),
       context([anonymityNote(model.anonymous)]),
     ],
@@ -70,7 +75,12 @@ export function buildPulseReminder(model: PulseMessageModel): { text: string; bl
         `:hourglass_flowing_sand: A reminder: the pulse for *${name}* closes ${closing(model.closesAt)}. It takes about a minute, and every answer helps the team see how it is doing.`,
       ),
       actions([
-        button({ text: 'Check in', actionId: ACTIONS.checkIn, value: encode({ p: model.pulseId }), style: 'primary' }),
+        button({
+          text: 'Check in',
+          actionId: ACTIONS.checkIn,
+          value: pulseRef.encode({ pulseId: model.pulseId }),
+          style: 'primary',
+        }),
       ]),
     ],
   };
@@ -89,7 +99,7 @@ export function buildPulseThanks(model: PulseMessageModel & { editKey?: string; 
         button({
           text: 'Edit my answer',
           actionId: ACTIONS.editCheckIn,
-          value: encode(model.editKey ? { p: model.pulseId, k: model.editKey } : { p: model.pulseId }),
+          value: pulseRef.encode({ pulseId: model.pulseId, editKey: model.editKey }),
         }),
       ]),
     );
@@ -262,7 +272,7 @@ export function buildCheckInView(model: CheckInViewModel): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.checkIn,
-    private_metadata: encode(model.editKey ? { p: model.pulseId, k: model.editKey } : { p: model.pulseId }),
+    private_metadata: pulseRef.encode({ pulseId: model.pulseId, editKey: model.editKey }),
     title: plain('Check in', 24),
     submit: plain(prev ? 'Update my answer' : 'Check in', 24),
     close: plain('Not now', 24),

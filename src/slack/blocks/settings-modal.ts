@@ -1,6 +1,6 @@
 import type { AllianceSettings } from '../../domain/alliance.js';
 import { SETTINGS_BLOCKS, VIEWS } from '../ids.js';
-import { encode } from '../payloads.js';
+import { allianceRef } from '../payloads.js';
 import { type Block, context, escapeText, type ModalView, option, plain, section } from './kit.js';
 import { membersInput, scheduleBlocks, select } from './setup-modal.js';
 import { buildSignalsBlocks } from './signals-form.js';
@@ -61,7 +61,7 @@ export function buildSettingsModal(model: SettingsModalModel): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.settings,
-    private_metadata: encode({ a: model.allianceId }),
+    private_metadata: allianceRef.encode({ allianceId: model.allianceId }),
     title: plain('Alliance settings', 24),
     submit: plain('Save settings', 24),
     close: plain('Cancel', 24),

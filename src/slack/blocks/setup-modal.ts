@@ -4,7 +4,7 @@ import { CADENCES, type Cadence, timeZoneOptions } from '../../domain/schedule.j
 import type { CelebrationTarget, SignalSettings } from '../../domain/signal-settings.js';
 import { TEMPLATES, type TemplateId } from '../../domain/templates/index.js';
 import { INPUT_ACTION, SETUP_BLOCKS, VIEWS } from '../ids.js';
-import { encode } from '../payloads.js';
+import { setupRef } from '../payloads.js';
 import { type Block, context, escapeText, type ModalView, option, plain, section } from './kit.js';
 import { buildSignalsBlocks } from './signals-form.js';
 
@@ -196,7 +196,7 @@ export function buildSetupModal(defaults: SetupDefaults, notes: readonly string[
   return {
     type: 'modal',
     callback_id: VIEWS.setup,
-    private_metadata: encode({ c: defaults.channelId }),
+    private_metadata: setupRef.encode({ channelId: defaults.channelId }),
     title: plain('Start an alliance', 24),
     submit: plain('Next', 24),
     close: plain('Cancel', 24),
