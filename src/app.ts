@@ -111,7 +111,7 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   };
 
   const core = composeCore({ store, clock, logger, clients });
-  registerListeners(app, { store, clock, logger, ...core.services }, track);
+  registerListeners(app, { clock, logger, ...core.services }, track);
   const tick = core.tick;
 
   let port = config.port;
@@ -155,14 +155,10 @@ export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
   const services = buildServices(deps);
   const schedulerDeps: SchedulerDeps = {
     jobs: deps.store.jobs,
-    handlers: buildJobHandlers({ ...deps, ...services }),
+    handlers: buildJobHandlers(services),
     steps: [
       { name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) },
-      // Slack retries an event for about an hour; a day of event ids is plenty to recognise retries.
-      {
-        name: 'forget old event ids',
-        run: async (now) => void deps.store.events.pruneBefore(new Date(now.getTime() - 86_400_000)),
-      },
+      { name: 'forget old event ids', run: async (now) => services.workspace.forgetOldEvents(now) },
     ],
     logger: deps.logger.child('scheduler'),
     owner: deps.owner,

@@ -17,3 +17,12 @@ export interface Delivery {
   createdAt: Date;
   sentAt: Date | null;
 }
+
+/** Every kind of direct message the outbox sends; each is rendered when it is sent. */
+export const DELIVERY_KINDS = {
+  designInvite: 'design_invite',
+  pulseInvite: 'pulse_invite',
+  pulseReminder: 'pulse_reminder',
+  newcomerWelcome: 'newcomer_welcome',
+  reportUnreachable: 'report_unreachable',
+} as const;

@@ -14,3 +14,12 @@ export interface JobRecord extends Job {
   lastError: string | null;
   finishedAt: Date | null;
 }
+
+/** Every kind of scheduled job; the scheduler maps each to the use case that runs it. */
+export const JOB_KINDS = {
+  pulseOpen: 'pulse.open',
+  pulseRemind: 'pulse.remind',
+  pulseClose: 'pulse.close',
+  signalsDaily: 'signals.daily',
+  digestPost: 'digest.post',
+} as const;

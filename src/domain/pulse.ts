@@ -275,3 +275,14 @@ export interface StoredResponse {
   userId: string | null;
   answers: CheckInAnswers;
 }
+
+/** Closed pulses whose results are frozen, oldest first: the history figures and signals read. */
+export function frozenHistory(
+  newestFirst: readonly Pulse[],
+): { pulseId: number; scheduledAt: Date; results: PulseResults }[] {
+  const history: { pulseId: number; scheduledAt: Date; results: PulseResults }[] = [];
+  for (const pulse of newestFirst) {
+    if (pulse.results) history.unshift({ pulseId: pulse.id, scheduledAt: pulse.scheduledAt, results: pulse.results });
+  }
+  return history;
+}

@@ -5,7 +5,7 @@ import {
   MIN_ANONYMITY_THRESHOLD,
   memberCountProblem,
 } from './alliance.js';
-import { CADENCES } from './schedule.js';
+import { CADENCES, type Cadence } from './schedule.js';
 import { isTemplateId, type TemplateId } from './templates/index.js';
 
 /** What the setup modal collected, before validation; every field may be missing or malformed. */
@@ -109,5 +109,54 @@ export function validateSetup(
   return {
     ok: true,
     setup: { name, channelId: form.channelId, members, templateId: form.templateId, settings: settings.data },
+  };
+}
+
+export interface ScheduleDefaults {
+  cadence: Cadence;
+  pulseWeekday: number;
+  pulseTime: string;
+  timeZone: string;
+  digestWeekday: number;
+  digestTime: string;
+  anonymous: boolean;
+  anonymityThreshold: number;
+  visibility: 'channel' | 'members';
+}
+
+export interface SetupDefaults extends ScheduleDefaults {
+  name: string;
+  channelId: string;
+  members: readonly string[];
+  templateId: TemplateId;
+}
+
+// A prefilled member list of hundreds is unusable in a modal; past this, the starter picks.
+export const MAX_PREFILLED_MEMBERS = 50;
+
+/**
+ * What the setup modal starts from: a weekly team alliance, pulses on Thursday morning and the
+ * digest on Monday morning in the starter's time zone, named answers, posted in the channel.
+ */
+export function setupDefaults(input: {
+  name: string;
+  channelId: string;
+  members: readonly string[];
+  timeZone: string | null;
+}): SetupDefaults {
+  return {
+    name: input.name,
+    channelId: input.channelId,
+    members: input.members,
+    templateId: 'team',
+    cadence: 'weekly',
+    pulseWeekday: 4,
+    pulseTime: '10:00',
+    timeZone: input.timeZone ?? 'UTC',
+    digestWeekday: 1,
+    digestTime: '09:30',
+    anonymous: false,
+    anonymityThreshold: MIN_ANONYMITY_THRESHOLD,
+    visibility: 'channel',
   };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Notice } from '../services/notice.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import { slackErrorCode } from '../slack/clients.js';
+import type { Notice } from '../slack/notices.js';
 import { blockActionSchema } from '../slack/payloads.js';
 import type { ListenerDeps } from './deps.js';
 import { SOMETHING_WENT_WRONG } from './failures.js';

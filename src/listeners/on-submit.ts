@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { Notice } from '../services/notice.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import { noticeView } from '../slack/blocks/kit.js';
 import { slackErrorCode } from '../slack/clients.js';
+import type { Notice } from '../slack/notices.js';
 import { type StateValues, viewSubmissionSchema } from '../slack/payloads.js';
 import type { ListenerDeps } from './deps.js';
 import { SOMETHING_WENT_WRONG } from './failures.js';

@@ -1,13 +1,12 @@
-import type { Logger } from '@slack/bolt';
 import { consentProgress, diffAgreements } from '../domain/agreement.js';
 import { type AgreementMessageModel, buildAgreementMessages, type SlackMessage } from '../slack/blocks/agreement.js';
-import { type SlackClients, slackErrorCode } from '../slack/clients.js';
+import { userMention } from '../slack/blocks/kit.js';
+import type { SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
 
 export interface PublisherDeps {
   store: Store;
-  clients: SlackClients;
-  logger: Logger;
+  gateway: SlackGateway;
 }
 
 /**
@@ -15,7 +14,7 @@ export interface PublisherDeps {
  * In the channel for `channel` visibility, to each member's DM for `members`.
  */
 export function createAgreementPublisher(deps: PublisherDeps) {
-  const { store } = deps;
+  const { store, gateway } = deps;
 
   function messageModel(versionId: number): AgreementMessageModel {
     const version = store.agreements.version(versionId);
@@ -42,31 +41,25 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     };
   }
 
+  /** Posts a version's main message and its thread parts; returns the main post, or Slack's error. */
   async function postTo(
     teamId: string,
     versionId: number,
     channel: string,
     recipientId: string | null,
     messages: { main: SlackMessage; thread: SlackMessage[] },
-  ): Promise<string> {
-    const client = deps.clients.forTeam(teamId);
-    const main = await client.chat.postMessage({
-      channel,
-      text: messages.main.text,
-      blocks: messages.main.blocks,
-      unfurl_links: false,
-    });
-    if (!main.ts || !main.channel) throw new Error('chat.postMessage returned no ts');
+  ): Promise<{ ok: true; channel: string; ts: string } | { ok: false; error: string }> {
+    const context = `agreement ${versionId}`;
+    const main = await gateway.post(teamId, { channel, ...messages.main }, `${context}: posting it`);
+    if (!main.ok) return main;
     store.agreements.recordPost({ versionId, teamId, channelId: main.channel, part: 0, ts: main.ts, recipientId });
     for (const [i, part] of messages.thread.entries()) {
-      const reply = await client.chat.postMessage({
-        channel: main.channel,
-        thread_ts: main.ts,
-        text: part.text,
-        blocks: part.blocks,
-        unfurl_links: false,
-      });
-      if (reply.ts)
+      const reply = await gateway.post(
+        teamId,
+        { channel: main.channel, threadTs: main.ts, ...part },
+        `${context}: posting part ${i + 1}`,
+      );
+      if (reply.ok) {
         store.agreements.recordPost({
           versionId,
           teamId,
@@ -75,8 +68,9 @@ export function createAgreementPublisher(deps: PublisherDeps) {
           ts: reply.ts,
           recipientId,
         });
+      }
     }
-    return main.ts;
+    return main;
   }
 
   /** Posts a freshly compiled version. Returns the people or places it could not reach. */
@@ -87,25 +81,13 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     if (!alliance) throw new Error(`alliance ${version.allianceId} not found`);
     const model = messageModel(versionId);
     const messages = buildAgreementMessages(model);
-    const failures: string[] = [];
     if (alliance.settings.visibility === 'channel') {
-      try {
-        const ts = await postTo(alliance.teamId, versionId, alliance.channelId, null, messages);
-        try {
-          await deps.clients.forTeam(alliance.teamId).pins.add({ channel: alliance.channelId, timestamp: ts });
-        } catch (error) {
-          if (slackErrorCode(error) !== 'already_pinned')
-            deps.logger.warn(`agreement ${versionId}: could not pin it:`, slackErrorCode(error) ?? error);
-        }
-      } catch (error) {
-        deps.logger.error(
-          `agreement ${versionId}: could not post it in ${alliance.channelId}:`,
-          slackErrorCode(error) ?? error,
-        );
-        failures.push(`the channel (${slackErrorCode(error) ?? 'Slack error'})`);
-      }
-      return failures;
+      const posted = await postTo(alliance.teamId, versionId, alliance.channelId, null, messages);
+      if (!posted.ok) return [`the channel (${posted.error})`];
+      await gateway.pin(alliance.teamId, posted, `agreement ${versionId}: pinning it`);
+      return [];
     }
+    const failures: string[] = [];
     const existing = new Set(
       store.agreements
         .posts(versionId)
@@ -114,12 +96,8 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     );
     for (const memberId of [...model.consent.agreed, ...model.consent.waiting]) {
       if (existing.has(memberId)) continue;
-      try {
-        await postTo(alliance.teamId, versionId, memberId, memberId, messages);
-      } catch (error) {
-        deps.logger.warn(`agreement ${versionId}: could not send it to a member:`, slackErrorCode(error) ?? error);
-        failures.push(`<@${memberId}> (${slackErrorCode(error) ?? 'Slack error'})`);
-      }
+      const posted = await postTo(alliance.teamId, versionId, memberId, memberId, messages);
+      if (!posted.ok) failures.push(`${userMention(memberId)} (${posted.error})`);
     }
     return failures;
   }
@@ -129,13 +107,13 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     const version = store.agreements.version(versionId);
     if (!version) return;
     const { main } = buildAgreementMessages(messageModel(versionId));
-    const client = deps.clients.forTeam(version.teamId);
     for (const post of store.agreements.posts(versionId).filter((p) => p.part === 0)) {
-      try {
-        await client.chat.update({ channel: post.channelId, ts: post.ts, text: main.text, blocks: main.blocks });
-      } catch (error) {
-        deps.logger.warn(`agreement ${versionId}: could not update a post:`, slackErrorCode(error) ?? error);
-      }
+      await gateway.update(
+        version.teamId,
+        { channel: post.channelId, ts: post.ts },
+        main,
+        `agreement ${versionId}: updating a post`,
+      );
     }
   }
 
@@ -143,20 +121,14 @@ export function createAgreementPublisher(deps: PublisherDeps) {
   async function replyInThreads(versionId: number, message: SlackMessage): Promise<number> {
     const version = store.agreements.version(versionId);
     if (!version) return 0;
-    const client = deps.clients.forTeam(version.teamId);
     let posted = 0;
     for (const post of store.agreements.posts(versionId).filter((p) => p.part === 0)) {
-      try {
-        await client.chat.postMessage({
-          channel: post.channelId,
-          thread_ts: post.ts,
-          text: message.text,
-          blocks: message.blocks,
-        });
-        posted++;
-      } catch (error) {
-        deps.logger.warn(`agreement ${versionId}: could not reply in a thread:`, slackErrorCode(error) ?? error);
-      }
+      const reply = await gateway.post(
+        version.teamId,
+        { channel: post.channelId, threadTs: post.ts, ...message },
+        `agreement ${versionId}: replying in a thread`,
+      );
+      if (reply.ok) posted++;
     }
     return posted;
   }
@@ -168,15 +140,11 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     const posts = store.agreements.posts(versionId).filter((p) => p.part === 0);
     const post = posts.find((p) => p.recipientId === null) ?? posts.find((p) => p.recipientId === userId);
     if (!post) return null;
-    try {
-      const result = await deps.clients
-        .forTeam(version.teamId)
-        .chat.getPermalink({ channel: post.channelId, message_ts: post.ts });
-      return result.permalink ?? null;
-    } catch (error) {
-      deps.logger.warn(`agreement ${versionId}: no permalink:`, slackErrorCode(error) ?? error);
-      return null;
-    }
+    return gateway.permalink(
+      version.teamId,
+      { channel: post.channelId, ts: post.ts },
+      `agreement ${versionId}: permalink`,
+    );
   }
 
   return { messageModel, publish, refresh, replyInThreads, permalinkFor };

@@ -1,34 +1,29 @@
-import type { Logger } from '@slack/bolt';
-import type { AgreementVersion } from '../domain/agreement.js';
-import { consentProgress } from '../domain/agreement.js';
+import { type AgreementVersion, consentProgress } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
-import { designProgress } from '../domain/design.js';
+import type { DomainEvent } from '../domain/events.js';
 import { buildReservationModal, buildReservationNotice } from '../slack/blocks/agreement.js';
-import { progressLine } from '../slack/blocks/design.js';
-import { context as contextBlock, escapeText, type ModalView, section } from '../slack/blocks/kit.js';
-import { buildShowMessage } from '../slack/blocks/show.js';
-import { type SlackClients, slackErrorCode } from '../slack/clients.js';
+import { context as contextBlock, escapeText, type ModalView, section, userMention } from '../slack/blocks/kit.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
-import type { DesignService } from './design.js';
-import { type Notice, STALE_ACTION } from './notice.js';
+import type { Events } from './events.js';
 
 export interface ConsentDeps {
   store: Store;
-  clients: SlackClients;
-  logger: Logger;
+  gateway: SlackGateway;
+  events: Events;
   publisher: AgreementPublisher;
-  design: DesignService;
-  /** Called once a version takes effect (schedules pulses and digests). */
-  onActivated: (alliance: Alliance, version: AgreementVersion, now: Date) => Promise<void>;
 }
+
+type ReservationField = 'concern' | 'watch';
 
 /**
  * Mutual consent: each member agrees to a version or first raises a reservation; the version takes
  * effect once every current member has agreed. Until then the starter can reopen the prompts.
  */
 export function createConsentService(deps: ConsentDeps) {
-  const { store } = deps;
+  const { store, gateway } = deps;
 
   function versionContext(
     teamId: string,
@@ -38,46 +33,52 @@ export function createConsentService(deps: ConsentDeps) {
   ): { alliance: Alliance; version: AgreementVersion } | Notice {
     const alliance = store.alliances.get(allianceId);
     const version = store.agreements.version(versionId);
-    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id)
-      return { kind: 'notice', text: STALE_ACTION };
-    if (!store.alliances.isMember(alliance.id, userId)) {
-      return {
-        kind: 'notice',
-        text: `Only the members of *${escapeText(alliance.name)}* are asked to agree to it, and you are not one of them. If you should be, ask <@${alliance.starterId}> to add you.`,
-      };
+    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) {
+      return notice(NOTICES.stale);
     }
-    if (version.status === 'active')
-      return { kind: 'notice', text: `Version ${version.number} is already in effect: everyone has agreed to it.` };
-    if (version.status !== 'proposed') {
-      return {
-        kind: 'notice',
-        text: `Version ${version.number} is no longer on the table. Use \`/alliance show\` in <#${alliance.channelId}> to see the latest.`,
-      };
-    }
+    if (!store.alliances.isMember(alliance.id, userId)) return notice(NOTICES.notAMember(alliance, 'agree to it'));
+    if (version.status === 'active') return notice(NOTICES.versionInEffect(version.number));
+    if (version.status !== 'proposed') return notice(NOTICES.versionOffTable(version.number, alliance));
     return { alliance, version };
   }
 
   /**
-   * Activates a proposed version once every current member has agreed: the version in effect
-   * before is superseded, pulses and digests are scheduled, the team is told.
+   * Inside a transaction: activates a proposed version once every current member has agreed; the
+   * version in effect before is superseded and earlier reservations are settled.
    */
-  async function activateIfEveryoneAgreed(alliance: Alliance, version: AgreementVersion, now: Date): Promise<boolean> {
-    const activation = store.transaction(() => {
-      const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
-      if (!progress.allAgreed) return null;
-      const previous = alliance.activeVersionId ? store.agreements.version(alliance.activeVersionId) : undefined;
-      if (previous) store.agreements.transition(previous.id, 'active', 'superseded', now);
-      if (!store.agreements.activate(version.id, now)) return null;
-      store.alliances.activate(alliance.id, version.id, now);
-      // The renegotiation was the place to deal with earlier reservations; pulses stop asking.
-      store.agreements.resolveReservationsBefore(alliance.id, version.id, now);
-      return { previous };
+  function activateIfEveryoneAgreed(
+    alliance: Alliance,
+    version: AgreementVersion,
+    now: Date,
+    record: (event: DomainEvent) => void,
+  ): boolean {
+    const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
+    if (!progress.allAgreed) return false;
+    const current = store.alliances.get(alliance.id) ?? alliance;
+    const previous = current.activeVersionId ? store.agreements.version(current.activeVersionId) : undefined;
+    if (previous) store.agreements.transition(previous.id, 'active', 'superseded', now);
+    if (!store.agreements.activate(version.id, now)) return false;
+    store.alliances.activate(alliance.id, version.id, now);
+    // The renegotiation was the place to deal with earlier reservations; pulses stop asking.
+    store.agreements.resolveReservationsBefore(alliance.id, version.id, now);
+    record({
+      type: 'versionAgreed',
+      allianceId: alliance.id,
+      roundId: version.roundId,
+      versionId: version.id,
+      previousVersionId: previous?.id ?? null,
     });
-    if (!activation) return false;
-    const activeVersion = store.agreements.version(version.id) ?? version;
-    await deps.onActivated(store.alliances.get(alliance.id) ?? alliance, activeVersion, now);
+    return true;
+  }
+
+  /** After an activation committed: the reactions, the posts brought up to date, the team told. */
+  async function announceActivation(alliance: Alliance, version: AgreementVersion, events: DomainEvent[], now: Date) {
+    await deps.events.publish(events, now);
     await deps.publisher.refresh(version.id);
-    if (activation.previous) await deps.publisher.refresh(activation.previous.id);
+    const agreed = events.find((e) => e.type === 'versionAgreed');
+    if (agreed?.type === 'versionAgreed' && agreed.previousVersionId !== null) {
+      await deps.publisher.refresh(agreed.previousVersionId);
+    }
     await deps.publisher.replyInThreads(version.id, {
       text: 'Everyone agreed: the alliance is in effect',
       blocks: [
@@ -89,9 +90,9 @@ export function createConsentService(deps: ConsentDeps) {
         ]),
       ],
     });
-    return true;
   }
 
+  /** "I agree". */
   async function agree(input: {
     teamId: string;
     userId: string;
@@ -102,22 +103,18 @@ export function createConsentService(deps: ConsentDeps) {
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const { alliance, version } = context;
-    const firstTime = store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
-    if (await activateIfEveryoneAgreed(alliance, version, input.now)) {
-      return {
-        kind: 'notice',
-        text: `Thank you. Everyone has agreed, so version ${version.number} of *${escapeText(alliance.name)}* is now in effect.`,
-      };
+    const { value, events } = deps.events.transaction(input.now, (record) => {
+      const firstTime = store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
+      return { firstTime, activated: activateIfEveryoneAgreed(alliance, version, input.now, record) };
+    });
+    if (value.activated) {
+      await announceActivation(alliance, version, events, input.now);
+      return notice(NOTICES.agreedAndInEffect(version.number, alliance));
     }
     await deps.publisher.refresh(version.id);
     const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
-    const counts = `${progress.agreed.length} of ${progress.agreed.length + progress.waiting.length} have agreed so far.`;
-    return {
-      kind: 'notice',
-      text: firstTime
-        ? `Thank you, you agreed to version ${version.number}. ${counts}`
-        : `You had already agreed to version ${version.number}. ${counts}`,
-    };
+    const asked = progress.agreed.length + progress.waiting.length;
+    return notice(NOTICES.agreed(version.number, progress.agreed.length, asked, value.firstTime));
   }
 
   /** After members leave, the ones who remain may all have agreed already. */
@@ -125,9 +122,14 @@ export function createConsentService(deps: ConsentDeps) {
     const alliance = store.alliances.get(allianceId);
     const proposed = alliance ? store.agreements.proposedVersion(alliance.id) : undefined;
     if (!alliance || !proposed) return;
-    if (!(await activateIfEveryoneAgreed(alliance, proposed, now))) await deps.publisher.refresh(proposed.id);
+    const { value: activated, events } = deps.events.transaction(now, (record) =>
+      activateIfEveryoneAgreed(alliance, proposed, now, record),
+    );
+    if (activated) await announceActivation(alliance, proposed, events, now);
+    else await deps.publisher.refresh(proposed.id);
   }
 
+  /** "I have reservations": the modal. */
   function openReservation(input: {
     teamId: string;
     userId: string;
@@ -136,15 +138,22 @@ export function createConsentService(deps: ConsentDeps) {
   }): Notice | { kind: 'view'; view: ModalView } {
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
-    return {
-      kind: 'view',
-      view: buildReservationModal({
-        allianceId: context.alliance.id,
-        versionId: context.version.id,
-        allianceName: context.alliance.name,
-        versionNumber: context.version.number,
-      }),
-    };
+    const view = buildReservationModal({
+      allianceId: context.alliance.id,
+      versionId: context.version.id,
+      allianceName: context.alliance.name,
+      versionNumber: context.version.number,
+    });
+    return { kind: 'view', view };
+  }
+
+  function checkReservation(concern: string, watch: string): Partial<Record<ReservationField, string>> {
+    const errors: Partial<Record<ReservationField, string>> = {};
+    if (concern === '') errors.concern = 'Say what concerns you; a sentence is enough.';
+    else if (concern.length > 1000) errors.concern = 'Please keep this under 1,000 characters.';
+    if (watch === '') errors.watch = 'Say how the team should keep an eye on it.';
+    else if (watch.length > 600) errors.watch = 'Please keep this under 600 characters.';
+    return errors;
   }
 
   /** Stores a reservation (once per modal) and shares it, attributed, with the members. */
@@ -158,18 +167,13 @@ export function createConsentService(deps: ConsentDeps) {
     watch: string;
     now: Date;
   }):
-    | { kind: 'errors'; errors: Record<'concern' | 'watch', string> }
+    | { kind: 'errors'; errors: Partial<Record<ReservationField, string>> }
     | Notice
     | { kind: 'saved'; share: () => Promise<void> } {
     const concern = input.concern.trim();
     const watch = input.watch.trim();
-    const errors: Partial<Record<'concern' | 'watch', string>> = {};
-    if (concern === '') errors.concern = 'Say what concerns you; a sentence is enough.';
-    else if (concern.length > 1000) errors.concern = 'Please keep this under 1,000 characters.';
-    if (watch === '') errors.watch = 'Say how the team should keep an eye on it.';
-    else if (watch.length > 600) errors.watch = 'Please keep this under 600 characters.';
-    if (errors.concern || errors.watch)
-      return { kind: 'errors', errors: errors as Record<'concern' | 'watch', string> };
+    const errors = checkReservation(concern, watch);
+    if (errors.concern || errors.watch) return { kind: 'errors', errors };
     const context = versionContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const id = store.agreements.addReservation({
@@ -184,11 +188,11 @@ export function createConsentService(deps: ConsentDeps) {
     });
     // Sharing posts to Slack, so it runs after the modal has been answered.
     const share = async () => {
-      if (id !== null)
-        await deps.publisher.replyInThreads(
-          context.version.id,
-          buildReservationNotice({ userId: input.userId, concern, watch }),
-        );
+      if (id === null) return;
+      await deps.publisher.replyInThreads(
+        context.version.id,
+        buildReservationNotice({ userId: input.userId, concern, watch }),
+      );
     };
     return { kind: 'saved', share };
   }
@@ -203,122 +207,38 @@ export function createConsentService(deps: ConsentDeps) {
   }): Promise<Notice> {
     const alliance = store.alliances.get(input.allianceId);
     const version = store.agreements.version(input.versionId);
-    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id)
-      return { kind: 'notice', text: STALE_ACTION };
-    if (input.userId !== alliance.starterId) {
-      return {
-        kind: 'notice',
-        text: `Only <@${alliance.starterId}>, who started this alliance, can reopen the prompts. Share your concern with \`I have reservations\` instead.`,
-      };
+    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id) {
+      return notice(NOTICES.stale);
     }
-    if (version.status !== 'proposed') {
-      return {
-        kind: 'notice',
-        text: `Version ${version.number} is not waiting for consent any more, so there is nothing to reopen. To change an agreement in effect, use \`/alliance renegotiate\`.`,
-      };
-    }
-    const reopened = store.transaction(() => {
+    if (input.userId !== alliance.starterId) return notice(NOTICES.onlyStarterReopens(alliance));
+    if (version.status !== 'proposed') return notice(NOTICES.nothingToReopen(version.number));
+    const { value: reopened, events } = deps.events.transaction(input.now, (record) => {
       if (!store.agreements.transition(version.id, 'proposed', 'withdrawn', input.now)) return false;
       store.design.reopenRound(version.roundId);
       if (alliance.activeVersionId === null) store.alliances.setStatus(alliance.id, 'designing');
+      record({ type: 'roundReopened', allianceId: alliance.id, roundId: version.roundId });
       return true;
     });
-    if (!reopened) return { kind: 'notice', text: STALE_ACTION };
+    if (!reopened) return notice(NOTICES.stale);
     await deps.publisher.refresh(version.id);
-    await deps.design.refreshAnnouncement(version.roundId);
+    await deps.events.publish(events, input.now);
     const round = store.design.round(version.roundId);
     if (round?.announcementChannel && round.announcementTs) {
-      try {
-        await deps.clients.forTeam(alliance.teamId).chat.postMessage({
+      await gateway.post(
+        alliance.teamId,
+        {
           channel: round.announcementChannel,
-          thread_ts: round.announcementTs,
-          text: `<@${alliance.starterId}> reopened the prompts for ${escapeText(alliance.name)}. Change your answers with Add my answers; the agreement will be compiled again.`,
-          reply_broadcast: true,
-        });
-      } catch (error) {
-        deps.logger.warn(`alliance ${alliance.id}: could not announce the reopening:`, slackErrorCode(error) ?? error);
-      }
+          threadTs: round.announcementTs,
+          broadcast: true,
+          text: `${userMention(alliance.starterId)} reopened the prompts for ${escapeText(alliance.name)}. Change your answers with Add my answers; the agreement will be compiled again.`,
+        },
+        `alliance ${alliance.id}: announcing the reopening`,
+      );
     }
-    return {
-      kind: 'notice',
-      text: `The prompts are open again. Members can change their answers; press *Compile now* when you are ready for version ${version.number + 1}.`,
-    };
+    return notice(NOTICES.reopened(version.number + 1));
   }
 
-  /** `/alliance show [vN]`. */
-  async function show(input: {
-    teamId: string;
-    userId: string;
-    channelId: string;
-    versionArg: string;
-  }): Promise<{ text: string; blocks: ReturnType<typeof buildShowMessage>['blocks'] } | Notice> {
-    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance)
-      return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
-    const isMember = store.alliances.isMember(alliance.id, input.userId);
-    if (alliance.settings.visibility === 'members' && !isMember) {
-      return {
-        kind: 'notice',
-        text: `The agreement of *${escapeText(alliance.name)}* is shared with its members only. Ask <@${alliance.starterId}> if you should be part of it.`,
-      };
-    }
-    const versions = store.agreements.versions(alliance.id);
-    let version: AgreementVersion | undefined;
-    if (input.versionArg) {
-      const match = /^v?(\d{1,4})$/i.exec(input.versionArg.trim());
-      if (!match)
-        return {
-          kind: 'notice',
-          text: 'Use `/alliance show` for the current agreement or `/alliance show v2` for a given version.',
-        };
-      version = versions.find((v) => v.number === Number(match[1]));
-      if (!version)
-        return {
-          kind: 'notice',
-          text: `There is no version ${match[1]} yet. This alliance has ${versions.length === 0 ? 'no versions' : `versions 1 to ${versions.length}`}.`,
-        };
-    } else {
-      version =
-        versions.find((v) => v.status === 'proposed') ?? versions.find((v) => v.status === 'active') ?? versions.at(-1);
-    }
-    const members = store.alliances.members(alliance.id);
-    const round = store.design.currentOpenRound(alliance.id);
-    const finishedIds = round ? store.design.finishedMembers(round.id) : new Set<string>();
-    const message = buildShowMessage({
-      allianceName: alliance.name,
-      allianceStatus: alliance.status,
-      version: version
-        ? {
-            number: version.number,
-            status: version.status,
-            compiledAt: version.compiledAt,
-            activatedAt: version.activatedAt,
-            content: version.content,
-            contentHash: version.contentHash,
-          }
-        : null,
-      consent: version
-        ? consentProgress(
-            version.status === 'proposed' ? members : version.content.members,
-            store.agreements.consents(version.id),
-          )
-        : null,
-      members,
-      openReservations: store.agreements.reservations(alliance.id, 'open').length,
-      permalink: version ? await deps.publisher.permalinkFor(version.id, input.userId) : null,
-      versions: versions.map((v) => ({
-        number: v.number,
-        status: v.status,
-        compiledAt: v.compiledAt,
-        activatedAt: v.activatedAt,
-        origin: store.design.round(v.roundId)?.reason ?? null,
-      })),
-      ...(round ? { designProgress: progressLine(members, designProgress(members, finishedIds).finished) } : {}),
-    });
-    return message;
-  }
-
-  return { agree, recheck, openReservation, submitReservation, amend, show };
+  return { agree, recheck, openReservation, submitReservation, amend };
 }
 
 export type ConsentService = ReturnType<typeof createConsentService>;

@@ -1,63 +1,57 @@
-import type { Logger } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { type Alliance, digestSchedule } from '../domain/alliance.js';
 import { chartInput, computeDigestFigures, type DigestFigures } from '../domain/digest.js';
 import { buildTrendChartSvg } from '../domain/digest-chart.js';
-import type { Job } from '../domain/job.js';
+import { JOB_KINDS, type Job } from '../domain/job.js';
+import { frozenHistory } from '../domain/pulse.js';
 import { latestOccurrenceAtOrBefore, nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { effectiveThreshold } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
 import { renderPng } from '../render/png.js';
 import { buildDigestMessages } from '../slack/blocks/digest.js';
-import { escapeText } from '../slack/blocks/kit.js';
-import { type SlackClients, slackErrorCode } from '../slack/clients.js';
+import type { Block } from '../slack/blocks/kit.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
-import type { Notice } from './notice.js';
-
-export const DIGEST_POST = 'digest.post';
 
 /** Enough history for the 12-pulse chart and a celebration streak of up to 12. */
 const HISTORY = 24;
 
 export interface DigestDeps {
   store: Store;
-  clients: SlackClients;
-  logger: Logger;
+  gateway: SlackGateway;
   publisher: AgreementPublisher;
-  nextPulseAt: (allianceId: string) => Date | null;
 }
 
 /** The weekly digest: scheduled posts, the on-demand preview, and `/alliance digest post`. */
 export function createDigestService(deps: DigestDeps) {
-  const { store } = deps;
+  const { store, gateway } = deps;
 
-  function ensureScheduled(alliance: Alliance, now: Date): void {
-    if (alliance.status !== 'active') return;
+  const nextPulseAt = (allianceId: string) => store.jobs.nextPending(allianceId, JOB_KINDS.pulseOpen)?.runAt ?? null;
+
+  /** Inside a transaction: an active alliance has its next digest scheduled (idempotent). */
+  function ensureScheduled(allianceId: string, now: Date): void {
+    const alliance = store.alliances.get(allianceId);
+    if (alliance?.status !== 'active') return;
     store.jobs.scheduleIfNone({
       teamId: alliance.teamId,
-      kind: DIGEST_POST,
+      kind: JOB_KINDS.digestPost,
       subjectId: alliance.id,
       runAt: nextOccurrence(digestSchedule(alliance), now),
       now,
     });
   }
 
-  function reschedule(alliance: Alliance, now: Date): void {
-    store.transaction(() => {
-      store.jobs.cancelPending(alliance.id, DIGEST_POST, now);
-      ensureScheduled(alliance, now);
-    });
+  /** Inside a transaction: the pending digest is replaced by one at the (maybe new) digest time. */
+  function reschedule(allianceId: string, now: Date): void {
+    store.jobs.cancelPending(allianceId, JOB_KINDS.digestPost, now);
+    ensureScheduled(allianceId, now);
   }
 
   function figuresFor(alliance: Alliance): DigestFigures {
-    const pulses = store.pulses
-      .closedPulses(alliance.id, HISTORY)
-      .filter((p) => p.results !== null)
-      .reverse()
-      .map((p) => ({ pulseId: p.id, scheduledAt: p.scheduledAt, results: p.results! }));
     return computeDigestFigures({
-      pulses,
+      pulses: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY)),
       aspects: getTemplate(alliance.templateId).aspects,
       threshold: effectiveThreshold(alliance.settings.anonymous, alliance.settings.anonymityThreshold),
       anonymous: alliance.settings.anonymous,
@@ -68,10 +62,9 @@ export function createDigestService(deps: DigestDeps) {
   }
 
   async function messagesFor(alliance: Alliance, figures: DigestFigures, viewerId: string | null) {
+    const streakKey = figures.celebration.streakKey;
     const celebrate =
-      figures.celebration.met &&
-      figures.celebration.streakKey !== null &&
-      !store.digests.wasCelebrated(alliance.id, figures.celebration.streakKey);
+      figures.celebration.met && streakKey !== null && !store.digests.wasCelebrated(alliance.id, streakKey);
     const version = alliance.activeVersionId;
     const link = version !== null ? await deps.publisher.permalinkFor(version, viewerId ?? '') : null;
     const openFlags = store.flags.unresolved(alliance.id).map((f) => ({
@@ -80,53 +73,55 @@ export function createDigestService(deps: DigestDeps) {
       createdAt: f.createdAt,
       snoozedUntil: f.snoozedUntil,
     }));
-    return {
+    const messages = buildDigestMessages({
+      allianceName: alliance.name,
+      figures,
       celebrate,
-      ...buildDigestMessages({
-        allianceName: alliance.name,
-        figures,
-        celebrate,
-        nextPulseAt: deps.nextPulseAt(alliance.id),
-        agreementLink: link,
-        openFlags,
-        anonymous: alliance.settings.anonymous,
-      }),
-    };
+      nextPulseAt: nextPulseAt(alliance.id),
+      agreementLink: link,
+      openFlags,
+      anonymous: alliance.settings.anonymous,
+    });
+    return { celebrate, ...messages };
+  }
+
+  /** The 12-pulse trend chart, uploaded into the digest's thread. */
+  async function uploadChart(alliance: Alliance, figures: DigestFigures, at: { channel: string; ts: string }) {
+    const count = figures.pulseLabels.length;
+    const png = renderPng(buildTrendChartSvg(chartInput(`${alliance.name}: the last ${count} pulses`, figures)));
+    // The text trend in the thread stands on its own; a failed upload is logged, not fatal.
+    await gateway.upload(
+      alliance.teamId,
+      {
+        channel: at.channel,
+        threadTs: at.ts,
+        file: png,
+        filename: 'alliance-trend.png',
+        title: `Trend of the last ${count} pulses`,
+        altText: `Line chart of each part's average over the last ${count} pulses`,
+      },
+      `alliance ${alliance.id}: uploading the trend chart`,
+    );
   }
 
   /** Posts a digest in the channel, its details and trend chart in the thread. */
   async function post(alliance: Alliance, digestId: number, now: Date): Promise<void> {
     const figures = figuresFor(alliance);
     const { main, thread, celebrate } = await messagesFor(alliance, figures, null);
-    const client = deps.clients.forTeam(alliance.teamId);
-    const posted = await client.chat.postMessage({ channel: alliance.channelId, ...main, unfurl_links: false });
-    if (!posted.ts || !posted.channel) throw new Error('chat.postMessage returned no ts');
+    const context = `alliance ${alliance.id}: posting the digest`;
+    const posted = await gateway.post(alliance.teamId, { channel: alliance.channelId, ...main }, context);
+    // Thrown so the scheduled job is retried.
+    if (!posted.ok) throw new Error(`${context} failed: ${posted.error}`);
     store.digests.setMessage(digestId, posted.channel, posted.ts);
-    if (celebrate && figures.celebration.streakKey)
-      store.digests.celebrate(alliance.id, alliance.teamId, figures.celebration.streakKey, digestId, now);
+    const streakKey = figures.celebration.streakKey;
+    if (celebrate && streakKey) store.digests.celebrate(alliance.id, alliance.teamId, streakKey, digestId, now);
     if (!thread) return;
-    await client.chat.postMessage({ channel: posted.channel, thread_ts: posted.ts, ...thread, unfurl_links: false });
-    if (figures.latest && figures.pulseLabels.length > 0) {
-      try {
-        const png = renderPng(
-          buildTrendChartSvg(chartInput(`${alliance.name}: the last ${figures.pulseLabels.length} pulses`, figures)),
-        );
-        await client.filesUploadV2({
-          channel_id: posted.channel,
-          thread_ts: posted.ts,
-          file: png,
-          filename: 'alliance-trend.png',
-          title: `Trend of the last ${figures.pulseLabels.length} pulses`,
-          alt_text: `Line chart of each part's average over the last ${figures.pulseLabels.length} pulses`,
-        });
-      } catch (error) {
-        // The text trend in the thread stands on its own; a failed upload is logged, not fatal.
-        deps.logger.warn(
-          `alliance ${alliance.id}: the trend chart could not be uploaded:`,
-          slackErrorCode(error) ?? error,
-        );
-      }
-    }
+    await gateway.post(
+      alliance.teamId,
+      { channel: posted.channel, threadTs: posted.ts, ...thread },
+      `${context} thread`,
+    );
+    if (figures.latest && figures.pulseLabels.length > 0) await uploadChart(alliance, figures, posted);
   }
 
   /**
@@ -140,7 +135,7 @@ export function createDigestService(deps: DigestDeps) {
     const occurrence = latestOccurrenceAtOrBefore(schedule, now);
     store.jobs.schedule({
       teamId: alliance.teamId,
-      kind: DIGEST_POST,
+      kind: JOB_KINDS.digestPost,
       subjectId: alliance.id,
       runAt: nextOccurrence(schedule, now),
       now,
@@ -167,24 +162,14 @@ export function createDigestService(deps: DigestDeps) {
     channelId: string;
     post: boolean;
     now: Date;
-  }): Promise<
-    Notice | { kind: 'preview'; text: string; blocks: ReturnType<typeof buildDigestMessages>['main']['blocks'] }
-  > {
+  }): Promise<Notice | { kind: 'preview'; text: string; blocks: Block[] }> {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance)
-      return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
+    if (!alliance) return notice(NOTICES.noAllianceHere);
     const isMember = store.alliances.isMember(alliance.id, input.userId);
     if (!isMember && (input.post || alliance.settings.visibility === 'members')) {
-      return {
-        kind: 'notice',
-        text: `Only members of *${escapeText(alliance.name)}* can ${input.post ? 'post' : 'see'} its digest.`,
-      };
+      return notice(NOTICES.notAMember(alliance, input.post ? 'post its digest' : 'see its digest'));
     }
-    if (alliance.status !== 'active')
-      return {
-        kind: 'notice',
-        text: `*${escapeText(alliance.name)}* is still being designed; its digest starts once everyone has agreed and the first pulse has closed.`,
-      };
+    if (alliance.status !== 'active') return notice(NOTICES.stillDesigning(alliance));
     if (input.post) {
       const digestId = store.digests.begin({
         teamId: alliance.teamId,
@@ -195,12 +180,9 @@ export function createDigestService(deps: DigestDeps) {
         postedBy: input.userId,
         now: input.now,
       });
-      if (digestId === null) return { kind: 'notice', text: 'The digest could not be recorded; please try again.' };
+      if (digestId === null) return notice(NOTICES.digestNotRecorded);
       await post(alliance, digestId, input.now);
-      return {
-        kind: 'notice',
-        text: 'The digest is posted in the channel, with the details and the trend chart in its thread.',
-      };
+      return notice(NOTICES.digestPosted);
     }
     const { main, thread } = await messagesFor(alliance, figuresFor(alliance), input.userId);
     // A preview is one ephemeral message: the main post, then the details, within 50 blocks.

@@ -5,6 +5,7 @@ import type { Delivery } from '../domain/delivery.js';
 import type { Block } from '../slack/blocks/kit.js';
 import { type SlackClient, type SlackClients, slackErrorCode } from '../slack/clients.js';
 import type { Store } from '../store/index.js';
+import type { Events } from './events.js';
 import { createPacer, type Pacer } from './pacer.js';
 
 export interface RenderedMessage {
@@ -26,8 +27,8 @@ export interface OutboxDeps {
   leaseMs?: number;
   /** Paces each workspace's messages under Slack's rate limit (see pacer.ts). */
   timer: Timer;
-  /** Called after a member turned out to be unreachable (first time for this alliance). */
-  onUnreachable?: (delivery: Delivery, reason: string, now: Date) => Promise<void>;
+  /** Records a member turning out to be unreachable, so what follows (telling the starter…) happens. */
+  events: Events;
 }
 
 /** Slack's answers that mean "this person cannot get a DM from us", not "try again". */
@@ -148,11 +149,10 @@ export function createOutbox(deps: OutboxDeps) {
       const code = slackErrorCode(error);
       if (code && UNREACHABLE_ERRORS.has(code)) {
         deliveries.finish(delivery.id, deps.owner, 'unreachable', code);
-        await deps
-          .onUnreachable?.(delivery, code, now)
-          .catch((hookError: unknown) =>
-            deps.logger.error('outbox: handling an unreachable member failed:', hookError),
-          );
+        const unreachable = { allianceId: delivery.allianceId, deliveryId: delivery.id, userId: delivery.userId };
+        await deps.events
+          .run(now, (record) => record({ type: 'memberUnreachable', ...unreachable, reason: code }))
+          .catch((error: unknown) => deps.logger.error('outbox: handling an unreachable member failed:', error));
         return 'unreachable';
       }
       const reason = code ?? (error instanceof Error ? error.message : String(error));

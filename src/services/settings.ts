@@ -1,14 +1,28 @@
-import type { Logger } from '@slack/bolt';
-import { type Alliance, type AllianceSettings, pulseSchedule, pulseSettingsSchema } from '../domain/alliance.js';
+import {
+  type Alliance,
+  type AllianceSettings,
+  type PulseSettings,
+  pulseSchedule,
+  pulseSettingsSchema,
+} from '../domain/alliance.js';
+import type { DomainEvent, MembershipChange } from '../domain/events.js';
 import { describeSchedule } from '../domain/schedule.js';
-import { type SetupErrors, type SetupForm, validateSetup } from '../domain/setup.js';
-import { type SignalsField, type SignalsForm, validateSignalsForm } from '../domain/signal-settings.js';
-import { escapeText, type ModalView } from '../slack/blocks/kit.js';
+import { type SetupErrors, type SetupForm, type ValidSetup, validateSetup } from '../domain/setup.js';
+import {
+  type CelebrationTarget,
+  type SignalSettings,
+  type SignalsField,
+  type SignalsForm,
+  validateSignalsForm,
+} from '../domain/signal-settings.js';
+import { escapeText, type ModalView, userMention } from '../slack/blocks/kit.js';
 import { buildSettingsModal } from '../slack/blocks/settings-modal.js';
-import { type SlackClients, slackErrorCode } from '../slack/clients.js';
+import type { Directory } from '../slack/directory.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import type { Directory } from './directory.js';
-import type { Notice } from './notice.js';
+import type { Events } from './events.js';
+import { applyMembershipChange } from './membership.js';
 
 export interface SettingsForm {
   setup: SetupForm;
@@ -17,35 +31,46 @@ export interface SettingsForm {
   reminderHours: string | null;
 }
 
-export interface MembershipChange {
-  joined: string[];
-  left: string[];
-  /** Why: 'settings' (someone edited the members), 'channel' (joined/left the channel), 'deactivated', or a newcomer's 'proposal'. */
-  cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
-  byUserId: string | null;
-  /** Identifies what triggered the change (an event id, a modal), so its signal is raised once. */
-  occurrence: string;
-  proposal?: string;
-}
-
 export interface SettingsDeps {
   store: Store;
-  clients: SlackClients;
-  logger: Logger;
   directory: Directory;
-  botUserId: (teamId: string) => string | null;
-  /** The pulse and digest schedules changed (or might have). */
-  onScheduleChanged: (alliance: Alliance, now: Date) => void;
-  onMembershipChanged: (alliance: Alliance, change: MembershipChange, now: Date) => Promise<void>;
+  gateway: SlackGateway;
+  events: Events;
 }
 
-const NOT_A_MEMBER = (alliance: Alliance) =>
-  `Only the members of *${escapeText(alliance.name)}* can change its settings. Ask <@${alliance.starterId}> if you should be one.`;
+type PulseField = 'openHours' | 'reminderHours';
 
-/** `/alliance settings` and the membership changes it (and the channel) can make. */
+export type SettingsErrors = {
+  kind: 'errors';
+  setup: SetupErrors;
+  signals: Partial<Record<SignalsField, string>>;
+  pulse: Partial<Record<PulseField, string>>;
+};
+
+export type SettingsResult = SettingsErrors | Notice | { kind: 'saved'; announce: () => Promise<void> };
+
+/** A settings form that passed every check. */
+interface ValidSettings {
+  kind: 'valid';
+  setup: ValidSetup;
+  pulse: PulseSettings;
+  signals: SignalSettings;
+  celebration: CelebrationTarget;
+}
+
+/** The settings a valid form asks for, and what differs from before. */
+interface SettingsChange {
+  settings: AllianceSettings;
+  joined: string[];
+  left: string[];
+  /** Plain-words summary of each change, for the channel. */
+  changes: string[];
+}
+
+/** `/alliance settings`: schedule, members, anonymity, signals and celebration, changed together. */
 export function createSettingsService(deps: SettingsDeps) {
   const { store } = deps;
-
+  const botUserId = (teamId: string) => store.workspaces.get(teamId)?.botUserId ?? null;
   const mayChange = (alliance: Alliance, userId: string) =>
     store.alliances.isMember(alliance.id, userId) || alliance.starterId === userId;
 
@@ -55,145 +80,105 @@ export function createSettingsService(deps: SettingsDeps) {
     channelId: string;
   }): Notice | { kind: 'view'; view: ModalView } {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance)
-      return { kind: 'notice', text: 'This channel has no alliance yet. Start one with `/alliance start`.' };
-    if (!mayChange(alliance, input.userId)) return { kind: 'notice', text: NOT_A_MEMBER(alliance) };
+    if (!alliance) return notice(NOTICES.noAllianceHere);
+    if (!mayChange(alliance, input.userId)) return notice(NOTICES.notAMember(alliance, 'change its settings'));
+    const view = buildSettingsModal({
+      allianceId: alliance.id,
+      allianceName: alliance.name,
+      members: store.alliances.members(alliance.id),
+      settings: alliance.settings,
+    });
+    return { kind: 'view', view };
+  }
+
+  function checkPulse(
+    form: SettingsForm,
+  ): { ok: true; pulse: PulseSettings } | { ok: false; errors: Partial<Record<PulseField, string>> } {
+    const pulse = pulseSettingsSchema.safeParse({
+      cadence: form.setup.cadence,
+      weekday: Number(form.setup.pulseWeekday),
+      localTime: form.setup.pulseTime,
+      openHours: Number(form.openHours),
+      reminderHoursBefore: Number(form.reminderHours),
+    });
+    if (pulse.success) return { ok: true, pulse: pulse.data };
+    const errors: Partial<Record<PulseField, string>> = {};
+    for (const issue of pulse.error.issues) {
+      if (issue.path[0] === 'reminderHoursBefore')
+        errors.reminderHours = 'The reminder has to come before the pulse closes.';
+      if (issue.path[0] === 'openHours') errors.openHours = 'Pick how long pulses stay open.';
+    }
+    return { ok: false, errors };
+  }
+
+  /** New members must be people: no bots, no deactivated accounts (asked of Slack). */
+  async function checkNewMembers(alliance: Alliance, setup: ValidSetup): Promise<SetupErrors> {
+    const current = new Set(store.alliances.members(alliance.id));
+    const newcomers = setup.members.filter((m) => !current.has(m));
+    const humans = new Set(await deps.directory.humans(alliance.teamId, newcomers));
+    const bot = botUserId(alliance.teamId);
+    if (newcomers.some((m) => !humans.has(m) || m === bot)) {
+      return { members: 'Bots and deactivated accounts cannot take part; please remove them from the list.' };
+    }
+    return {};
+  }
+
+  /** Validates the whole form, with the same rules as at start, for this alliance's name, channel and template. */
+  async function check(alliance: Alliance, form: SettingsForm, now: Date): Promise<SettingsErrors | ValidSettings> {
+    const checked = validateSetup(
+      { ...form.setup, name: alliance.name, channelId: alliance.channelId, templateId: alliance.templateId },
+      now,
+    );
+    const signals = validateSignalsForm(form.signals);
+    const pulse = checkPulse(form);
+    const memberErrors = checked.ok ? await checkNewMembers(alliance, checked.setup) : {};
+    if (checked.ok && signals.ok && pulse.ok && Object.keys(memberErrors).length === 0) {
+      return {
+        kind: 'valid',
+        setup: checked.setup,
+        pulse: pulse.pulse,
+        signals: signals.signals,
+        celebration: signals.celebration,
+      };
+    }
     return {
-      kind: 'view',
-      view: buildSettingsModal({
-        allianceId: alliance.id,
-        allianceName: alliance.name,
-        members: store.alliances.members(alliance.id),
-        settings: alliance.settings,
-      }),
+      kind: 'errors',
+      setup: { ...(checked.ok ? {} : checked.errors), ...memberErrors },
+      signals: signals.ok ? {} : signals.errors,
+      pulse: pulse.ok ? {} : pulse.errors,
     };
   }
 
-  /** Records a membership change: removed members leave the open pulse and get nothing more. */
-  function applyMembership(alliance: Alliance, change: MembershipChange, now: Date): void {
-    if (change.joined.length === 0 && change.left.length === 0) return;
-    store.transaction(() => {
-      for (const userId of change.joined) store.alliances.addMember(alliance.id, alliance.teamId, userId, now);
-      const open = store.pulses.openPulse(alliance.id);
-      for (const userId of change.left) {
-        store.alliances.removeMember(alliance.id, userId, change.cause, now);
-        store.deliveries.cancelForUser(alliance.id, userId);
-        if (open) store.pulses.removeInvitee(open.id, userId);
-      }
-    });
-  }
-
-  /** Records a membership change and raises it as a signal. */
-  async function changeMembers(alliance: Alliance, change: MembershipChange, now: Date): Promise<void> {
-    if (change.joined.length === 0 && change.left.length === 0) return;
-    applyMembership(alliance, change, now);
-    await deps.onMembershipChanged(alliance, change, now);
-  }
-
-  type SubmitResult =
-    | {
-        kind: 'errors';
-        setup: SetupErrors;
-        signals: Partial<Record<SignalsField, string>>;
-        pulse: Partial<Record<'openHours' | 'reminderHours', string>>;
-      }
-    | Notice
-    | { kind: 'saved'; announce: () => Promise<void> };
-
-  async function submit(input: {
-    teamId: string;
-    userId: string;
-    allianceId: string;
-    form: SettingsForm;
-    now: Date;
-  }): Promise<SubmitResult> {
-    const alliance = store.alliances.get(input.allianceId);
-    if (!alliance || alliance.teamId !== input.teamId || alliance.status === 'archived') {
-      return {
-        kind: 'notice',
-        text: 'These settings are out of date, so nothing was changed. Run `/alliance settings` again.',
-      };
-    }
-    if (!mayChange(alliance, input.userId)) return { kind: 'notice', text: NOT_A_MEMBER(alliance) };
-
-    // The same rules as at start, applied to this alliance's name, channel and template.
-    const checked = validateSetup(
-      { ...input.form.setup, name: alliance.name, channelId: alliance.channelId, templateId: alliance.templateId },
-      input.now,
-    );
-    const signals = validateSignalsForm(input.form.signals);
-    const pulse = pulseSettingsSchema.safeParse({
-      cadence: input.form.setup.cadence,
-      weekday: Number(input.form.setup.pulseWeekday),
-      localTime: input.form.setup.pulseTime,
-      openHours: Number(input.form.openHours),
-      reminderHoursBefore: Number(input.form.reminderHours),
-    });
-    const pulseErrors: Partial<Record<'openHours' | 'reminderHours', string>> = {};
-    if (!pulse.success) {
-      for (const issue of pulse.error.issues) {
-        if (issue.path[0] === 'reminderHoursBefore')
-          pulseErrors.reminderHours = 'The reminder has to come before the pulse closes.';
-        if (issue.path[0] === 'openHours') pulseErrors.openHours = 'Pick how long pulses stay open.';
-      }
-    }
-    let memberErrors: SetupErrors = {};
-    if (checked.ok) {
-      const bot = deps.botUserId(alliance.teamId);
-      const current = new Set(store.alliances.members(alliance.id));
-      const newcomers = checked.setup.members.filter((m) => !current.has(m));
-      const humans = new Set(await deps.directory.humans(alliance.teamId, newcomers));
-      if (newcomers.some((m) => !humans.has(m) || m === bot))
-        memberErrors = { members: 'Bots and deactivated accounts cannot take part; please remove them from the list.' };
-    }
-    if (!checked.ok || !signals.ok || !pulse.success || Object.keys(memberErrors).length > 0) {
-      return {
-        kind: 'errors',
-        setup: { ...(checked.ok ? {} : checked.errors), ...memberErrors },
-        signals: signals.ok ? {} : signals.errors,
-        pulse: pulseErrors,
-      };
-    }
-
+  /** What the valid form changes, in settings, in members, and in words for the channel. */
+  function plan(alliance: Alliance, valid: ValidSettings, now: Date): SettingsChange {
     const before = alliance.settings;
     const scheduleSame =
-      before.pulse.cadence === pulse.data.cadence &&
-      before.pulse.weekday === pulse.data.weekday &&
-      before.pulse.localTime === pulse.data.localTime &&
-      before.timeZone === checked.setup.settings.timeZone;
+      before.pulse.cadence === valid.pulse.cadence &&
+      before.pulse.weekday === valid.pulse.weekday &&
+      before.pulse.localTime === valid.pulse.localTime &&
+      before.timeZone === valid.setup.settings.timeZone;
     const settings: AllianceSettings = {
-      ...checked.setup.settings,
-      pulse: pulse.data,
+      ...valid.setup.settings,
+      pulse: valid.pulse,
       // Keeping the anchor keeps an every-other-week rhythm where it was.
-      scheduleAnchor: scheduleSame ? before.scheduleAnchor : input.now.toISOString(),
-      signals: signals.signals,
-      celebration: signals.celebration,
+      scheduleAnchor: scheduleSame ? before.scheduleAnchor : now.toISOString(),
+      signals: valid.signals,
+      celebration: valid.celebration,
     };
     const current = store.alliances.members(alliance.id);
-    const joined = checked.setup.members.filter((m) => !current.includes(m));
-    const left = current.filter((m) => !checked.setup.members.includes(m));
-    store.alliances.updateSettings(alliance.id, settings);
-    const updated = store.alliances.get(alliance.id) ?? alliance;
-    deps.onScheduleChanged(updated, input.now);
-    const membership: MembershipChange = {
-      joined,
-      left,
-      cause: 'settings',
-      byUserId: input.userId,
-      occurrence: `settings:${input.now.getTime()}:${input.userId}`,
-    };
-    applyMembership(updated, membership, input.now);
-
+    const joined = valid.setup.members.filter((m) => !current.includes(m));
+    const left = current.filter((m) => !valid.setup.members.includes(m));
+    const after = { ...alliance, settings };
     const changes: string[] = [];
-    if (
+    const pulseChanged =
       !scheduleSame ||
       before.pulse.openHours !== settings.pulse.openHours ||
-      before.pulse.reminderHoursBefore !== settings.pulse.reminderHoursBefore
-    ) {
-      changes.push(`pulses ${describeSchedule(pulseSchedule(updated))}, open ${settings.pulse.openHours} hours`);
-    }
-    if (before.digest.weekday !== settings.digest.weekday || before.digest.localTime !== settings.digest.localTime)
+      before.pulse.reminderHoursBefore !== settings.pulse.reminderHoursBefore;
+    if (pulseChanged)
+      changes.push(`pulses ${describeSchedule(pulseSchedule(after))}, open ${settings.pulse.openHours} hours`);
+    if (before.digest.weekday !== settings.digest.weekday || before.digest.localTime !== settings.digest.localTime) {
       changes.push('a new digest time');
+    }
     if (before.anonymous !== settings.anonymous || before.anonymityThreshold !== settings.anonymityThreshold) {
       changes.push(
         settings.anonymous
@@ -204,35 +189,71 @@ export function createSettingsService(deps: SettingsDeps) {
     if (JSON.stringify(before.signals) !== JSON.stringify(settings.signals)) changes.push('the renegotiation signals');
     if (JSON.stringify(before.celebration) !== JSON.stringify(settings.celebration))
       changes.push('the celebration target');
-    if (before.visibility !== settings.visibility)
+    if (before.visibility !== settings.visibility) {
       changes.push(
         settings.visibility === 'members'
           ? 'the agreement shared with members only'
           : 'the agreement posted in the channel',
       );
-    if (joined.length > 0) changes.push(`welcomed ${joined.map((u) => `<@${u}>`).join(', ')}`);
-    if (left.length > 0) changes.push(`removed ${left.map((u) => `<@${u}>`).join(', ')}`);
+    }
+    if (joined.length > 0) changes.push(`welcomed ${joined.map(userMention).join(', ')}`);
+    if (left.length > 0) changes.push(`removed ${left.map(userMention).join(', ')}`);
+    return { settings, joined, left, changes };
+  }
 
-    // Runs after the modal is answered: posting and signalling talk to Slack.
+  /**
+   * Writes a settings change in one transaction: the settings, the schedules they imply (an atomic
+   * reaction) and the members who joined or left. A crash leaves all of it or none of it.
+   */
+  function apply(alliance: Alliance, userId: string, change: SettingsChange, now: Date): DomainEvent[] {
+    return deps.events.transaction(now, (record) => {
+      store.alliances.updateSettings(alliance.id, change.settings);
+      record({ type: 'scheduleChanged', allianceId: alliance.id });
+      const membership: MembershipChange = {
+        joined: change.joined,
+        left: change.left,
+        cause: 'settings',
+        byUserId: userId,
+        occurrence: `settings:${now.getTime()}:${userId}`,
+      };
+      applyMembershipChange(store, { ...alliance, settings: change.settings }, membership, now, record);
+    }).events;
+  }
+
+  async function submit(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+    form: SettingsForm;
+    now: Date;
+  }): Promise<SettingsResult> {
+    const alliance = store.alliances.get(input.allianceId);
+    if (!alliance || alliance.teamId !== input.teamId || alliance.status === 'archived') {
+      return notice(NOTICES.settingsStale);
+    }
+    if (!mayChange(alliance, input.userId)) return notice(NOTICES.notAMember(alliance, 'change its settings'));
+    const checked = await check(alliance, input.form, input.now);
+    if (checked.kind === 'errors') return checked;
+    const change = plan(alliance, checked, input.now);
+    const events = apply(alliance, input.userId, change, input.now);
+
+    // Runs after the modal is answered: signalling and posting talk to Slack.
     const announce = async () => {
-      if (joined.length > 0 || left.length > 0) await deps.onMembershipChanged(updated, membership, input.now);
-      if (changes.length === 0) return;
-      try {
-        await deps.clients.forTeam(alliance.teamId).chat.postMessage({
+      await deps.events.publish(events, input.now);
+      if (change.changes.length === 0) return;
+      await deps.gateway.post(
+        alliance.teamId,
+        {
           channel: alliance.channelId,
-          text: `<@${input.userId}> updated the settings of *${escapeText(alliance.name)}*: ${changes.join('; ')}. See them all with \`/alliance settings\`.`,
-        });
-      } catch (error) {
-        deps.logger.warn(
-          `alliance ${alliance.id}: could not announce a settings change:`,
-          slackErrorCode(error) ?? error,
-        );
-      }
+          text: `${userMention(input.userId)} updated the settings of *${escapeText(alliance.name)}*: ${change.changes.join('; ')}. See them all with \`/alliance settings\`.`,
+        },
+        `alliance ${alliance.id}: announcing a settings change`,
+      );
     };
     return { kind: 'saved', announce };
   }
 
-  return { open, submit, changeMembers };
+  return { open, submit };
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -36,9 +36,11 @@ const toAlliance = (row: AllianceRow): Alliance => ({
 });
 
 export function createAlliancesRepo(db: Db) {
+  // One live alliance per channel and one per setup modal: a second insert is a duplicate, not an error.
   const insert = db.prepare(`
     INSERT INTO alliances (id, team_id, channel_id, name, template_id, starter_id, status, settings_json, setup_view_id, created_at)
-    VALUES (@id, @teamId, @channelId, @name, @templateId, @starterId, 'designing', @settings, @setupViewId, @now)`);
+    VALUES (@id, @teamId, @channelId, @name, @templateId, @starterId, 'designing', @settings, @setupViewId, @now)
+    ON CONFLICT DO NOTHING`);
   const byId = db.prepare('SELECT * FROM alliances WHERE id = ?');
   const bySetupView = db.prepare('SELECT * FROM alliances WHERE setup_view_id = ?');
   const liveInChannel = db.prepare(
@@ -78,10 +80,12 @@ export function createAlliancesRepo(db: Db) {
         members: readonly string[];
         now: Date;
       },
-    ): void {
-      insert.run({ ...input, settings: JSON.stringify(input.settings), now: input.now.getTime() });
+    ): 'created' | 'duplicate' {
+      const inserted = insert.run({ ...input, settings: JSON.stringify(input.settings), now: input.now.getTime() });
+      if (inserted.changes === 0) return 'duplicate';
       for (const userId of input.members)
         addMember.run({ allianceId: input.id, teamId: input.teamId, userId, now: input.now.getTime() });
+      return 'created';
     },
     get(id: string): Alliance | undefined {
       const row = byId.get(id) as AllianceRow | undefined;

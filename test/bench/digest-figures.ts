@@ -37,7 +37,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '@slack/bolt';
 import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
 import { type Alliance, allianceSettingsSchema, pulseSchedule } from '../../src/domain/alliance.js';
 import type { DigestFigures } from '../../src/domain/digest.js';
@@ -52,7 +51,7 @@ import { nextOccurrence, occurrenceKey } from '../../src/domain/schedule.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import type { AgreementPublisher } from '../../src/services/agreement-publisher.js';
 import { createDigestService } from '../../src/services/digests.js';
-import type { SlackClients } from '../../src/slack/clients.js';
+import type { SlackGateway } from '../../src/slack/gateway.js';
 import type { Db } from '../../src/store/db.js';
 import type { Store } from '../../src/store/index.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
@@ -618,12 +617,8 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     // A: the app's path, through the digest service's own figuresFor.
     const digests = createDigestService({
       store,
-      clients: unused<SlackClients>('clients'),
-      logger: unused<Logger>('logger'),
+      gateway: unused<SlackGateway>('gateway'),
       publisher: unused<AgreementPublisher>('publisher'),
-      nextPulseAt: () => {
-        throw new Error('digest-figures bench: figuresFor used nextPulseAt');
-      },
     });
     const alliances: Alliance[] = store.alliances.live();
     if (alliances.length !== opts.alliances)

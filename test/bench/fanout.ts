@@ -26,10 +26,11 @@ import { fixedClock } from '../../src/clock.js';
 import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
 import { type AllianceSettings, allianceSettingsSchema } from '../../src/domain/alliance.js';
 import type { DeliveryState } from '../../src/domain/delivery.js';
+import { DELIVERY_KINDS } from '../../src/domain/delivery.js';
+import { JOB_KINDS } from '../../src/domain/job.js';
 import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
-import { PULSE_INVITE, PULSE_OPEN } from '../../src/services/pulses.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from '../../src/slack/clients.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { FakeSlack, type StoredMessage } from '../support/fake-slack.js';
@@ -213,12 +214,12 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
         store.alliances.activate(id, version.id, SETUP_AT);
         const alliance = store.alliances.get(id);
         if (!alliance) throw new Error(`alliance ${id} was not stored`);
-        core.services.pulses.ensureScheduled(alliance, SETUP_AT);
+        core.services.pulseSchedule.ensureScheduled(alliance.id, SETUP_AT);
         allianceIds.push(id);
       }
     });
     for (const id of allianceIds) {
-      const due = store.jobs.nextPending(id, PULSE_OPEN)?.runAt.getTime();
+      const due = store.jobs.nextPending(id, JOB_KINDS.pulseOpen)?.runAt.getTime();
       if (due !== PULSE_AT.getTime())
         throw new Error(
           `alliance ${id}: first pulse due at ${due === undefined ? 'never' : new Date(due).toISOString()}, expected ${PULSE_AT.toISOString()}`,
@@ -247,7 +248,7 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
     const countStates = () => {
       const states: Partial<Record<DeliveryState, number>> = {};
       for (const pulseId of pulseIds) {
-        for (const row of store.deliveries.forSubject(PULSE_INVITE, pulseId))
+        for (const row of store.deliveries.forSubject(DELIVERY_KINDS.pulseInvite, pulseId))
           states[row.state] = (states[row.state] ?? 0) + 1;
       }
       return states;
@@ -309,8 +310,8 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
       firstCallAfterMs: firstAt === undefined ? Number.NaN : firstAt - wallStart,
       lastCallAfterMs: lastAt === undefined ? Number.NaN : lastAt - wallStart,
       pulseOpenJobs: {
-        done: report.ran.filter((r) => r.kind === PULSE_OPEN && r.outcome === 'done').length,
-        other: report.ran.filter((r) => r.kind !== PULSE_OPEN || r.outcome !== 'done').length,
+        done: report.ran.filter((r) => r.kind === JOB_KINDS.pulseOpen && r.outcome === 'done').length,
+        other: report.ran.filter((r) => r.kind !== JOB_KINDS.pulseOpen || r.outcome !== 'done').length,
       },
       statesAfterTick,
       completeInTick,

@@ -360,7 +360,7 @@ describe('pulse check-ins', () => {
 
     // Dave is not a member: refused.
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'settings' });
-    expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('Only the members');
+    expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('Only members of');
 
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'settings' });
     const modal = h.fake.topView('UBOB')!;

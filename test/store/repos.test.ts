@@ -54,9 +54,11 @@ describe('repositories on a real SQLite file', () => {
     });
 
   it('keeps one live alliance per channel, and reads settings back through the schema', () => {
-    create('al_0000000001');
-    expect(() => create('al_0000000002')).toThrow(/UNIQUE constraint failed/);
-    create('al_0000000003', 'C2');
+    expect(create('al_0000000001')).toBe('created');
+    expect(create('al_0000000002')).toBe('duplicate');
+    expect(store.alliances.get('al_0000000002')).toBeUndefined();
+    expect(store.alliances.members('al_0000000002')).toEqual([]);
+    expect(create('al_0000000003', 'C2')).toBe('created');
     expect(store.alliances.get('al_0000000001')?.settings).toEqual(settings);
     expect(store.alliances.members('al_0000000001')).toEqual(['UA', 'UB']);
   });

@@ -7,7 +7,7 @@ import type { ListenerRegistry } from '../registry.js';
 export function registerDesignActions(on: ListenerRegistry, deps: ListenerDeps): void {
   // "Add my answers": opens the member's prompts where they left off.
   onClick(on, deps, ACTIONS.addAnswers, roundRef, (c) =>
-    deps.design.openAnswers({
+    deps.designRound.openAnswers({
       teamId: c.teamId,
       userId: c.userId,
       allianceId: c.value.allianceId,
@@ -16,7 +16,7 @@ export function registerDesignActions(on: ListenerRegistry, deps: ListenerDeps):
   );
   // "Compile now": the starter compiles with at least two answers in.
   onClick(on, deps, ACTIONS.compileNow, roundRef, async (c) => {
-    const result = await deps.design.compile({
+    const result = await deps.designRound.compile({
       teamId: c.teamId,
       roundId: c.value.roundId,
       byUserId: c.userId,

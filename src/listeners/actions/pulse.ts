@@ -8,7 +8,7 @@ export function registerPulseActions(on: ListenerRegistry, deps: ListenerDeps): 
   // "Check in" (invitation, reminder) and "Edit my answer" (after answering) both open the modal.
   for (const actionId of [ACTIONS.checkIn, ACTIONS.editCheckIn]) {
     onClick(on, deps, actionId, pulseRef, (c) =>
-      deps.pulses.openCheckIn({
+      deps.checkIn.openCheckIn({
         teamId: c.teamId,
         userId: c.userId,
         pulseId: c.value.pulseId,

@@ -6,7 +6,7 @@ import type { ListenerRegistry } from '../registry.js';
 
 export function registerRenegotiationActions(on: ListenerRegistry, deps: ListenerDeps): void {
   onClick(on, deps, ACTIONS.startRenegotiation, flagRef, (c) =>
-    deps.renegotiation.startFromFlag({
+    deps.renegotiationRound.startFromFlag({
       teamId: c.teamId,
       userId: c.userId,
       flagId: c.value.flagId,
@@ -14,11 +14,11 @@ export function registerRenegotiationActions(on: ListenerRegistry, deps: Listene
     }),
   );
   onClick(on, deps, ACTIONS.notNow, flagRef, (c) =>
-    deps.renegotiation.openSnooze({ teamId: c.teamId, userId: c.userId, flagId: c.value.flagId }),
+    deps.flags.openSnooze({ teamId: c.teamId, userId: c.userId, flagId: c.value.flagId }),
   );
   // A newcomer's two choices.
   onClick(on, deps, ACTIONS.commit, versionRef, (c) =>
-    deps.renegotiation.commit({
+    deps.newcomers.commit({
       teamId: c.teamId,
       userId: c.userId,
       allianceId: c.value.allianceId,
@@ -27,7 +27,7 @@ export function registerRenegotiationActions(on: ListenerRegistry, deps: Listene
     }),
   );
   onClick(on, deps, ACTIONS.proposeChanges, versionRef, (c) =>
-    deps.renegotiation.openProposal({
+    deps.newcomers.openProposal({
       teamId: c.teamId,
       userId: c.userId,
       allianceId: c.value.allianceId,

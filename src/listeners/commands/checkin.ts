@@ -5,7 +5,7 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleCheckIn(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, client, respond }, payload) => {
     await ack();
-    const opened = deps.pulses.openCheckInForChannel({
+    const opened = deps.checkIn.openCheckInForChannel({
       teamId: payload.team_id,
       userId: payload.user_id,
       channelId: payload.channel_id,

@@ -5,7 +5,7 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleRenegotiate(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, respond }, payload, rest) => {
     await ack();
-    const result = await deps.renegotiation.startRoundInChannel({
+    const result = await deps.renegotiationRound.startRoundInChannel({
       teamId: payload.team_id,
       userId: payload.user_id,
       channelId: payload.channel_id,

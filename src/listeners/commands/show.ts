@@ -5,7 +5,7 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleShow(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, respond }, payload, rest) => {
     await ack();
-    const shown = await deps.consent.show({
+    const shown = await deps.agreementView.show({
       teamId: payload.team_id,
       userId: payload.user_id,
       channelId: payload.channel_id,

@@ -6,7 +6,7 @@ import type { SubcommandHandler } from './alliance.js';
 export function handleStart(deps: ListenerDeps): SubcommandHandler {
   return async ({ ack, client, respond }, payload, rest) => {
     await ack();
-    const prepared = await deps.design.prepareStart({
+    const prepared = await deps.setup.prepareStart({
       teamId: payload.team_id,
       userId: payload.user_id,
       channelId: payload.channel_id,

@@ -36,7 +36,7 @@ const ERROR_BLOCKS: Record<string, string> = {
 
 export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): void {
   onSubmit(on, deps, VIEWS.checkIn, pulseRef, (s) => {
-    const result = deps.pulses.submitCheckIn({
+    const result = deps.checkIn.submitCheckIn({
       teamId: s.teamId,
       userId: s.userId,
       pulseId: s.meta.pulseId,

@@ -16,7 +16,7 @@ function readAnswers(values: StateValues): Record<string, string> {
 
 export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps): void {
   onSubmit(on, deps, VIEWS.designStep, designStepRef, (s): SubmitOutcome => {
-    const result = deps.design.submitStep({
+    const result = deps.designRound.submitStep({
       teamId: s.teamId,
       userId: s.userId,
       meta: s.meta,
@@ -24,14 +24,8 @@ export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps)
       now: deps.clock.now(),
     });
     if (result.kind === 'errors') return result;
-    // The last step done: update the channel's progress line, and compile once everyone has answered.
-    return {
-      kind: 'update',
-      view: result.view,
-      ...(result.finishedNow
-        ? { after: () => deps.design.afterFinished(result.roundId, s.teamId, deps.clock.now()) }
-        : {}),
-    };
+    // After the last step: the progress line is updated, and the agreement compiled once everyone has answered.
+    return { kind: 'update', view: result.view, after: () => deps.events.publish(result.events, deps.clock.now()) };
   });
 
   // Closing the modal keeps what was typed in the open step (notify_on_close is set on every step).
@@ -43,7 +37,7 @@ export function registerDesignStepView(on: ListenerRegistry, deps: ListenerDeps)
       deps.logger.warn('design step: a closed view could not be read; nothing saved');
       return;
     }
-    deps.design.saveOnClose({
+    deps.designRound.saveOnClose({
       teamId: parsed.data.team.id,
       userId: parsed.data.user.id,
       meta: meta.data,

@@ -14,7 +14,7 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
     const reason = read.text(SNOOZE_BLOCKS.reason);
     if (reason.length > 300)
       return { kind: 'errors', errors: { [SNOOZE_BLOCKS.reason]: 'Please keep this under 300 characters.' } };
-    const result = deps.renegotiation.snooze({
+    const result = deps.flags.snooze({
       teamId: s.teamId,
       userId: s.userId,
       flagId: s.meta.flagId,
@@ -27,7 +27,7 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
 
   // A newcomer proposes changes instead of committing as things are.
   onSubmit(on, deps, VIEWS.propose, versionRef, (s): SubmitOutcome => {
-    const result = deps.renegotiation.propose({
+    const result = deps.newcomers.propose({
       teamId: s.teamId,
       userId: s.userId,
       viewId: s.viewId,
@@ -41,7 +41,7 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
     return {
       kind: 'notice',
       text: ':speech_balloon: Your proposal is posted in the channel. You are now a member, so you will be part of the renegotiation if the team starts one.',
-      after: result.after,
+      after: () => deps.events.publish(result.events, deps.clock.now()),
     };
   });
 }

@@ -84,7 +84,7 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
   // Step 1: check everything (Slack included), then move on to the signals without storing anything.
   onSubmit(on, deps, VIEWS.setup, setupRef, async (s): Promise<SubmitOutcome> => {
     const form = readSetupForm(s.values);
-    const outcome = await deps.design.checkSetup({ teamId: s.teamId, form, now: deps.clock.now() });
+    const outcome = await deps.setup.checkSetup({ teamId: s.teamId, form, now: deps.clock.now() });
     if (!outcome.ok) return { kind: 'errors', errors: errorsOn(outcome.errors, SETUP_FIELD_BLOCKS) };
     return {
       kind: 'update',
@@ -101,7 +101,7 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
   onSubmit(on, deps, VIEWS.setupSignals, carriedSetup, (s): SubmitOutcome => {
     const signals = validateSignalsForm(readSignalsForm(s.values));
     if (!signals.ok) return { kind: 'errors', errors: errorsOn(signals.errors, SIGNAL_FIELD_BLOCKS) };
-    const created = deps.design.createAlliance({
+    const created = deps.setup.createAlliance({
       teamId: s.teamId,
       userId: s.userId,
       viewId: s.viewId,
@@ -113,7 +113,7 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
     if (!created.ok) return { kind: 'notice', text: created.problem };
     return {
       kind: 'close',
-      ...(created.fresh ? { after: () => deps.design.announceRound(created.roundId, deps.clock.now()) } : {}),
+      ...(created.fresh ? { after: () => deps.events.publish(created.events, deps.clock.now()) } : {}),
     };
   });
 }

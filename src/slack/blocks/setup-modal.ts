@@ -1,40 +1,19 @@
 import type { types } from '@slack/bolt';
 import { WEEKDAY_NAMES } from '../../domain/alliance.js';
 import { CADENCES, type Cadence, timeZoneOptions } from '../../domain/schedule.js';
+import { MAX_PREFILLED_MEMBERS, type ScheduleDefaults, type SetupDefaults } from '../../domain/setup.js';
 import type { CelebrationTarget, SignalSettings } from '../../domain/signal-settings.js';
-import { TEMPLATES, type TemplateId } from '../../domain/templates/index.js';
+import { TEMPLATES } from '../../domain/templates/index.js';
 import { INPUT_ACTION, SETUP_BLOCKS, VIEWS } from '../ids.js';
 import { setupRef } from '../payloads.js';
 import { type Block, context, escapeText, type ModalView, option, plain, section } from './kit.js';
 import { buildSignalsBlocks } from './signals-form.js';
-
-export interface ScheduleDefaults {
-  cadence: Cadence;
-  pulseWeekday: number;
-  pulseTime: string;
-  timeZone: string;
-  digestWeekday: number;
-  digestTime: string;
-  anonymous: boolean;
-  anonymityThreshold: number;
-  visibility: 'channel' | 'members';
-}
-
-export interface SetupDefaults extends ScheduleDefaults {
-  name: string;
-  channelId: string;
-  members: readonly string[];
-  templateId: TemplateId;
-}
 
 export const CADENCE_LABELS: Record<Cadence, string> = {
   weekly: 'Every week',
   biweekly: 'Every other week',
   monthly: 'Once a month (first weekday of the month)',
 };
-
-// Slack's multi_users_select can hold many users, but a prefilled list of hundreds is unusable.
-export const MAX_PREFILLED_MEMBERS = 50;
 
 const weekdayOptions = WEEKDAY_NAMES.map((name, i) => option(name, String(i + 1)));
 

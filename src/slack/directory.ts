@@ -1,5 +1,5 @@
-import type { SlackClients } from '../slack/clients.js';
-import { slackErrorCode } from '../slack/clients.js';
+import type { SlackClients } from './clients.js';
+import { slackErrorCode } from './clients.js';
 
 export interface SlackUser {
   id: string;
@@ -7,6 +7,8 @@ export interface SlackUser {
   deleted: boolean;
   timeZone: string | null;
 }
+
+export type ChannelAccess = 'ok' | 'invite-needed' | 'archived' | 'direct-message';
 
 const TTL_MS = 10 * 60_000;
 const LOOKUP_CONCURRENCY = 8;
@@ -80,7 +82,30 @@ export function createDirectory(clients: SlackClients, now: () => number) {
     return members;
   }
 
-  return { user, humans, channelMembers };
+  /**
+   * Whether the bot can post in a channel, joining it when it is public. Private channels need an
+   * invitation from someone in them.
+   */
+  async function channelAccess(teamId: string, channelId: string): Promise<ChannelAccess> {
+    const client = clients.forTeam(teamId);
+    try {
+      const info = await client.conversations.info({ channel: channelId });
+      const channel = info.channel;
+      if (!channel) return 'invite-needed';
+      if (channel.is_archived) return 'archived';
+      if (channel.is_im || channel.is_mpim) return 'direct-message';
+      if (channel.is_member) return 'ok';
+      if (channel.is_private) return 'invite-needed';
+      await client.conversations.join({ channel: channelId });
+      return 'ok';
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === 'channel_not_found' || code === 'method_not_supported_for_channel_type') return 'invite-needed';
+      throw error;
+    }
+  }
+
+  return { user, humans, channelMembers, channelAccess };
 }
 
 export type Directory = ReturnType<typeof createDirectory>;

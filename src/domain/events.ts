@@ -1,0 +1,43 @@
+/**
+ * What happened, as the rest of the app needs to hear it. A use case records these inside the
+ * transaction that made them true; `services/reactions.ts` lists what follows each one.
+ */
+
+/** People joining or leaving an alliance, and why. */
+export interface MembershipChange {
+  joined: string[];
+  left: string[];
+  /** 'settings' (someone edited the members), 'channel' (joined/left the channel), 'deactivated', a newcomer's 'proposal'. */
+  cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
+  byUserId: string | null;
+  /** Identifies what triggered the change (an event id, a modal), so its signal is raised once. */
+  occurrence: string;
+  proposal?: string;
+}
+
+export type DomainEvent =
+  /** A design round opened: the first design of an alliance, or a renegotiation. */
+  | { type: 'roundOpened'; allianceId: string; roundId: number }
+  /** A proposed version was withdrawn and its round reopened for more answers. */
+  | { type: 'roundReopened'; allianceId: string; roundId: number }
+  /** A member submitted the last step of their answers for the first time in this round. */
+  | { type: 'answersFinished'; allianceId: string; roundId: number }
+  /** A round's answers became a proposed version. */
+  | { type: 'versionCompiled'; allianceId: string; roundId: number; versionId: number }
+  /** Every member agreed: the version is in effect (and the one before it, if any, superseded). */
+  | { type: 'versionAgreed'; allianceId: string; roundId: number; versionId: number; previousVersionId: number | null }
+  /** A pulse closed and its results are frozen. */
+  | { type: 'pulseClosed'; allianceId: string; pulseId: number }
+  /** The pulse or digest schedule may have changed. */
+  | { type: 'scheduleChanged'; allianceId: string }
+  /** Members joined or left. */
+  | { type: 'membersChanged'; allianceId: string; change: MembershipChange }
+  /** Someone who is not a member joined the alliance's channel. */
+  | { type: 'newcomerArrived'; allianceId: string; userId: string; occurrence: string }
+  /** Direct messages were queued that should go out now rather than at the next tick. */
+  | { type: 'dmsQueued' }
+  /** Slack said a member cannot get our direct messages. */
+  | { type: 'memberUnreachable'; allianceId: string; deliveryId: number; userId: string; reason: string };
+
+export type DomainEventType = DomainEvent['type'];
+export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

@@ -1,0 +1,238 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { commitmentsOf } from '../domain/agreement.js';
+import type { Alliance } from '../domain/alliance.js';
+import { DELIVERY_KINDS } from '../domain/delivery.js';
+import { JOB_KINDS } from '../domain/job.js';
+import {
+  type CheckInAnswers,
+  type CheckInForm,
+  isPulseOpen,
+  type Pulse,
+  type StoredResponse,
+  validateCheckIn,
+} from '../domain/pulse.js';
+import { getTemplate } from '../domain/templates/index.js';
+import type { ModalView } from '../slack/blocks/kit.js';
+import { buildCheckInDoneView, buildCheckInView, buildPulseThanks, pulseClosedText } from '../slack/blocks/pulse.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import { NOTICES, type Notice, notice } from '../slack/notices.js';
+import type { Store } from '../store/index.js';
+
+export interface CheckInDeps {
+  store: Store;
+  gateway: SlackGateway;
+}
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+const newEditKey = () => randomBytes(24).toString('base64url');
+const newResponseId = () => randomBytes(12).toString('hex');
+
+type SubmitResult =
+  | Notice
+  | { kind: 'errors'; errors: Record<string, string> }
+  | { kind: 'update'; view: ModalView; after?: () => Promise<void> };
+
+/** A member answering a pulse: the check-in modal, and saving their answer (named or anonymous). */
+export function createCheckInService(deps: CheckInDeps) {
+  const { store, gateway } = deps;
+
+  const nextPulseAt = (allianceId: string) => store.jobs.nextPending(allianceId, JOB_KINDS.pulseOpen)?.runAt ?? null;
+
+  const closedNotice = (pulse: Pulse): Notice =>
+    notice(pulseClosedText(pulse.closedAt ?? pulse.closesAt, nextPulseAt(pulse.allianceId)));
+
+  function ownCommitments(pulse: Pulse, userId: string) {
+    const version = pulse.versionId ? store.agreements.version(pulse.versionId) : undefined;
+    return version ? commitmentsOf(version.content).filter((c) => c.userId === userId) : [];
+  }
+
+  function checkInView(
+    pulse: Pulse,
+    alliance: Alliance,
+    userId: string,
+    editKey: string | undefined,
+    previous: StoredResponse | undefined,
+  ): ModalView {
+    return buildCheckInView({
+      pulseId: pulse.id,
+      ...(editKey ? { editKey } : {}),
+      allianceName: alliance.name,
+      closesAt: pulse.closesAt,
+      anonymous: pulse.anonymous,
+      aspects: getTemplate(alliance.templateId).aspects,
+      commitments: ownCommitments(pulse, userId).map((c) => ({ promptId: c.promptId, text: c.text })),
+      reservations: store.agreements
+        .reservations(alliance.id, 'open')
+        .map((r) => ({ id: r.id, userId: r.userId, concern: r.concern })),
+      ...(previous ? { previous: previous.answers } : {}),
+    });
+  }
+
+  /** "Check in" / "Edit my answer": the modal for this member, prefilled when they answered before. */
+  function openCheckIn(input: {
+    teamId: string;
+    userId: string;
+    pulseId: number;
+    editKey?: string | undefined;
+    now: Date;
+  }): Notice | { kind: 'view'; view: ModalView } {
+    const pulse = store.pulses.get(input.pulseId);
+    const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
+    if (!pulse || !alliance || alliance.teamId !== input.teamId) return notice(NOTICES.checkInStale);
+    if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
+    if (!store.pulses.isInvitee(pulse.id, input.userId)) {
+      return store.alliances.isMember(alliance.id, input.userId)
+        ? notice(NOTICES.joinedAfterPulseOpened(alliance, nextPulseAt(alliance.id)))
+        : notice(NOTICES.pulseNotForYou(alliance));
+    }
+    if (!pulse.anonymous) {
+      const previous = store.pulses.namedResponse(pulse.id, input.userId);
+      return { kind: 'view', view: checkInView(pulse, alliance, input.userId, undefined, previous) };
+    }
+    if (input.editKey) {
+      const previous = store.pulses.keyedResponse(pulse.id, hashKey(input.editKey), input.userId);
+      if (!previous) return notice(NOTICES.answerNotFound);
+      return { kind: 'view', view: checkInView(pulse, alliance, input.userId, input.editKey, previous) };
+    }
+    if (store.pulses.hasParticipated(pulse.id, input.userId)) return notice(NOTICES.alreadyCheckedInAnonymous);
+    return { kind: 'view', view: checkInView(pulse, alliance, input.userId, undefined, undefined) };
+  }
+
+  /** `/alliance checkin`: the open pulse of this channel's alliance, or when the next one opens. */
+  function openCheckInForChannel(input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    now: Date;
+  }): Notice | { kind: 'view'; view: ModalView } {
+    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
+    if (!alliance) return notice(NOTICES.noAllianceHere);
+    const pulse = store.pulses.openPulse(alliance.id);
+    if (!pulse || !isPulseOpen(pulse, input.now)) {
+      return notice(NOTICES.noOpenPulse(alliance, nextPulseAt(alliance.id), alliance.status === 'active'));
+    }
+    return openCheckIn({ teamId: input.teamId, userId: input.userId, pulseId: pulse.id, now: input.now });
+  }
+
+  /** A named answer: replaces the member's earlier one, if any. */
+  function saveNamed(pulse: Pulse, userId: string, answers: CheckInAnswers): void {
+    const existing = store.pulses.namedResponse(pulse.id, userId);
+    if (existing) store.pulses.replaceResponse(existing.id, answers);
+    else {
+      store.pulses.insertResponse({
+        id: newResponseId(),
+        pulseId: pulse.id,
+        teamId: pulse.teamId,
+        userId,
+        editKeyHash: null,
+        answers,
+      });
+    }
+    store.pulses.recordParticipation(pulse.id, pulse.teamId, userId);
+  }
+
+  /**
+   * An anonymous answer: a first one is stored without the person's id, reachable later only
+   * through the edit key returned here (it goes into their DM button; the database keeps its hash).
+   */
+  function saveAnonymous(
+    pulse: Pulse,
+    userId: string,
+    editKey: string | undefined,
+    answers: CheckInAnswers,
+  ): Notice | { editKey: string } {
+    if (editKey) {
+      const existing = store.pulses.keyedResponse(pulse.id, hashKey(editKey), userId);
+      if (!existing) return notice(NOTICES.answerNotFound);
+      store.pulses.replaceResponse(existing.id, answers);
+      return { editKey };
+    }
+    // Participation first, so a second concurrent submission is refused.
+    if (!store.pulses.recordParticipation(pulse.id, pulse.teamId, userId)) return notice(NOTICES.alreadyCheckedIn);
+    const key = newEditKey();
+    store.pulses.insertResponse({
+      id: newResponseId(),
+      pulseId: pulse.id,
+      teamId: pulse.teamId,
+      userId: null,
+      editKeyHash: hashKey(key),
+      answers,
+    });
+    return { editKey: key };
+  }
+
+  /** The member's pulse DMs say thanks (and, when anonymous, carry the edit key). */
+  async function thankInDms(
+    pulse: Pulse,
+    alliance: Alliance,
+    userId: string,
+    editKey: string | undefined,
+  ): Promise<void> {
+    const thanks = buildPulseThanks({
+      pulseId: pulse.id,
+      allianceName: alliance.name,
+      channelId: alliance.channelId,
+      closesAt: pulse.closesAt,
+      anonymous: pulse.anonymous,
+      open: true,
+      ...(editKey ? { editKey } : {}),
+    });
+    for (const kind of [DELIVERY_KINDS.pulseInvite, DELIVERY_KINDS.pulseReminder]) {
+      const delivery = store.deliveries.find(kind, pulse.id, userId);
+      if (delivery?.state !== 'sent' || !delivery.ts || !delivery.dmChannelId) continue;
+      // Not logged with any id: in an anonymous pulse even "who just answered" stays out of logs.
+      await gateway.update(
+        alliance.teamId,
+        { channel: delivery.dmChannelId, ts: delivery.ts },
+        thanks,
+        'check-in thanks',
+      );
+    }
+  }
+
+  /** The check-in modal submitted: validated against what this member was asked, then saved. */
+  function submitCheckIn(input: {
+    teamId: string;
+    userId: string;
+    pulseId: number;
+    editKey?: string | undefined;
+    form: CheckInForm;
+    now: Date;
+  }): SubmitResult {
+    const pulse = store.pulses.get(input.pulseId);
+    const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
+    if (!pulse || !alliance || alliance.teamId !== input.teamId || !store.pulses.isInvitee(pulse.id, input.userId)) {
+      return notice(NOTICES.checkInStaleNothingSaved);
+    }
+    if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
+    const checked = validateCheckIn(input.form, {
+      aspects: getTemplate(alliance.templateId).aspects.map((a) => a.id),
+      commitments: ownCommitments(pulse, input.userId).map((c) => c.promptId),
+      reservations: store.agreements
+        .reservations(alliance.id, 'open')
+        .slice(0, 10)
+        .map((r) => String(r.id)),
+    });
+    if (!checked.ok) return { kind: 'errors', errors: checked.errors };
+    const { answers } = checked;
+
+    const saved = store.transaction((): Notice | { editKey?: string } => {
+      store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
+      if (!pulse.anonymous) {
+        saveNamed(pulse, input.userId, answers);
+        return {};
+      }
+      return saveAnonymous(pulse, input.userId, input.editKey, answers);
+    });
+    if ('kind' in saved) return saved;
+    return {
+      kind: 'update',
+      view: buildCheckInDoneView(alliance.name, pulse.closesAt),
+      after: () => thankInDms(pulse, alliance, input.userId, saved.editKey),
+    };
+  }
+
+  return { openCheckIn, openCheckInForChannel, submitCheckIn };
+}
+
+export type CheckInService = ReturnType<typeof createCheckInService>;

@@ -1,0 +1,184 @@
+import type { Logger } from '@slack/bolt';
+import type { Alliance } from '../domain/alliance.js';
+import { DELIVERY_KINDS, type Delivery } from '../domain/delivery.js';
+import type { DomainEvent, DomainEventOf, MembershipChange } from '../domain/events.js';
+import { buildUnreachableReport } from '../slack/blocks/unreachable.js';
+import type { Directory } from '../slack/directory.js';
+import type { Store } from '../store/index.js';
+import type { Events } from './events.js';
+
+export interface MembershipDeps {
+  store: Store;
+  directory: Directory;
+  events: Events;
+  logger: Logger;
+}
+
+/** Slack's answers that mean the account is gone, not just unreachable for now. */
+const DEACTIVATED = new Set(['user_disabled', 'account_inactive', 'user_not_found', 'users_not_found']);
+
+/**
+ * Inside a transaction: records who joined and who left. Those who left leave the open pulse and
+ * get nothing more; the change is recorded as an event so its signal and rechecks follow.
+ */
+export function applyMembershipChange(
+  store: Store,
+  alliance: Alliance,
+  change: MembershipChange,
+  now: Date,
+  record: (event: DomainEvent) => void,
+): void {
+  if (change.joined.length === 0 && change.left.length === 0) return;
+  for (const userId of change.joined) store.alliances.addMember(alliance.id, alliance.teamId, userId, now);
+  const open = store.pulses.openPulse(alliance.id);
+  for (const userId of change.left) {
+    store.alliances.removeMember(alliance.id, userId, change.cause, now);
+    store.deliveries.cancelForUser(alliance.id, userId);
+    if (open) store.pulses.removeInvitee(open.id, userId);
+  }
+  record({ type: 'membersChanged', allianceId: alliance.id, change });
+}
+
+/** People arriving in and leaving an alliance through Slack: the channel, deactivation, unreachable DMs. */
+export function createMembershipService(deps: MembershipDeps) {
+  const { store } = deps;
+  const botUserId = (teamId: string) => store.workspaces.get(teamId)?.botUserId ?? null;
+
+  async function change(alliance: Alliance, membership: MembershipChange, now: Date): Promise<void> {
+    await deps.events.run(now, (record) => applyMembershipChange(store, alliance, membership, now, record));
+  }
+
+  /** Someone joined the alliance's channel: they get the agreement with a choice, and the team a signal. */
+  async function memberJoinedChannel(input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    eventId: string;
+    now: Date;
+  }): Promise<void> {
+    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
+    if (!alliance || alliance.status !== 'active' || alliance.activeVersionId === null) return;
+    if (input.userId === botUserId(input.teamId) || store.alliances.isMember(alliance.id, input.userId)) return;
+    const person = await deps.directory.user(input.teamId, input.userId);
+    if (!person || person.isBot || person.deleted) return;
+    const versionId = alliance.activeVersionId;
+    await deps.events.run(input.now, (record) => {
+      store.deliveries.enqueue({
+        teamId: alliance.teamId,
+        allianceId: alliance.id,
+        kind: DELIVERY_KINDS.newcomerWelcome,
+        subjectId: versionId,
+        userIds: [input.userId],
+        at: input.now,
+        now: input.now,
+      });
+      record({ type: 'dmsQueued' });
+      record({
+        type: 'newcomerArrived',
+        allianceId: alliance.id,
+        userId: input.userId,
+        occurrence: `joined:${input.eventId}`,
+      });
+    });
+  }
+
+  /** A member left the alliance's channel: they leave the alliance. */
+  async function memberLeftChannel(input: {
+    teamId: string;
+    userId: string;
+    channelId: string;
+    eventId: string;
+    now: Date;
+  }): Promise<void> {
+    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
+    if (!alliance || !store.alliances.isMember(alliance.id, input.userId)) return;
+    const left: MembershipChange = {
+      joined: [],
+      left: [input.userId],
+      cause: 'channel',
+      byUserId: null,
+      occurrence: `left:${input.eventId}`,
+    };
+    await change(alliance, left, input.now);
+  }
+
+  /**
+   * Slack tells us when a person's account is deactivated (`user_change` with `deleted`): they stop
+   * taking part in every alliance they belonged to, and each team sees it as a signal.
+   */
+  async function accountChanged(input: {
+    teamId: string;
+    userId: string;
+    deleted: boolean;
+    eventId: string;
+    now: Date;
+  }): Promise<void> {
+    if (!input.deleted) return;
+    store.dmChannels.forget(input.teamId, input.userId);
+    for (const alliance of store.alliances.ofMember(input.teamId, input.userId)) {
+      const left: MembershipChange = {
+        joined: [],
+        left: [input.userId],
+        cause: 'deactivated',
+        byUserId: null,
+        occurrence: `deactivated:${input.eventId}`,
+      };
+      await change(alliance, left, input.now);
+    }
+  }
+
+  /**
+   * A direct message could not reach a member: the starter is told once per member (through the
+   * outbox too), and an account that is gone stops taking part, which is a signal.
+   */
+  async function unreachable(event: DomainEventOf<'memberUnreachable'>, now: Date): Promise<void> {
+    const alliance = store.alliances.get(event.allianceId);
+    const delivery = store.deliveries.byId(event.deliveryId);
+    if (!alliance || !delivery || delivery.kind === DELIVERY_KINDS.reportUnreachable) return;
+    if (event.userId !== alliance.starterId && !store.deliveries.wasReported(alliance.id, event.userId)) {
+      // The outbox is draining as this runs, so it picks the report up without being asked.
+      store.transaction(() => {
+        store.deliveries.markReported(delivery.id, now);
+        store.deliveries.enqueue({
+          teamId: alliance.teamId,
+          allianceId: alliance.id,
+          kind: DELIVERY_KINDS.reportUnreachable,
+          subjectId: delivery.id,
+          userIds: [alliance.starterId],
+          at: now,
+          now,
+        });
+      });
+      deps.logger.warn(
+        `alliance ${alliance.id}: a member cannot be reached by DM (${event.reason}); the starter will be told`,
+      );
+    }
+    if (DEACTIVATED.has(event.reason) && store.alliances.isMember(alliance.id, event.userId)) {
+      const left: MembershipChange = {
+        joined: [],
+        left: [event.userId],
+        cause: 'deactivated',
+        byUserId: null,
+        occurrence: `deactivated:${event.userId}:${delivery.id}`,
+      };
+      await change(alliance, left, now);
+    }
+  }
+
+  /** Outbox renderer for the starter's report: the delivery that failed is its subject. */
+  function renderReport(report: Delivery) {
+    const failed = store.deliveries.byId(report.subjectId);
+    const alliance = store.alliances.get(report.allianceId);
+    if (!failed || !alliance) return null;
+    return buildUnreachableReport({
+      allianceName: alliance.name,
+      channelId: alliance.channelId,
+      memberId: failed.userId,
+      reason: failed.error ?? 'unknown',
+    });
+  }
+
+  return { change, memberJoinedChannel, memberLeftChannel, accountChanged, unreachable, renderReport };
+}
+
+export type MembershipService = ReturnType<typeof createMembershipService>;

@@ -1,0 +1,255 @@
+import type { Logger } from '@slack/bolt';
+import { type Alliance, pulseSchedule } from '../domain/alliance.js';
+import { DELIVERY_KINDS } from '../domain/delivery.js';
+import { JOB_KINDS, type Job } from '../domain/job.js';
+import { isPulseOpen, type Pulse, planPulseRun, pulseWindow, summarizePulse } from '../domain/pulse.js';
+import { nextOccurrence, occurrenceKey } from '../domain/schedule.js';
+import { getTemplate } from '../domain/templates/index.js';
+import { buildPulseClosedMessage, buildPulseInvitation, buildPulseReminder } from '../slack/blocks/pulse.js';
+import type { SlackGateway } from '../slack/gateway.js';
+import type { Store } from '../store/index.js';
+import type { Events } from './events.js';
+
+export interface PulseScheduleDeps {
+  store: Store;
+  gateway: SlackGateway;
+  events: Events;
+  logger: Logger;
+}
+
+/** Pulses over time: scheduling, opening with the invitations, the reminder, and closing. */
+export function createPulseScheduleService(deps: PulseScheduleDeps) {
+  const { store, gateway } = deps;
+
+  function nextPulseAt(allianceId: string): Date | null {
+    return store.jobs.nextPending(allianceId, JOB_KINDS.pulseOpen)?.runAt ?? null;
+  }
+
+  /** Inside a transaction: an active alliance has its next pulse scheduled (idempotent). */
+  function ensureScheduled(allianceId: string, now: Date): void {
+    const alliance = store.alliances.get(allianceId);
+    if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
+    store.jobs.scheduleIfNone({
+      teamId: alliance.teamId,
+      kind: JOB_KINDS.pulseOpen,
+      subjectId: alliance.id,
+      runAt: nextOccurrence(pulseSchedule(alliance), now),
+      now,
+    });
+  }
+
+  /** Inside a transaction: the schedule changed, so the pending run is replaced by one from the new settings. */
+  function reschedule(allianceId: string, now: Date): void {
+    store.jobs.cancelPending(allianceId, JOB_KINDS.pulseOpen, now);
+    ensureScheduled(allianceId, now);
+  }
+
+  /** Records each pulse missed while the app was down as skipped, so history shows the gap. */
+  function recordSkipped(alliance: Alliance, versionId: number, missed: readonly Date[], now: Date): void {
+    const schedule = pulseSchedule(alliance);
+    for (const at of missed) {
+      const window = pulseWindow(at, alliance.settings.pulse);
+      store.pulses.create({
+        teamId: alliance.teamId,
+        allianceId: alliance.id,
+        versionId,
+        periodKey: occurrenceKey(schedule, at),
+        scheduledAt: at,
+        opensAt: at,
+        closesAt: window.closesAt,
+        remindAt: null,
+        status: 'skipped',
+        anonymous: alliance.settings.anonymous,
+        threshold: alliance.settings.anonymityThreshold,
+        now,
+      });
+    }
+  }
+
+  /** Opens a pulse: its row, its invitees, their invitations, and its reminder and close jobs. */
+  function openPulse(alliance: Alliance, versionId: number, at: Date, now: Date): void {
+    const window = pulseWindow(at, alliance.settings.pulse, now);
+    const pulseId = store.pulses.create({
+      teamId: alliance.teamId,
+      allianceId: alliance.id,
+      versionId,
+      periodKey: occurrenceKey(pulseSchedule(alliance), at),
+      scheduledAt: at,
+      opensAt: window.opensAt,
+      closesAt: window.closesAt,
+      remindAt: window.remindAt,
+      status: 'open',
+      anonymous: alliance.settings.anonymous,
+      threshold: alliance.settings.anonymityThreshold,
+      now,
+    });
+    if (pulseId === null) return;
+    const { teamId } = alliance;
+    const members = store.alliances.members(alliance.id);
+    store.pulses.addInvitees(pulseId, teamId, members);
+    store.deliveries.enqueue({
+      teamId,
+      allianceId: alliance.id,
+      kind: DELIVERY_KINDS.pulseInvite,
+      subjectId: pulseId,
+      userIds: members,
+      at: now,
+      now,
+    });
+    store.jobs.schedule({
+      teamId,
+      kind: JOB_KINDS.pulseClose,
+      subjectId: String(pulseId),
+      runAt: window.closesAt,
+      now,
+    });
+    if (window.remindAt) {
+      store.jobs.schedule({
+        teamId,
+        kind: JOB_KINDS.pulseRemind,
+        subjectId: String(pulseId),
+        runAt: window.remindAt,
+        now,
+      });
+    }
+  }
+
+  /** Job `pulse.open`: opens the due pulse (or records it skipped after downtime) and schedules the next. */
+  async function runOpen(job: Job, now: Date): Promise<void> {
+    const alliance = store.alliances.get(job.subjectId);
+    if (!alliance || alliance.status !== 'active' || alliance.activeVersionId === null) return;
+    const versionId = alliance.activeVersionId;
+    const plan = planPulseRun(pulseSchedule(alliance), alliance.settings.pulse, job.runAt, now);
+    store.transaction(() => {
+      recordSkipped(alliance, versionId, plan.skipped, now);
+      if (plan.open) openPulse(alliance, versionId, plan.open, now);
+      store.jobs.schedule({
+        teamId: alliance.teamId,
+        kind: JOB_KINDS.pulseOpen,
+        subjectId: alliance.id,
+        runAt: plan.next,
+        now,
+      });
+    });
+    if (plan.skipped.length > 0) {
+      deps.logger.info(
+        `alliance ${alliance.id}: ${plan.skipped.length} pulse(s) missed while down, recorded as skipped`,
+      );
+    }
+  }
+
+  /** Job `pulse.remind`: one reminder to each invitee who has not answered and is still a member. */
+  async function runRemind(job: Job, now: Date): Promise<void> {
+    const pulse = store.pulses.get(Number(job.subjectId));
+    if (!pulse || !isPulseOpen(pulse, now)) return;
+    const members = new Set(store.alliances.members(pulse.allianceId));
+    const silent = store.pulses.silentInvitees(pulse.id).filter((u) => members.has(u));
+    store.deliveries.enqueue({
+      teamId: pulse.teamId,
+      allianceId: pulse.allianceId,
+      kind: DELIVERY_KINDS.pulseReminder,
+      subjectId: pulse.id,
+      userIds: silent,
+      at: now,
+      now,
+    });
+  }
+
+  /** Job `pulse.close`: closes the pulse and freezes its figures; its DMs lose their buttons. */
+  async function runClose(job: Job, now: Date): Promise<void> {
+    const pulse = store.pulses.get(Number(job.subjectId));
+    const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
+    if (!pulse || !alliance || pulse.status !== 'open') return;
+    const template = getTemplate(alliance.templateId);
+    const { value: closed, events } = deps.events.transaction(now, (record) => {
+      const results = summarizePulse({
+        invited: store.pulses.invitees(pulse.id).length,
+        aspects: template.aspects.map((a) => a.id),
+        responses: store.pulses.responsesForResults(pulse.id),
+        commitmentChecks: store.pulses.commitmentChecks(pulse.id),
+      });
+      store.deliveries.cancelPending(DELIVERY_KINDS.pulseReminder, pulse.id);
+      store.deliveries.cancelPending(DELIVERY_KINDS.pulseInvite, pulse.id);
+      const done = store.pulses.close(pulse.id, results, now);
+      if (done) record({ type: 'pulseClosed', allianceId: alliance.id, pulseId: pulse.id });
+      return done;
+    });
+    const frozen = store.pulses.get(pulse.id);
+    if (!closed || !frozen) return;
+    await retireMessages(frozen, alliance);
+    await deps.events.publish(events, now);
+  }
+
+  /**
+   * Once a pulse closes, its DMs lose their buttons: "Check in" could no longer work, and an
+   * anonymous member's edit key has no reason to stay in Slack.
+   */
+  async function retireMessages(pulse: Pulse, alliance: Alliance): Promise<void> {
+    const answered = new Set(store.pulses.participants(pulse.id));
+    const next = nextPulseAt(alliance.id);
+    for (const kind of [DELIVERY_KINDS.pulseInvite, DELIVERY_KINDS.pulseReminder]) {
+      for (const delivery of store.deliveries.forSubject(kind, pulse.id)) {
+        if (delivery.state !== 'sent' || !delivery.ts || !delivery.dmChannelId) continue;
+        const message = buildPulseClosedMessage({
+          pulseId: pulse.id,
+          allianceName: alliance.name,
+          channelId: alliance.channelId,
+          closesAt: pulse.closesAt,
+          anonymous: pulse.anonymous,
+          answered: answered.has(delivery.userId),
+          nextOpensAt: next,
+        });
+        // No ids in the log: in an anonymous pulse even "whose message" stays out of logs.
+        await gateway.update(
+          alliance.teamId,
+          { channel: delivery.dmChannelId, ts: delivery.ts },
+          message,
+          'pulse closed',
+        );
+      }
+    }
+  }
+
+  function messageModel(pulse: Pulse) {
+    const alliance = store.alliances.get(pulse.allianceId);
+    if (!alliance) return null;
+    return {
+      pulseId: pulse.id,
+      allianceName: alliance.name,
+      channelId: alliance.channelId,
+      closesAt: pulse.closesAt,
+      anonymous: pulse.anonymous,
+    };
+  }
+
+  /** Outbox renderer: the invitation, or nothing once the pulse closed. */
+  function renderInvitation(pulseId: number, userId: string, now: Date) {
+    const pulse = store.pulses.get(pulseId);
+    if (!pulse || !isPulseOpen(pulse, now) || !store.alliances.isMember(pulse.allianceId, userId)) return null;
+    const model = messageModel(pulse);
+    return model ? buildPulseInvitation(model) : null;
+  }
+
+  /** Outbox renderer: the reminder, or nothing once the pulse closed or the member answered. */
+  function renderReminder(pulseId: number, userId: string, now: Date) {
+    const pulse = store.pulses.get(pulseId);
+    if (!pulse || !isPulseOpen(pulse, now)) return null;
+    if (store.pulses.hasParticipated(pulseId, userId) || !store.alliances.isMember(pulse.allianceId, userId))
+      return null;
+    const model = messageModel(pulse);
+    return model ? buildPulseReminder(model) : null;
+  }
+
+  return {
+    nextPulseAt,
+    ensureScheduled,
+    reschedule,
+    runOpen,
+    runRemind,
+    runClose,
+    renderInvitation,
+    renderReminder,
+  };
+}
+
+export type PulseScheduleService = ReturnType<typeof createPulseScheduleService>;

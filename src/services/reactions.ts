@@ -1,0 +1,88 @@
+import type { ConsentService } from './consent.js';
+import type { DesignRoundService } from './design-round.js';
+import type { DigestService } from './digests.js';
+import type { ReactionTable } from './events.js';
+import type { FlagService } from './flags.js';
+import type { MembershipService } from './membership.js';
+import type { Outbox } from './outbox.js';
+import type { PulseScheduleService } from './pulse-schedule.js';
+
+export interface ReactingServices {
+  designRound: DesignRoundService;
+  consent: ConsentService;
+  pulseSchedule: PulseScheduleService;
+  flags: FlagService;
+  digests: DigestService;
+  membership: MembershipService;
+  outbox: Outbox;
+}
+
+/**
+ * What follows each thing that happens, in one place. `atomic` reactions commit with the change
+ * that caused them; `after` reactions run, in this order, once it has committed.
+ */
+export function reactionsOf(s: ReactingServices): ReactionTable {
+  return {
+    roundOpened: [
+      { does: 'show on its flag that a renegotiation started', after: (e) => s.flags.roundOpened(e.roundId) },
+      { does: 'announce the round and invite the members', after: (e, now) => s.designRound.announce(e.roundId, now) },
+    ],
+    roundReopened: [
+      { does: 'reopen the round’s announcement', after: (e) => s.designRound.refreshAnnouncement(e.roundId) },
+    ],
+    answersFinished: [
+      {
+        does: 'update the progress line, and compile once everyone has answered',
+        after: (e, now) => s.designRound.afterProgress(e.roundId, now),
+      },
+    ],
+    versionCompiled: [],
+    versionAgreed: [
+      { does: 'schedule the pulses', atomic: (e, now) => s.pulseSchedule.ensureScheduled(e.allianceId, now) },
+      { does: 'schedule the digest', atomic: (e, now) => s.digests.ensureScheduled(e.allianceId, now) },
+      { does: 'schedule the daily review-date check', atomic: (e, now) => s.flags.ensureDaily(e.allianceId, now) },
+      { does: 'resolve the flags that started its round', after: (e, now) => s.flags.versionAgreed(e.roundId, now) },
+    ],
+    pulseClosed: [
+      { does: 'evaluate the renegotiation signals', after: (e, now) => s.flags.afterPulseClosed(e.allianceId, now) },
+    ],
+    scheduleChanged: [
+      { does: 'reschedule the pulses', atomic: (e, now) => s.pulseSchedule.reschedule(e.allianceId, now) },
+      { does: 'reschedule the digest', atomic: (e, now) => s.digests.reschedule(e.allianceId, now) },
+    ],
+    membersChanged: [
+      {
+        does: 'raise the membership signal',
+        after: (e, now) => s.flags.membershipChanged(e.allianceId, e.change, now),
+      },
+      {
+        does: 'compile if everyone who remains has answered',
+        after: (e, now) => (e.change.left.length > 0 ? s.designRound.recheck(e.allianceId, now) : Promise.resolve()),
+      },
+      {
+        does: 'activate the proposed version if everyone who remains has agreed',
+        after: (e, now) => (e.change.left.length > 0 ? s.consent.recheck(e.allianceId, now) : Promise.resolve()),
+      },
+    ],
+    newcomerArrived: [
+      {
+        does: 'raise the membership signal',
+        after: (e, now) =>
+          s.flags.membershipChanged(
+            e.allianceId,
+            { joined: [e.userId], left: [], cause: 'channel', byUserId: null, occurrence: e.occurrence },
+            now,
+          ),
+      },
+    ],
+    dmsQueued: [
+      { does: 'send the queued direct messages', after: async (_e, now) => void (await s.outbox.drain(now)) },
+    ],
+    memberUnreachable: [
+      {
+        does: 'tell the starter, and take a closed account out',
+        after: (e, now) => s.membership.unreachable(e, now),
+      },
+    ],
+  };
+}
