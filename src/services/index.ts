@@ -3,8 +3,9 @@ import { type Clock, realTimer } from '../clock.js';
 import { DELIVERY_KINDS } from '../domain/delivery.js';
 import type { AppLogger } from '../logger.js';
 import type { SlackClients } from '../slack/clients.js';
-import { createDirectory } from '../slack/directory.js';
-import { createSlackGateway } from '../slack/gateway.js';
+import { createDirectory, type Directory } from '../slack/directory.js';
+import { createDmSender, type DmSender } from '../slack/dm-sender.js';
+import { createSlackGateway, type SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
 import { createAgreementPublisher } from './agreement-publisher.js';
 import { createAgreementViewService } from './agreement-view.js';
@@ -32,6 +33,12 @@ export interface ServiceDeps {
   clients: SlackClients;
   /** Identifies this process in lease columns (jobs, deliveries). */
   owner: string;
+  /** Slack calls services make; built over `clients` unless given (service tests pass a fake). */
+  gateway?: SlackGateway;
+  /** Who is who in Slack; built over `clients` unless given. */
+  directory?: Directory;
+  /** Direct messages, paced; built over `clients` unless given. */
+  dms?: DmSender;
 }
 
 /**
@@ -42,8 +49,8 @@ export interface ServiceDeps {
 export function buildServices(deps: ServiceDeps) {
   const { store, clients, logger } = deps;
   const events = createEvents({ store, logger: logger.child('events') });
-  const gateway = createSlackGateway(clients, logger.child('slack'));
-  const directory = createDirectory(clients, () => deps.clock.now().getTime());
+  const gateway = deps.gateway ?? createSlackGateway(clients, logger.child('slack'));
+  const directory = deps.directory ?? createDirectory(clients, () => deps.clock.now().getTime());
   const publisher = createAgreementPublisher({ store, gateway });
 
   const setup = createSetupService({
@@ -67,11 +74,10 @@ export function buildServices(deps: ServiceDeps) {
   const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
   const outbox = createOutbox({
     store,
-    clients,
+    dms: deps.dms ?? createDmSender({ clients, timer: realTimer }),
     events,
     logger: logger.child('outbox'),
     owner: deps.owner,
-    timer: realTimer,
     renderers: {
       [DELIVERY_KINDS.designInvite]: (d) => designRound.renderInvitation(d.subjectId, d.userId),
       [DELIVERY_KINDS.pulseInvite]: (d, now) => pulseSchedule.renderInvitation(d.subjectId, d.userId, now),

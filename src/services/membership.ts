@@ -57,7 +57,7 @@ export function createMembershipService(deps: MembershipDeps) {
     now: Date;
   }): Promise<void> {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance || alliance.status !== 'active' || alliance.activeVersionId === null) return;
+    if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
     if (input.userId === botUserId(input.teamId) || store.alliances.isMember(alliance.id, input.userId)) return;
     const person = await deps.directory.user(input.teamId, input.userId);
     if (!person || person.isBot || person.deleted) return;

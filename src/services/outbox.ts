@@ -1,12 +1,9 @@
 import type { Logger } from '@slack/bolt';
-import { webApi } from '@slack/bolt';
-import type { Timer } from '../clock.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { Block } from '../slack/blocks/kit.js';
-import { type SlackClient, type SlackClients, slackErrorCode } from '../slack/clients.js';
+import type { DmFailure, DmSender } from '../slack/dm-sender.js';
 import type { Store } from '../store/index.js';
 import type { Events } from './events.js';
-import { createPacer, type Pacer } from './pacer.js';
 
 export interface RenderedMessage {
   text: string;
@@ -18,35 +15,18 @@ export type DeliveryRenderer = (delivery: Delivery, now: Date) => RenderedMessag
 
 export interface OutboxDeps {
   store: Store;
-  clients: SlackClients;
+  dms: DmSender;
   logger: Logger;
   owner: string;
   renderers: Readonly<Record<string, DeliveryRenderer>>;
   /** Messages in flight at once. Slack rate-limits per workspace; a handful keeps DMs flowing without bursts. */
   concurrency?: number;
   leaseMs?: number;
-  /** Paces each workspace's messages under Slack's rate limit (see pacer.ts). */
-  timer: Timer;
   /** Records a member turning out to be unreachable, so what follows (telling the starter…) happens. */
   events: Events;
 }
 
-/** Slack's answers that mean "this person cannot get a DM from us", not "try again". */
-export const UNREACHABLE_ERRORS = new Set([
-  'user_not_found',
-  'users_not_found',
-  'account_inactive',
-  'cannot_dm_bot',
-  'user_disabled',
-  'user_is_bot',
-  'messages_tab_disabled',
-]);
-
-/** Answers that mean the DM channel we used is gone, not the person. */
-const STALE_CHANNEL_ERRORS = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
-
 const MAX_ATTEMPTS = 6;
-const DELIVERY_EVENT = 'alliance_delivery';
 
 /** Back-off between attempts that failed for a passing reason: 30 s, 2 min, 8 min, … */
 export function deliveryRetryDelayMs(attempts: number): number {
@@ -64,43 +44,6 @@ export function createOutbox(deps: OutboxDeps) {
   // Long enough for a large fan-out under rate limits; a row whose lease lapses is reconciled, not resent blindly.
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
 
-  // One pacer per workspace, fed by the client's own 429 notices (it retries those itself).
-  const pacers = new Map<string, Pacer>();
-  const watched = new WeakSet<SlackClient>();
-  function pacerFor(teamId: string, client: SlackClient): Pacer {
-    let pacer = pacers.get(teamId);
-    if (!pacer) {
-      pacer = createPacer(deps.timer);
-      pacers.set(teamId, pacer);
-    }
-    if (!watched.has(client)) {
-      watched.add(client);
-      const own = pacer;
-      client.on(webApi.WebClientEvent.RATE_LIMITED, () => own.rateLimited());
-    }
-    return pacer;
-  }
-
-  /** A Web API call made at the workspace's pace. */
-  async function paced<T>(pacer: Pacer, call: () => Promise<T>): Promise<T> {
-    await pacer.acquire();
-    const result = await call();
-    pacer.succeeded();
-    return result;
-  }
-
-  async function alreadyDelivered(client: SlackClient, channel: string, deliveryId: number): Promise<string | null> {
-    const history = await client.conversations.history({ channel, limit: 100, include_all_metadata: true });
-    for (const message of history.messages ?? []) {
-      const metadata = message.metadata as
-        | { event_type?: string; event_payload?: { delivery_id?: unknown } }
-        | undefined;
-      if (metadata?.event_type === DELIVERY_EVENT && metadata.event_payload?.delivery_id === deliveryId && message.ts)
-        return message.ts;
-    }
-    return null;
-  }
-
   async function send(
     delivery: Delivery,
     now: Date,
@@ -112,71 +55,61 @@ export function createOutbox(deps: OutboxDeps) {
       deliveries.finish(delivery.id, deps.owner, 'cancelled', render ? null : `no renderer for ${delivery.kind}`);
       return 'cancelled';
     }
-    let usedChannel: string | null = null;
-    try {
-      const client = deps.clients.forTeam(delivery.teamId);
-      const pacer = pacerFor(delivery.teamId, client);
-      // The DM channel is opened once per person and remembered: later messages take one call.
-      let channel = delivery.dmChannelId ?? deps.store.dmChannels.get(delivery.teamId, delivery.userId);
-      if (!channel) {
-        const opened = await paced(pacer, () => client.conversations.open({ users: delivery.userId }));
-        channel = opened.channel?.id ?? null;
-        if (!channel) throw new Error('conversations.open returned no channel');
-        deps.store.dmChannels.remember(delivery.teamId, delivery.userId, channel, now);
-      }
-      if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
-      usedChannel = channel;
-      if (delivery.attempts > 1) {
-        const ts = await alreadyDelivered(client, channel, delivery.id);
-        if (ts) {
-          deliveries.markSent(delivery.id, deps.owner, channel, ts, now);
-          return 'sent';
-        }
-      }
-      const target = channel;
-      const posted = await paced(pacer, () =>
-        client.chat.postMessage({
-          channel: target,
-          text: message.text,
-          blocks: message.blocks,
-          metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: delivery.id } },
-        }),
-      );
-      if (!posted.ts) throw new Error('chat.postMessage returned no ts');
-      deliveries.markSent(delivery.id, deps.owner, posted.channel ?? channel, posted.ts, now);
-      return 'sent';
-    } catch (error) {
-      const code = slackErrorCode(error);
-      if (code && UNREACHABLE_ERRORS.has(code)) {
-        deliveries.finish(delivery.id, deps.owner, 'unreachable', code);
-        const unreachable = { allianceId: delivery.allianceId, deliveryId: delivery.id, userId: delivery.userId };
-        await deps.events
-          .run(now, (record) => record({ type: 'memberUnreachable', ...unreachable, reason: code }))
-          .catch((error: unknown) => deps.logger.error('outbox: handling an unreachable member failed:', error));
-        return 'unreachable';
-      }
-      const reason = code ?? (error instanceof Error ? error.message : String(error));
-      if (code && STALE_CHANNEL_ERRORS.has(code) && usedChannel) {
-        // A remembered DM channel that no longer works: forget it, and open a fresh one next time.
-        deps.store.dmChannels.forget(delivery.teamId, delivery.userId);
-        deliveries.clearDmChannel(delivery.id);
-      }
-      if (delivery.attempts >= MAX_ATTEMPTS) {
-        deliveries.finish(delivery.id, deps.owner, 'failed', reason);
-        deps.logger.error(
-          `outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} attempts: ${reason}`,
-        );
-        return 'failed';
-      }
-      deliveries.retryAt(
-        delivery.id,
-        deps.owner,
-        new Date(now.getTime() + deliveryRetryDelayMs(delivery.attempts)),
-        reason,
-      );
-      deps.logger.warn(`outbox: delivery ${delivery.id} (${delivery.kind}) will be retried: ${reason}`);
-      return 'retry';
+    const { dms, store } = deps;
+    // The DM channel is opened once per person and remembered: later messages take one call.
+    let channel = delivery.dmChannelId ?? store.dmChannels.get(delivery.teamId, delivery.userId);
+    if (!channel) {
+      const opened = await dms.open(delivery.teamId, delivery.userId);
+      if (!opened.ok) return failed(delivery, opened, now);
+      channel = opened.channel;
+      store.dmChannels.remember(delivery.teamId, delivery.userId, channel, now);
     }
+    if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
+    if (delivery.attempts > 1) {
+      const found = await dms.findDelivered(delivery.teamId, channel, delivery.id);
+      if (!found.ok) return failed(delivery, found, now);
+      if (found.ts) {
+        deliveries.markSent(delivery.id, deps.owner, channel, found.ts, now);
+        return 'sent';
+      }
+    }
+    const posted = await dms.post(delivery.teamId, channel, message, delivery.id);
+    if (!posted.ok) return failed(delivery, posted, now);
+    deliveries.markSent(delivery.id, deps.owner, posted.channel, posted.ts, now);
+    return 'sent';
+  }
+
+  /** Slack refused: the person is unreachable (what follows is an event), or the row is retried later, up to a point. */
+  async function failed(
+    delivery: Delivery,
+    failure: DmFailure,
+    now: Date,
+  ): Promise<'retry' | 'unreachable' | 'failed'> {
+    const { deliveries } = deps.store;
+    if (failure.meaning === 'unreachable') {
+      deliveries.finish(delivery.id, deps.owner, 'unreachable', failure.error);
+      const unreachable = { allianceId: delivery.allianceId, deliveryId: delivery.id, userId: delivery.userId };
+      await deps.events
+        .run(now, (record) => record({ type: 'memberUnreachable', ...unreachable, reason: failure.error }))
+        .catch((error: unknown) => deps.logger.error('outbox: handling an unreachable member failed:', error));
+      return 'unreachable';
+    }
+    if (failure.meaning === 'stale-channel') {
+      // A remembered DM channel that no longer works: forget it, and open a fresh one next time.
+      deps.store.dmChannels.forget(delivery.teamId, delivery.userId);
+      deliveries.clearDmChannel(delivery.id);
+    }
+    if (delivery.attempts >= MAX_ATTEMPTS) {
+      deliveries.finish(delivery.id, deps.owner, 'failed', failure.error);
+      deps.logger.error(
+        `outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} attempts: ${failure.error}`,
+      );
+      return 'failed';
+    }
+    const retryAt = new Date(now.getTime() + deliveryRetryDelayMs(delivery.attempts));
+    deliveries.retryAt(delivery.id, deps.owner, retryAt, failure.error);
+    deps.logger.warn(`outbox: delivery ${delivery.id} (${delivery.kind}) will be retried: ${failure.error}`);
+    return 'retry';
   }
 
   /** Sends everything due, `concurrency` messages at a time. Resolves when nothing due is left. */

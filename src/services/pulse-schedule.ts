@@ -117,7 +117,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
   /** Job `pulse.open`: opens the due pulse (or records it skipped after downtime) and schedules the next. */
   async function runOpen(job: Job, now: Date): Promise<void> {
     const alliance = store.alliances.get(job.subjectId);
-    if (!alliance || alliance.status !== 'active' || alliance.activeVersionId === null) return;
+    if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
     const versionId = alliance.activeVersionId;
     const plan = planPulseRun(pulseSchedule(alliance), alliance.settings.pulse, job.runAt, now);
     store.transaction(() => {

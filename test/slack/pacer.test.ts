@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer } from '../../src/services/pacer.js';
+import { createPacer } from '../../src/slack/pacer.js';
 
 /** A clock that only moves when the pacer sleeps or the test says so. */
 function fakeClock(start = 0) {

@@ -1,0 +1,198 @@
+import { fixedClock } from '../../src/clock.js';
+import { createLogger } from '../../src/logger.js';
+import { buildServices, type Services } from '../../src/services/index.js';
+import type { HomeView } from '../../src/slack/blocks/kit.js';
+import type { SlackClients } from '../../src/slack/clients.js';
+import type { ChannelAccess, Directory, SlackUser } from '../../src/slack/directory.js';
+import type { DmResult, DmSender } from '../../src/slack/dm-sender.js';
+import type { FileUpload, OutgoingMessage, Posted, SlackGateway } from '../../src/slack/gateway.js';
+import type { Db } from '../../src/store/db.js';
+import type { Store } from '../../src/store/index.js';
+import { migratedStore, tempDir } from './temp-db.js';
+
+export interface GatewayCall {
+  method: 'post' | 'update' | 'pin' | 'permalink' | 'upload' | 'publishHome';
+  teamId: string;
+  channel: string;
+  ts?: string;
+  text?: string;
+  message?: OutgoingMessage;
+  view?: HomeView;
+}
+
+/**
+ * A Slack gateway that records what services send, answers like Slack would (a ts per message,
+ * DMs addressed by user id land in a `D…` channel), and can be told to refuse a channel.
+ */
+export class FakeGateway implements SlackGateway {
+  readonly calls: GatewayCall[] = [];
+  private seq = 0;
+  private readonly refused = new Map<string, string>();
+
+  /** Every later post to `channel` fails with `error`. */
+  refuse(channel: string, error: string): void {
+    this.refused.set(channel, error);
+  }
+
+  posts(channel?: string): GatewayCall[] {
+    return this.calls.filter((c) => c.method === 'post' && (channel === undefined || c.channel === channel));
+  }
+
+  /** Every word the gateway was asked to show anywhere (messages, updates, Home views). */
+  everythingShown(): string {
+    return JSON.stringify(this.calls);
+  }
+
+  async post(teamId: string, message: OutgoingMessage): Promise<Posted> {
+    const channel = /^[UW]/.test(message.channel) ? `D${message.channel.slice(1)}` : message.channel;
+    this.calls.push({ method: 'post', teamId, channel, text: message.text, message });
+    const error = this.refused.get(message.channel);
+    if (error) return { ok: false, error };
+    this.seq += 1;
+    return { ok: true, channel, ts: `1700000000.${String(this.seq).padStart(6, '0')}` };
+  }
+
+  async update(teamId: string, at: { channel: string; ts: string }, message: { text: string }): Promise<boolean> {
+    this.calls.push({ method: 'update', teamId, channel: at.channel, ts: at.ts, text: message.text });
+    return true;
+  }
+
+  async pin(teamId: string, at: { channel: string; ts: string }): Promise<boolean> {
+    this.calls.push({ method: 'pin', teamId, channel: at.channel, ts: at.ts });
+    return true;
+  }
+
+  async permalink(teamId: string, at: { channel: string; ts: string }): Promise<string | null> {
+    this.calls.push({ method: 'permalink', teamId, channel: at.channel, ts: at.ts });
+    return `https://example.slack.com/archives/${at.channel}/p${at.ts.replace('.', '')}`;
+  }
+
+  async upload(teamId: string, upload: FileUpload): Promise<boolean> {
+    this.calls.push({ method: 'upload', teamId, channel: upload.channel, ts: upload.threadTs, text: upload.title });
+    return true;
+  }
+
+  async publishHome(teamId: string, userId: string, view: HomeView): Promise<boolean> {
+    this.calls.push({ method: 'publishHome', teamId, channel: userId, view });
+    return true;
+  }
+}
+
+export interface SentDm {
+  teamId: string;
+  userId: string;
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  deliveryId: number;
+}
+
+/** Direct messages kept in memory: every person is reachable unless told otherwise. */
+export class FakeDms implements DmSender {
+  readonly sent: SentDm[] = [];
+  private readonly unreachable = new Map<string, string>();
+  private seq = 0;
+
+  /** Slack will refuse DMs to this person with `error` (e.g. 'account_inactive'). */
+  refuse(userId: string, error: string): void {
+    this.unreachable.set(userId, error);
+  }
+
+  to(userId: string): SentDm[] {
+    return this.sent.filter((m) => m.userId === userId);
+  }
+
+  async open(_teamId: string, userId: string): Promise<DmResult<{ channel: string }>> {
+    const error = this.unreachable.get(userId);
+    if (error) return { ok: false, error, meaning: 'unreachable' };
+    return { ok: true, channel: `D${userId.slice(1)}` };
+  }
+
+  async post(teamId: string, channel: string, message: { text: string; blocks: unknown[] }, deliveryId: number) {
+    const userId = `U${channel.slice(1)}`;
+    const error = this.unreachable.get(userId);
+    if (error) return { ok: false as const, error, meaning: 'unreachable' as const };
+    this.seq += 1;
+    const ts = `1700000100.${String(this.seq).padStart(6, '0')}`;
+    this.sent.push({ teamId, userId, channel, ts, text: message.text, blocks: message.blocks, deliveryId });
+    return { ok: true as const, channel, ts };
+  }
+
+  async findDelivered(_teamId: string, channel: string, deliveryId: number): Promise<DmResult<{ ts: string | null }>> {
+    return { ok: true, ts: this.sent.find((m) => m.channel === channel && m.deliveryId === deliveryId)?.ts ?? null };
+  }
+}
+
+/** A directory of people and channels, answered from memory. */
+export function fakeDirectory(
+  people: Record<string, Partial<SlackUser>>,
+  channels: Record<string, string[]> = {},
+): Directory {
+  const user = async (_teamId: string, userId: string): Promise<SlackUser | null> => {
+    const person = people[userId];
+    return person ? { id: userId, isBot: false, deleted: false, timeZone: 'Europe/Paris', ...person } : null;
+  };
+  return {
+    user,
+    humans: async (teamId, userIds) => {
+      const found = await Promise.all(userIds.map((id) => user(teamId, id)));
+      return userIds.filter((id, i) => found[i] && !found[i]?.isBot && !found[i]?.deleted && userIds.indexOf(id) === i);
+    },
+    channelMembers: async (_teamId, channelId) => channels[channelId] ?? null,
+    channelAccess: async (_teamId, channelId): Promise<ChannelAccess> =>
+      channelId.startsWith('C') ? 'ok' : 'invite-needed',
+  };
+}
+
+const unusedClients: SlackClients = {
+  forTeam() {
+    throw new Error('service tests talk to Slack through the fake gateway only');
+  },
+};
+
+export interface ServiceHarness {
+  db: Db;
+  store: Store;
+  services: Services;
+  gateway: FakeGateway;
+  dms: FakeDms;
+  clock: ReturnType<typeof fixedClock>;
+  cleanup(): void;
+}
+
+export const TEAM = 'T0001';
+export const PEOPLE = ['UALICE', 'UBOB', 'UCAROL', 'UDAVE', 'UERIN'] as const;
+
+/** The real services over a real, migrated SQLite file, with Slack replaced by the fake gateway. */
+export function serviceHarness(at = new Date('2026-03-02T09:00:00Z')): ServiceHarness {
+  const dir = tempDir('alliance-service-');
+  const { db, store } = migratedStore(dir.file('alliance.db'), at);
+  store.workspaces.register({ teamId: TEAM, teamName: 'Team', botUserId: 'UBOT', now: at });
+  const clock = fixedClock(at);
+  const gateway = new FakeGateway();
+  const dms = new FakeDms();
+  const people = Object.fromEntries(PEOPLE.map((id) => [id, {}]));
+  const services = buildServices({
+    store,
+    clock,
+    logger: createLogger('error', 'service-test', () => {}),
+    clients: unusedClients,
+    owner: 'service-test',
+    gateway,
+    dms,
+    directory: fakeDirectory({ ...people, UBOT: { isBot: true } }, { CTEAM: [...PEOPLE.slice(0, 3), 'UBOT'] }),
+  });
+  return {
+    db,
+    store,
+    services,
+    gateway,
+    dms,
+    clock,
+    cleanup: () => {
+      db.close();
+      dir.cleanup();
+    },
+  };
+}
