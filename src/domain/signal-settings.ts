@@ -181,3 +181,23 @@ export function validateSignalsForm(
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, signals, celebration };
 }
+
+/** The signals and celebration as the form shows them: the inverse of `validateSignalsForm`. */
+export function signalsFormOf(signals: SignalSettings, celebration: CelebrationTarget): SignalsForm {
+  return {
+    enabled: SIGNAL_KINDS.filter((kind) => signals[kind].enabled),
+    lowThreshold: String(signals.lowScores.threshold),
+    lowPulses: String(signals.lowScores.pulses),
+    drop: String(signals.sharpDrop.drop),
+    stdev: String(signals.disagreement.stdev),
+    participationPercent: String(signals.lowParticipation.percent),
+    participationPulses: String(signals.lowParticipation.pulses),
+    asksCount: String(signals.someoneAsks.count),
+    reviewDays: String(signals.reviewDate.days),
+    lingeringPulses: String(signals.lingering.pulses),
+    snoozeWeeks: String(signals.snoozeWeeks),
+    celebrationKind: celebration.kind,
+    celebrationThreshold: String(celebration.threshold),
+    celebrationPulses: String(celebration.pulses),
+  };
+}

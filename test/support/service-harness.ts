@@ -1,6 +1,11 @@
 import { fixedClock } from '../../src/clock.js';
+import type { Alliance } from '../../src/domain/alliance.js';
+import type { SetupForm } from '../../src/domain/setup.js';
+import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, signalsFormOf } from '../../src/domain/signal-settings.js';
+import { getTemplate, type TemplateId } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
 import { buildServices, type Services } from '../../src/services/index.js';
+import type { SettingsForm } from '../../src/services/settings.js';
 import type { HomeView } from '../../src/slack/blocks/kit.js';
 import type { SlackClients } from '../../src/slack/clients.js';
 import type { ChannelAccess, Directory, SlackUser } from '../../src/slack/directory.js';
@@ -164,10 +169,13 @@ export interface ServiceHarness {
 export const TEAM = 'T0001';
 export const PEOPLE = ['UALICE', 'UBOB', 'UCAROL', 'UDAVE', 'UERIN'] as const;
 
-/** The real services over a real, migrated SQLite file, with Slack replaced by the fake gateway. */
-export function serviceHarness(at = new Date('2026-03-02T09:00:00Z')): ServiceHarness {
-  const dir = tempDir('alliance-service-');
-  const { db, store } = migratedStore(dir.file('alliance.db'), at);
+/**
+ * The real services over a real, migrated SQLite file (a fresh one, or `file` when given, which
+ * stays after cleanup), with Slack replaced by the fake gateway and DM sender.
+ */
+export function serviceHarness(at = new Date('2026-03-02T09:00:00Z'), file?: string): ServiceHarness {
+  const dir = file ? null : tempDir('alliance-service-');
+  const { db, store } = migratedStore(file ?? dir?.file('alliance.db') ?? '', at);
   store.workspaces.register({ teamId: TEAM, teamName: 'Team', botUserId: 'UBOT', now: at });
   const clock = fixedClock(at);
   const gateway = new FakeGateway();
@@ -192,7 +200,114 @@ export function serviceHarness(at = new Date('2026-03-02T09:00:00Z')): ServiceHa
     clock,
     cleanup: () => {
       db.close();
-      dir.cleanup();
+      dir?.cleanup();
     },
+  };
+}
+
+/** Setup form values as the modal would carry them. */
+export function setupForm(overrides: Partial<SetupForm> = {}): SetupForm {
+  return {
+    name: 'Core team',
+    channelId: 'CTEAM',
+    members: ['UALICE', 'UBOB', 'UCAROL'],
+    templateId: 'team',
+    cadence: 'weekly',
+    pulseWeekday: '4',
+    pulseTime: '10:00',
+    timeZone: 'Europe/Paris',
+    digestWeekday: '1',
+    digestTime: '09:30',
+    anonymous: false,
+    anonymityThreshold: '3',
+    visibility: 'channel',
+    ...overrides,
+  };
+}
+
+/** Every prompt of a step answered with text that says who wrote it. */
+export function answersFor(templateId: TemplateId, step: number, who: string): Record<string, string> {
+  const section = getTemplate(templateId).sections[step];
+  if (!section) throw new Error(`no step ${step}`);
+  return Object.fromEntries(section.prompts.map((p) => [p.id, `${who} on ${p.id}`]));
+}
+
+/**
+ * Drives the use cases, as the listeners would, to an alliance in effect: setup, every member's
+ * answers (the agreement compiles itself), everyone's consent.
+ */
+export async function activeAlliance(h: ServiceHarness, form: Partial<SetupForm> = {}): Promise<Alliance> {
+  const { services, clock } = h;
+  const full = setupForm(form);
+  const created = services.setup.createAlliance({
+    teamId: TEAM,
+    userId: 'UALICE',
+    viewId: `V-${full.channelId}`,
+    form: full,
+    signals: DEFAULT_SIGNALS,
+    celebration: DEFAULT_CELEBRATION,
+    now: clock.now(),
+  });
+  if (!created.ok) throw new Error(created.problem);
+  await services.events.publish(created.events, clock.now());
+  const round = h.store.design.currentOpenRound(created.allianceId);
+  if (!round) throw new Error('no design round');
+  const templateId = (full.templateId ?? 'team') as TemplateId;
+  for (const userId of full.members) {
+    const steps = getTemplate(templateId).sections.length;
+    for (let step = 0; step < steps; step++) {
+      const result = services.designRound.submitStep({
+        teamId: TEAM,
+        userId,
+        meta: { allianceId: created.allianceId, roundId: round.id, step },
+        values: answersFor(templateId, step, userId),
+        now: clock.now(),
+      });
+      if (result.kind !== 'update') throw new Error(JSON.stringify(result));
+      await services.events.publish(result.events, clock.now());
+    }
+  }
+  const version = h.store.agreements.proposedVersion(created.allianceId);
+  if (!version) throw new Error('no version compiled');
+  for (const userId of full.members) {
+    await services.consent.agree({
+      teamId: TEAM,
+      userId,
+      allianceId: created.allianceId,
+      versionId: version.id,
+      now: clock.now(),
+    });
+  }
+  const alliance = h.store.alliances.get(created.allianceId);
+  if (alliance?.status !== 'active') throw new Error('the alliance did not take effect');
+  return alliance;
+}
+
+/** The settings modal as it opens for an alliance (nothing changed yet), with `changes` applied. */
+export function settingsFormOf(
+  alliance: Alliance,
+  changes: { setup?: Partial<SetupForm>; openHours?: string; reminderHours?: string } = {},
+): SettingsForm {
+  const s = alliance.settings;
+  return {
+    setup: {
+      name: alliance.name,
+      channelId: alliance.channelId,
+      members: [],
+      templateId: alliance.templateId,
+      cadence: s.pulse.cadence,
+      pulseWeekday: String(s.pulse.weekday),
+      pulseTime: s.pulse.localTime,
+      timeZone: s.timeZone,
+      digestWeekday: String(s.digest.weekday),
+      digestTime: s.digest.localTime,
+      anonymous: s.anonymous,
+      anonymityThreshold: String(s.anonymityThreshold),
+      visibility: s.visibility,
+      ...changes.setup,
+    },
+    signals: signalsFormOf(s.signals, s.celebration),
+    openHours: changes.openHours ?? String(s.pulse.openHours),
+    reminderHours: changes.reminderHours ?? String(s.pulse.reminderHoursBefore),
   };
 }
