@@ -110,4 +110,13 @@ export const NOTICES = {
     `${bold(alliance)} is still being designed; its digest starts once everyone has agreed and the first pulse has closed.`,
   digestPosted: 'The digest is posted in the channel, with the details and the trend chart in its thread.',
   digestNotRecorded: 'The digest could not be recorded; please try again.',
+  // Replies from the listeners themselves
+  reservationShared:
+    ':memo: Your reservation is shared with the members, with your name. When you are ready, press *I agree* on the agreement; pulses will ask whether this is still a concern.',
+  proposalPosted:
+    ':speech_balloon: Your proposal is posted in the channel. You are now a member, so you will be part of the renegotiation if the team starts one.',
+  unreadableCommand: 'Alliance could not read that command. Please try again.',
+  digestUsage:
+    'Use `/alliance digest` to see the digest privately, or `/alliance digest post` to share it with the channel.',
+  setupTooSlow: 'Slack took too long to open the setup form. Please run `/alliance start` again.',
 } as const;

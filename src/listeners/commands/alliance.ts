@@ -1,5 +1,6 @@
 import { buildHelpMessage } from '../../slack/blocks/help.js';
 import { SUBCOMMANDS, type Subcommand } from '../../slack/ids.js';
+import { NOTICES } from '../../slack/notices.js';
 import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyToCommandFailure } from '../failures.js';
@@ -31,7 +32,7 @@ export function handleAllianceCommand(
         'command: payload did not match the expected shape',
         parsed.error.issues.map((i) => i.path.join('.')),
       );
-      await args.ack({ response_type: 'ephemeral', text: 'Alliance could not read that command. Please try again.' });
+      await args.ack({ response_type: 'ephemeral', text: NOTICES.unreadableCommand });
       return;
     }
     const { subcommand, rest } = splitCommandText(parsed.data.text);

@@ -1,3 +1,4 @@
+import { NOTICES } from '../../slack/notices.js';
 import type { ListenerDeps } from '../deps.js';
 import type { SubcommandHandler } from './alliance.js';
 
@@ -8,7 +9,7 @@ export function handleDigest(deps: ListenerDeps): SubcommandHandler {
     if (word !== '' && word !== 'post') {
       await ack({
         response_type: 'ephemeral',
-        text: 'Use `/alliance digest` to see the digest privately, or `/alliance digest post` to share it with the channel.',
+        text: NOTICES.digestUsage,
       });
       return;
     }

@@ -1,4 +1,5 @@
 import { slackErrorCode } from '../../slack/clients.js';
+import { NOTICES } from '../../slack/notices.js';
 import type { ListenerDeps } from '../deps.js';
 import type { SubcommandHandler } from './alliance.js';
 
@@ -24,7 +25,7 @@ export function handleStart(deps: ListenerDeps): SubcommandHandler {
         // Slack gives us three seconds; if looking up the channel took longer, ask for a retry.
         await respond({
           response_type: 'ephemeral',
-          text: 'Slack took too long to open the setup form. Please run `/alliance start` again.',
+          text: NOTICES.setupTooSlow,
         });
         return;
       }

@@ -1,4 +1,5 @@
 import { INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../../slack/ids.js';
+import { NOTICES } from '../../slack/notices.js';
 import { flagRef, stateReader, versionRef } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { onSubmit, type SubmitOutcome } from '../on-submit.js';
@@ -40,7 +41,7 @@ export function registerRenegotiationViews(on: ListenerRegistry, deps: ListenerD
     if (result.kind === 'notice') return result;
     return {
       kind: 'notice',
-      text: ':speech_balloon: Your proposal is posted in the channel. You are now a member, so you will be part of the renegotiation if the team starts one.',
+      text: NOTICES.proposalPosted,
       after: () => deps.events.publish(result.events, deps.clock.now()),
     };
   });

@@ -1,4 +1,5 @@
 import { INPUT_ACTION, RESERVATION_BLOCKS, VIEWS } from '../../slack/ids.js';
+import { NOTICES } from '../../slack/notices.js';
 import { stateReader, versionRef } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { errorsOn, onSubmit } from '../on-submit.js';
@@ -23,7 +24,7 @@ export function registerReservationView(on: ListenerRegistry, deps: ListenerDeps
         : result;
     return {
       kind: 'notice',
-      text: ':memo: Your reservation is shared with the members, with your name. When you are ready, press *I agree* on the agreement; pulses will ask whether this is still a concern.',
+      text: NOTICES.reservationShared,
       after: result.share,
     };
   });
