@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { type Action, may, type Standing, weakenedPrivacy } from '../../src/domain/permissions.js';
+
+const MEMBER_ACTIONS: Action[] = [
+  'answer-prompts',
+  'compile-early',
+  'reopen-prompts',
+  'consent',
+  'raise-reservation',
+  'check-in',
+  'change-settings',
+  'agree-privacy-change',
+  'start-renegotiation',
+  'act-on-flag',
+  'see-details',
+  'post-digest',
+  'admit-newcomer',
+];
+
+describe('who may do what', () => {
+  describe.each(['channel', 'members'] as const)('in a %s alliance', (visibility) => {
+    it.each(MEMBER_ACTIONS)('a current member may %s', (action) => {
+      expect(may({ action, standing: 'member', visibility })).toEqual({ allowed: true });
+    });
+    it.each(['see-agreement', 'see-digest'] as Action[])('a current member may %s', (action) => {
+      expect(may({ action, standing: 'member', visibility })).toEqual({ allowed: true });
+    });
+    it.each(['ask-to-join', 'commit-as-newcomer'] as Action[])(
+      'a current member is told they already are one (%s)',
+      (action) => {
+        expect(may({ action, standing: 'member', visibility })).toEqual({ allowed: false, refusal: 'already-member' });
+      },
+    );
+    describe.each(['former-member', 'admitted', 'outsider'] as Standing[])('someone who is %s', (standing) => {
+      it.each(MEMBER_ACTIONS)('may not %s, whatever button they hold', (action) => {
+        expect(may({ action, standing, visibility })).toEqual({ allowed: false, refusal: 'not-a-member' });
+      });
+      it('may ask to join', () => {
+        expect(may({ action: 'ask-to-join', standing, visibility })).toEqual({ allowed: true });
+      });
+    });
+  });
+
+  it.each([
+    ['outsider', 'channel', 'see-agreement', true],
+    ['outsider', 'members', 'see-agreement', false],
+    ['former-member', 'members', 'see-agreement', false],
+    ['admitted', 'members', 'see-agreement', true],
+    ['outsider', 'channel', 'see-digest', true],
+    ['outsider', 'members', 'see-digest', false],
+    ['admitted', 'members', 'see-digest', false],
+    ['outsider', 'channel', 'commit-as-newcomer', true],
+    ['outsider', 'members', 'commit-as-newcomer', false],
+    ['former-member', 'channel', 'commit-as-newcomer', false],
+    ['former-member', 'members', 'commit-as-newcomer', false],
+    ['admitted', 'channel', 'commit-as-newcomer', true],
+    ['admitted', 'members', 'commit-as-newcomer', true],
+  ] as const)('%s, %s alliance, %s: %s', (standing, visibility, action, allowed) => {
+    expect(may({ action, standing, visibility }).allowed).toBe(allowed);
+  });
+});
+
+describe('weakened privacy', () => {
+  const base = { anonymous: true, anonymityThreshold: 4, visibility: 'members' as const };
+  it.each([
+    ['nothing changes', base, []],
+    ['anonymity off', { ...base, anonymous: false }, ['anonymous']],
+    ['a lower threshold', { ...base, anonymityThreshold: 3 }, ['anonymityThreshold']],
+    ['a higher threshold', { ...base, anonymityThreshold: 6 }, []],
+    ['members-only to the channel', { ...base, visibility: 'channel' as const }, ['visibility']],
+    [
+      'all three',
+      { anonymous: false, anonymityThreshold: 3, visibility: 'channel' as const },
+      ['anonymous', 'visibility'],
+    ],
+  ])('%s', (_case, after, expected) => {
+    expect(weakenedPrivacy(base, after)).toEqual(expected);
+  });
+  it('never counts a stronger setting as weaker', () => {
+    const open = { anonymous: false, anonymityThreshold: 3, visibility: 'channel' as const };
+    expect(weakenedPrivacy(open, { anonymous: true, anonymityThreshold: 5, visibility: 'members' })).toEqual([]);
+  });
+});
