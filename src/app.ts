@@ -9,6 +9,7 @@ import type { AppLogger } from './logger.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
 import { buildJobHandlers } from './scheduler/jobs.js';
 import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
+import { createAnswerSealer } from './services/answer-sealer.js';
 import { buildServices, type ServiceDeps } from './services/index.js';
 import {
   createSlackClient,
@@ -110,7 +111,8 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     return work.finally(() => inFlight.delete(work));
   };
 
-  const core = composeCore({ store, clock, logger, clients });
+  const sealer = createAnswerSealer(config.slack.signingSecret);
+  const core = composeCore({ store, clock, logger, clients, sealer });
   registerListeners(app, { clock, logger, ...core.services }, track);
   const tick = core.tick;
 

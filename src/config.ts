@@ -112,12 +112,18 @@ export function parseSlackConfig(env: Env): SlackConfig {
  * The tick command needs the database settings, and the bot token only if something due talks to
  * Slack; a token that is set must still be well-formed.
  */
-export function parseTickConfig(env: Env): RuntimeConfig & { botToken: string | undefined } {
+export function parseTickConfig(
+  env: Env,
+): RuntimeConfig & { botToken: string | undefined; signingSecret: string | undefined } {
   const runtime = parseRuntimeConfig(env);
   const token = slackSchema.shape.SLACK_BOT_TOKEN.optional().safeParse(env.SLACK_BOT_TOKEN);
   if (!token.success)
     throw new ConfigError(describe(token.error.issues.map((i) => ({ ...i, path: ['SLACK_BOT_TOKEN'] }))));
-  return { ...runtime, botToken: token.data };
+  // Needed only to close an anonymous pulse (its answers are sealed with a key derived from it).
+  const secret = slackSchema.shape.SLACK_SIGNING_SECRET.optional().safeParse(env.SLACK_SIGNING_SECRET || undefined);
+  if (!secret.success)
+    throw new ConfigError(describe(secret.error.issues.map((i) => ({ ...i, path: ['SLACK_SIGNING_SECRET'] }))));
+  return { ...runtime, botToken: token.data, signingSecret: secret.data };
 }
 
 export function parseConfig(env: Env): AppConfig {

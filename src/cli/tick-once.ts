@@ -3,15 +3,31 @@ import { fixedClock } from '../clock.js';
 import { ConfigError, type RuntimeConfig } from '../config.js';
 import type { AppLogger } from '../logger.js';
 import type { RunDueReport } from '../scheduler/run-due.js';
+import { type AnswerSealer, createAnswerSealer } from '../services/answer-sealer.js';
 import { createSlackClient, type SlackClients, webClientOptions } from '../slack/clients.js';
 import { openDatabase } from '../store/db.js';
 import { createStore } from '../store/index.js';
 import { migrate } from '../store/migrate.js';
 
+/** Without the signing secret an anonymous pulse's sealed answers cannot be opened: its close fails and says why. */
+const missingSecretSealer: AnswerSealer = {
+  seal() {
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET is not set, so anonymous answers cannot be sealed; set it as for npm start.',
+    );
+  },
+  open() {
+    throw new ConfigError(
+      'An anonymous pulse is due to close, but SLACK_SIGNING_SECRET is not set, so its sealed answers cannot be opened; set it as for npm start.',
+    );
+  },
+};
+
 /** Opens the database, runs one tick at `at` with the same services as the app, closes. */
 export async function runTickOnce(input: {
   runtime: RuntimeConfig;
   botToken: string | undefined;
+  signingSecret: string | undefined;
   at: Date;
   logger: AppLogger;
 }): Promise<RunDueReport> {
@@ -43,7 +59,8 @@ export async function runTickOnce(input: {
       },
     };
     const clock = fixedClock(input.at);
-    const core = composeCore({ store, clock, logger: input.logger, clients });
+    const sealer = input.signingSecret ? createAnswerSealer(input.signingSecret) : missingSecretSealer;
+    const core = composeCore({ store, clock, logger: input.logger, clients, sealer });
     return await core.tick(input.at);
   } finally {
     db.close();

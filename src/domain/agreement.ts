@@ -174,6 +174,8 @@ export interface AgreementVersion {
   compiledAt: Date;
   activatedAt: Date | null;
   endedAt: Date | null;
+  /** Who may read it: the visibility it was compiled under (a later, wider setting does not reach back). */
+  visibility: 'channel' | 'members';
 }
 
 export interface Reservation {

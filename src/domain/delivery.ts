@@ -24,5 +24,6 @@ export const DELIVERY_KINDS = {
   pulseInvite: 'pulse_invite',
   pulseReminder: 'pulse_reminder',
   newcomerWelcome: 'newcomer_welcome',
+  joinInvitation: 'join_invitation',
   reportUnreachable: 'report_unreachable',
 } as const;

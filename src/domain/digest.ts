@@ -1,7 +1,17 @@
 import type { TrendChartInput } from './digest-chart.js';
 import { MAX_CHART_PULSES } from './digest-chart.js';
-import { OVERALL, type PulseResults } from './pulse.js';
+import { OVERALL, type PulseRecord } from './pulse.js';
 import type { CelebrationTarget } from './signal-settings.js';
+import {
+  type Audience,
+  type Decision,
+  type Disclosure,
+  decide,
+  figureValue,
+  mayReadContent,
+  type ShownFigure,
+  shownFigure,
+} from './visibility.js';
 
 /**
  * The weekly digest's figures, computed from closed pulses only. A closed pulse's results are
@@ -9,22 +19,16 @@ import type { CelebrationTarget } from './signal-settings.js';
  * figure move by a single person's rating.
  */
 
-export interface DigestPulse {
-  pulseId: number;
-  scheduledAt: Date;
-  results: PulseResults;
-}
-
 export interface AspectFigure {
   id: string;
   label: string;
-  /** The latest pulse's average, or null when hidden (too few answers) or unanswered. */
-  mean: number | null;
-  /** Change since the previous pulse whose figure was shown. */
+  /** The latest pulse's average as it may be shown (exact, a half-point band), or null when hidden or unanswered. */
+  mean: ShownFigure;
+  /** Change since the previous pulse whose figure was shown exactly; null otherwise. */
   delta: number | null;
   /** The last 8 pulses as a text sparkline, oldest first. */
   sparkline: string;
-  /** The last 12 pulses' averages (null when hidden), oldest first: the chart's data. */
+  /** The last 12 pulses' averages as they may be shown (null when hidden), oldest first: the chart's data. */
   series: (number | null)[];
 }
 
@@ -32,12 +36,17 @@ export interface DigestFigures {
   latest: { pulseId: number; scheduledAt: Date; answered: number; invited: number } | null;
   /** True when the latest pulse had enough answers to show its figures. */
   shown: boolean;
+  /** The latest pulse's rules: its threshold, and whether it was anonymous. */
   threshold: number;
+  anonymous: boolean;
   aspects: AspectFigure[];
   celebration: { met: boolean; streak: number; streakKey: string | null; target: CelebrationTarget };
-  comments: { working: string[]; atRisk: string[] };
-  stillConcerns: number;
-  commitmentsAtRisk: number;
+  /** Comments of the latest pulse, or null when too few people wrote one to show them. */
+  comments: { working: string[] | null; atRisk: string[] | null };
+  /** How many open reservations some still call a concern; null when that would describe too few people. */
+  stillConcerns: number | null;
+  /** Commitments marked at risk or needing help; null when that would describe too few people. */
+  commitmentsAtRisk: number | null;
   pulseLabels: string[];
 }
 
@@ -88,20 +97,19 @@ function capComments(texts: readonly string[]): string[] {
 
 /** How many of the latest pulses in a row meet the celebration target, and where that run began. */
 export function celebrationStreak(
-  pulses: readonly DigestPulse[],
+  pulses: readonly PulseRecord[],
   aspectIds: readonly string[],
   target: CelebrationTarget,
-  threshold: number,
 ): { streak: number; startPulseId: number | null } {
   if (target.kind === 'off') return { streak: 0, startPulseId: null };
   let streak = 0;
   let start: number | null = null;
   for (let i = pulses.length - 1; i >= 0; i--) {
-    const { results, pulseId } = pulses[i]!;
+    const { results, pulseId, rules } = pulses[i]!;
     const meets =
       target.kind === 'full_participation'
         ? results.invited > 0 && results.answered === results.invited
-        : results.answered >= threshold &&
+        : mayReadContent(rules, results.answered) &&
           [...aspectIds, OVERALL].every((id) => (results.aspects[id]?.mean ?? 0) >= target.threshold);
     if (!meets) break;
     streak++;
@@ -110,34 +118,38 @@ export function celebrationStreak(
   return { streak, startPulseId: start };
 }
 
+/**
+ * The digest's figures for one audience. Every figure, count and comment passes the visibility
+ * decision with the rules in force for its own pulse.
+ */
 export function computeDigestFigures(input: {
-  /** Closed pulses, oldest first. */
-  pulses: readonly DigestPulse[];
+  /** Closed pulses, oldest first, with their rules. */
+  pulses: readonly PulseRecord[];
   aspects: readonly { id: string; label: string }[];
-  threshold: number;
-  anonymous: boolean;
+  visibility: 'channel' | 'members';
+  audience: Audience;
   celebration: CelebrationTarget;
   openReservationIds: readonly number[];
   /** Labels for the chart's x axis, one per pulse (formatted by the caller in the alliance's zone). */
   label: (scheduledAt: Date) => string;
 }): DigestFigures {
-  const { pulses, threshold } = input;
+  const { pulses } = input;
   const latest = pulses.at(-1);
-  const visibleMean = (p: DigestPulse, id: string) =>
-    p.results.answered >= threshold ? (p.results.aspects[id]?.mean ?? null) : null;
+  const decideFor = (p: PulseRecord, item: Disclosure) =>
+    decide({ rules: p.rules, visibility: input.visibility, audience: input.audience, item });
+  const figureOf = (p: PulseRecord, id: string): ShownFigure =>
+    shownFigure(p.results.aspects[id]?.mean ?? null, decideFor(p, { kind: 'figure', answered: p.results.answered }));
   const aspectRefs = [...input.aspects, { id: OVERALL, label: 'Overall' }];
   const chartPulses = pulses.slice(-MAX_CHART_PULSES);
   const aspects: AspectFigure[] = aspectRefs.map((a) => {
-    const series = chartPulses.map((p) => visibleMean(p, a.id));
-    const mean = latest ? visibleMean(latest, a.id) : null;
+    const mean = latest ? figureOf(latest, a.id) : null;
     let delta: number | null = null;
-    if (mean !== null) {
+    if (mean?.kind === 'exact') {
       for (let i = pulses.length - 2; i >= 0; i--) {
-        const before = visibleMean(pulses[i]!, a.id);
-        if (before !== null) {
-          delta = round1(mean - before);
-          break;
-        }
+        const before = figureOf(pulses[i]!, a.id);
+        if (before === null) continue;
+        if (before.kind === 'exact') delta = round1(mean.value - before.value);
+        break;
       }
     }
     return {
@@ -145,46 +157,30 @@ export function computeDigestFigures(input: {
       label: a.label,
       mean,
       delta,
-      sparkline: sparkline(pulses.slice(-SPARK_PULSES).map((p) => visibleMean(p, a.id))),
-      series,
+      sparkline: sparkline(pulses.slice(-SPARK_PULSES).map((p) => figureValue(figureOf(p, a.id)))),
+      series: chartPulses.map((p) => figureValue(figureOf(p, a.id))),
     };
   });
-  const shown = latest !== undefined && latest.results.answered >= threshold;
+  const shown =
+    latest !== undefined && decideFor(latest, { kind: 'figure', answered: latest.results.answered }) !== 'hide';
   const streak = celebrationStreak(
     pulses,
     input.aspects.map((a) => a.id),
     input.celebration,
-    threshold,
   );
-  const comments =
-    shown && latest
-      ? {
-          working: capComments(
-            input.anonymous
-              ? shuffled(latest.results.comments.working, latest.pulseId)
-              : latest.results.comments.working,
-          ),
-          atRisk: capComments(
-            input.anonymous
-              ? shuffled(latest.results.comments.atRisk, latest.pulseId * 31 + 7)
-              : latest.results.comments.atRisk,
-          ),
-        }
-      : { working: [], atRisk: [] };
-  const stillConcerns = latest
-    ? input.openReservationIds.filter((id) => (latest.results.reservations[String(id)]?.stillConcern ?? 0) > 0).length
-    : 0;
   return {
-    latest: latest
-      ? {
-          pulseId: latest.pulseId,
-          scheduledAt: latest.scheduledAt,
-          answered: latest.results.answered,
-          invited: latest.results.invited,
-        }
-      : null,
+    latest:
+      latest && decideFor(latest, { kind: 'participation' }) === 'show'
+        ? {
+            pulseId: latest.pulseId,
+            scheduledAt: latest.scheduledAt,
+            answered: latest.results.answered,
+            invited: latest.results.invited,
+          }
+        : null,
     shown,
-    threshold,
+    threshold: latest?.rules.threshold ?? 1,
+    anonymous: latest?.rules.anonymous ?? false,
     aspects,
     celebration: {
       met: input.celebration.kind !== 'off' && streak.streak >= input.celebration.pulses,
@@ -192,11 +188,46 @@ export function computeDigestFigures(input: {
       streakKey: streak.startPulseId === null ? null : `${input.celebration.kind}:${streak.startPulseId}`,
       target: input.celebration,
     },
-    comments,
-    stillConcerns,
-    commitmentsAtRisk: latest ? latest.results.commitments.atRisk + latest.results.commitments.needHelp : 0,
+    comments: latest ? latestComments(latest, decideFor) : { working: null, atRisk: null },
+    stillConcerns: latest ? stillConcerns(latest, input.openReservationIds, decideFor) : 0,
+    commitmentsAtRisk: latest ? commitmentsAtRisk(latest, decideFor) : 0,
     pulseLabels: chartPulses.map((p) => input.label(p.scheduledAt)),
   };
+}
+
+type DecideFor = (p: PulseRecord, item: Disclosure) => Decision;
+
+/** Comments shown only when enough people wrote one; in anonymous pulses, in no particular order. */
+function latestComments(latest: PulseRecord, decideFor: DecideFor): DigestFigures['comments'] {
+  const list = (texts: readonly string[], seed: number): string[] | null => {
+    const written = texts.filter((t) => t.trim() !== '');
+    const item: Disclosure = { kind: 'words', commenters: written.length, answered: latest.results.answered };
+    if (written.length === 0 || decideFor(latest, item) !== 'show') return written.length === 0 ? [] : null;
+    return capComments(latest.rules.anonymous ? shuffled(written, seed) : written);
+  };
+  return {
+    working: list(latest.results.comments.working, latest.pulseId),
+    atRisk: list(latest.results.comments.atRisk, latest.pulseId * 31 + 7),
+  };
+}
+
+/** Open reservations someone still calls a concern; each one's count must be showable. */
+function stillConcerns(latest: PulseRecord, openIds: readonly number[], decideFor: DecideFor): number | null {
+  let count = 0;
+  for (const id of openIds) {
+    const check = latest.results.reservations[String(id)];
+    if (!check) continue;
+    const answered = check.stillConcern + check.resolved;
+    if (decideFor(latest, { kind: 'count', count: check.stillConcern, answered }) !== 'show') return null;
+    if (check.stillConcern > 0) count++;
+  }
+  return count;
+}
+
+function commitmentsAtRisk(latest: PulseRecord, decideFor: DecideFor): number | null {
+  const { kept, atRisk, needHelp } = latest.results.commitments;
+  const count = atRisk + needHelp;
+  return decideFor(latest, { kind: 'count', count, answered: kept + count }) === 'show' ? count : null;
 }
 
 /** The chart's input: per-aspect averages over the last 12 pulses. */

@@ -1,3 +1,5 @@
+import type { PrivacySettings } from './permissions.js';
+
 /**
  * What happened, as the rest of the app needs to hear it. A use case records these inside the
  * transaction that made them true; `services/reactions.ts` lists what follows each one.
@@ -34,6 +36,8 @@ export type DomainEvent =
   | { type: 'membersChanged'; allianceId: string; change: MembershipChange }
   /** Someone who is not a member joined the alliance's channel. */
   | { type: 'newcomerArrived'; allianceId: string; userId: string; occurrence: string }
+  /** A settings change would weaken privacy; it waits for every member's agreement. */
+  | { type: 'privacyChangeRequested'; allianceId: string; byUserId: string; changes: Partial<PrivacySettings> }
   /** Direct messages were queued that should go out now rather than at the next tick. */
   | { type: 'dmsQueued' }
   /** Slack said a member cannot get our direct messages. */

@@ -1,5 +1,6 @@
 import type { PulseSettings } from './alliance.js';
 import { type LocalSchedule, latestOccurrenceAtOrBefore, nextOccurrence } from './schedule.js';
+import { type PulsePrivacy, rulesInForce } from './visibility.js';
 
 /**
  * Pulses: the periodic "how is the alliance going?" check-in. A pulse is identified by its id; it
@@ -276,13 +277,31 @@ export interface StoredResponse {
   answers: CheckInAnswers;
 }
 
-/** Closed pulses whose results are frozen, oldest first: the history figures and signals read. */
+/** A closed pulse as figures and signals read it: its frozen results, and the rules in force for it. */
+export interface PulseRecord {
+  pulseId: number;
+  scheduledAt: Date;
+  results: PulseResults;
+  rules: PulsePrivacy;
+}
+
+/**
+ * Closed pulses whose results are frozen, oldest first, each with the privacy rules in force for
+ * it: those it was answered under, or stronger ones the team has chosen since (never weaker).
+ */
 export function frozenHistory(
   newestFirst: readonly Pulse[],
-): { pulseId: number; scheduledAt: Date; results: PulseResults }[] {
-  const history: { pulseId: number; scheduledAt: Date; results: PulseResults }[] = [];
+  current: { anonymous: boolean; anonymityThreshold: number },
+): PulseRecord[] {
+  const history: PulseRecord[] = [];
   for (const pulse of newestFirst) {
-    if (pulse.results) history.unshift({ pulseId: pulse.id, scheduledAt: pulse.scheduledAt, results: pulse.results });
+    if (!pulse.results) continue;
+    history.unshift({
+      pulseId: pulse.id,
+      scheduledAt: pulse.scheduledAt,
+      results: pulse.results,
+      rules: rulesInForce(pulse, current),
+    });
   }
   return history;
 }

@@ -1,6 +1,6 @@
-import type { PulseResults } from './pulse.js';
-import { OVERALL } from './pulse.js';
+import { OVERALL, type PulseRecord } from './pulse.js';
 import type { SignalKind, SignalSettings } from './signal-settings.js';
+import { type Disclosure, decide, mayReadContent, type ShownFigure, shownFigure } from './visibility.js';
 
 /**
  * Renegotiation signals: pure functions over a stored history of closed pulses (and events), each
@@ -8,26 +8,23 @@ import type { SignalKind, SignalSettings } from './signal-settings.js';
  * situation keeps the same key, so it is flagged once, not on every pulse or tick.
  */
 
-export interface PulseRecord {
-  pulseId: number;
-  scheduledAt: Date;
-  results: PulseResults;
-}
-
 export interface AspectRef {
   id: string;
   label: string;
 }
 
-/** `null` figures were hidden because fewer members answered than the anonymity threshold. */
+/**
+ * What a flag shows as its evidence. Figures are as a member may see them (`ShownFigure`: exact, a
+ * half-point band, or null when hidden); a count that would describe too few people is null.
+ */
 export type Evidence =
-  | { kind: 'lowScores'; aspect: AspectRef; means: (number | null)[]; threshold: number; pulses: number[] }
-  | { kind: 'sharpDrop'; aspect: AspectRef; from: number | null; to: number | null; drop: number; pulses: number[] }
+  | { kind: 'lowScores'; aspect: AspectRef; means: ShownFigure[]; threshold: number; pulses: number[] }
+  | { kind: 'sharpDrop'; aspect: AspectRef; from: ShownFigure; to: ShownFigure; drop: number; pulses: number[] }
   | {
       kind: 'disagreement';
       aspect: AspectRef;
-      stdev: number | null;
-      mean: number | null;
+      stdev: ShownFigure;
+      mean: ShownFigure;
       threshold: number;
       pulses: number[];
     }
@@ -37,7 +34,8 @@ export type Evidence =
       kind: 'membershipChange';
       joined: string[];
       left: string[];
-      cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
+      /** 'mixed' once changes with different causes were merged into one flag. */
+      cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'mixed';
       byUserId: string | null;
       proposal?: string;
     }
@@ -69,17 +67,18 @@ export interface Finding {
 export interface PulseSignalInput {
   settings: SignalSettings;
   aspects: readonly AspectRef[];
-  /** Closed pulses, oldest first. */
+  /** Closed pulses, oldest first, each with the rules in force for it. */
   history: readonly PulseRecord[];
-  /** Fewest answers whose figures may be shown; 1 when pulses are named. */
-  threshold: number;
-  /** Anonymous alliances do not name whose commitment is at risk. */
-  anonymous: boolean;
   openReservations: readonly { id: number; userId: string; concern: string }[];
   commitmentTexts: ReadonlyMap<string, string>;
 }
 
-const visible = (results: PulseResults, threshold: number) => results.answered >= threshold;
+/** Evidence is written for the alliance's members; a members-only alliance's channel sees only its headline. */
+const member = (p: PulseRecord, item: Disclosure) =>
+  decide({ rules: p.rules, visibility: 'channel', audience: 'member', item });
+
+/** Whether content signals may read this pulse at all (its figures could be shown). */
+const readable = (p: PulseRecord) => mayReadContent(p.rules, p.results.answered);
 
 /** The run of pulses, ending with the latest, for which `test` holds (oldest first). */
 function trailingRun(history: readonly PulseRecord[], test: (p: PulseRecord) => boolean): PulseRecord[] {
@@ -93,12 +92,21 @@ function trailingRun(history: readonly PulseRecord[], test: (p: PulseRecord) => 
 }
 
 const meanOf = (p: PulseRecord, aspectId: string) => p.results.aspects[aspectId]?.mean ?? null;
+const shownMean = (p: PulseRecord, aspectId: string) =>
+  shownFigure(meanOf(p, aspectId), member(p, { kind: 'figure', answered: p.results.answered }));
 
+/**
+ * The pulse signals after a pulse closed. Content signals (scores, spread, asks, lingering
+ * concerns) read only pulses whose figures could be shown, and a signal that would point at fewer
+ * people than the threshold is not raised at all.
+ */
 export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
-  const { settings, history, threshold } = input;
+  const { settings, history } = input;
   const findings: Finding[] = [];
   const latest = history.at(-1);
   if (!latest) return findings;
+  if (settings.lowParticipation.enabled) findings.push(...lowParticipation(input));
+  if (!readable(latest)) return findings;
   const previous = history.at(-2);
   const aspects: AspectRef[] = [...input.aspects, { id: OVERALL, label: 'Overall' }];
 
@@ -106,7 +114,7 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
     if (settings.lowScores.enabled) {
       const run = trailingRun(history, (p) => {
         const mean = meanOf(p, aspect.id);
-        return mean !== null && mean < settings.lowScores.threshold;
+        return readable(p) && mean !== null && mean < settings.lowScores.threshold;
       });
       if (run.length >= settings.lowScores.pulses) {
         const window = run.slice(-settings.lowScores.pulses);
@@ -116,27 +124,26 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
           evidence: {
             kind: 'lowScores',
             aspect,
-            means: window.map((p) => (visible(p.results, threshold) ? meanOf(p, aspect.id) : null)),
+            means: window.map((p) => shownMean(p, aspect.id)),
             threshold: settings.lowScores.threshold,
             pulses: window.map((p) => p.pulseId),
           },
         });
       }
     }
-    if (settings.sharpDrop.enabled && previous) {
+    if (settings.sharpDrop.enabled && previous && readable(previous)) {
       const from = meanOf(previous, aspect.id);
       const to = meanOf(latest, aspect.id);
       // Rounded to hundredths like the stored means, so 3.0 → 2.0 counts as a drop of exactly 1.0.
       if (from !== null && to !== null && Math.round((from - to) * 100) >= Math.round(settings.sharpDrop.drop * 100)) {
-        const shown = visible(previous.results, threshold) && visible(latest.results, threshold);
         findings.push({
           kind: 'sharpDrop',
           key: `sharpDrop:${aspect.id}:${latest.pulseId}`,
           evidence: {
             kind: 'sharpDrop',
             aspect,
-            from: shown ? from : null,
-            to: shown ? to : null,
+            from: shownMean(previous, aspect.id),
+            to: shownMean(latest, aspect.id),
             drop: settings.sharpDrop.drop,
             pulses: [previous.pulseId, latest.pulseId],
           },
@@ -147,6 +154,7 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
       const run = trailingRun(history, (p) => {
         const result = p.results.aspects[aspect.id];
         return (
+          readable(p) &&
           result !== undefined &&
           result.count >= 2 &&
           result.stdev !== null &&
@@ -155,15 +163,15 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
       });
       if (run.length > 0) {
         const result = latest.results.aspects[aspect.id]!;
-        const shown = visible(latest.results, threshold);
+        const decision = member(latest, { kind: 'figure', answered: latest.results.answered });
         findings.push({
           kind: 'disagreement',
           key: `disagreement:${aspect.id}:${run[0]!.pulseId}`,
           evidence: {
             kind: 'disagreement',
             aspect,
-            stdev: shown ? result.stdev : null,
-            mean: shown ? result.mean : null,
+            stdev: shownFigure(result.stdev, decision),
+            mean: shownFigure(result.mean, decision),
             threshold: settings.disagreement.stdev,
             pulses: [latest.pulseId],
           },
@@ -172,91 +180,102 @@ export function evaluatePulseSignals(input: PulseSignalInput): Finding[] {
     }
   }
 
-  if (settings.lowParticipation.enabled) {
-    const run = trailingRun(
-      history,
-      (p) =>
-        p.results.invited > 0 && (p.results.answered / p.results.invited) * 100 < settings.lowParticipation.percent,
-    );
-    if (run.length >= settings.lowParticipation.pulses) {
-      const window = run.slice(-settings.lowParticipation.pulses);
-      findings.push({
-        kind: 'lowParticipation',
-        key: `lowParticipation:${run[0]!.pulseId}`,
-        evidence: {
-          kind: 'lowParticipation',
-          rates: window.map((p) => ({ answered: p.results.answered, invited: p.results.invited })),
-          percent: settings.lowParticipation.percent,
-          pulses: window.map((p) => p.pulseId),
-        },
-      });
-    }
-  }
-
-  if (settings.someoneAsks.enabled && latest.results.renegotiateCount >= settings.someoneAsks.count) {
-    const shown = visible(latest.results, threshold);
+  const asked = latest.results.renegotiateCount;
+  const askCount = member(latest, { kind: 'count', count: asked, answered: latest.results.answered });
+  if (settings.someoneAsks.enabled && asked >= settings.someoneAsks.count && askCount === 'show') {
+    const reasons = latest.results.comments.renegotiateReasons;
+    const words = member(latest, { kind: 'words', commenters: reasons.length, answered: latest.results.answered });
     findings.push({
       kind: 'someoneAsks',
       key: `someoneAsks:${latest.pulseId}`,
       evidence: {
         kind: 'someoneAsks',
-        count: shown ? latest.results.renegotiateCount : null,
-        reasons: shown ? latest.results.comments.renegotiateReasons : [],
+        count: asked,
+        reasons: words === 'show' ? (latest.rules.anonymous ? [...reasons].sort() : reasons) : [],
         threshold: settings.someoneAsks.count,
         pulses: [latest.pulseId],
       },
     });
   }
 
-  if (settings.lingering.enabled) {
-    const m = settings.lingering.pulses;
-    for (const reservation of input.openReservations) {
-      const run = trailingRun(history, (p) => (p.results.reservations[String(reservation.id)]?.stillConcern ?? 0) > 0);
-      if (run.length >= m) {
-        findings.push({
-          kind: 'lingering',
-          key: `lingering:reservation:${reservation.id}:${run[0]!.pulseId}`,
-          evidence: {
-            kind: 'lingering',
-            subject: 'reservation',
-            reservationId: reservation.id,
-            userId: reservation.userId,
-            concern: reservation.concern,
-            pulses: run.slice(-m).map((p) => p.pulseId),
-          },
-        });
-      }
-    }
-    const atRiskKeys = new Set(latest.results.commitments.atRiskPromptsByUser.map((c) => `${c.userId}|${c.promptId}`));
-    for (const commitmentKey of atRiskKeys) {
-      const run = trailingRun(history, (p) =>
+  if (settings.lingering.enabled) findings.push(...lingering(input, latest));
+  return findings;
+}
+
+function lowParticipation(input: PulseSignalInput): Finding[] {
+  const { settings, history } = input;
+  const run = trailingRun(
+    history,
+    (p) => p.results.invited > 0 && (p.results.answered / p.results.invited) * 100 < settings.lowParticipation.percent,
+  );
+  if (run.length < settings.lowParticipation.pulses) return [];
+  const window = run.slice(-settings.lowParticipation.pulses);
+  return [
+    {
+      kind: 'lowParticipation',
+      key: `lowParticipation:${run[0]!.pulseId}`,
+      evidence: {
+        kind: 'lowParticipation',
+        rates: window.map((p) => ({ answered: p.results.answered, invited: p.results.invited })),
+        percent: settings.lowParticipation.percent,
+        pulses: window.map((p) => p.pulseId),
+      },
+    },
+  ];
+}
+
+/**
+ * Reservations and commitments that stay a concern pulse after pulse. A pulse counts only when
+ * how many still call it a concern may be shown; in anonymous pulses a commitment (whose owner is
+ * known) is never flagged.
+ */
+function lingering(input: PulseSignalInput, latest: PulseRecord): Finding[] {
+  const m = input.settings.lingering.pulses;
+  const findings: Finding[] = [];
+  for (const reservation of input.openReservations) {
+    const run = trailingRun(input.history, (p) => {
+      const check = p.results.reservations[String(reservation.id)];
+      if (!readable(p) || !check || check.stillConcern === 0) return false;
+      const answered = check.stillConcern + check.resolved;
+      return member(p, { kind: 'count', count: check.stillConcern, answered }) === 'show';
+    });
+    if (run.length < m) continue;
+    findings.push({
+      kind: 'lingering',
+      key: `lingering:reservation:${reservation.id}:${run[0]!.pulseId}`,
+      evidence: {
+        kind: 'lingering',
+        subject: 'reservation',
+        reservationId: reservation.id,
+        userId: reservation.userId,
+        concern: reservation.concern,
+        pulses: run.slice(-m).map((p) => p.pulseId),
+      },
+    });
+  }
+  if (latest.rules.anonymous) return findings;
+  const atRiskKeys = new Set(latest.results.commitments.atRiskPromptsByUser.map((c) => `${c.userId}|${c.promptId}`));
+  for (const commitmentKey of atRiskKeys) {
+    const run = trailingRun(
+      input.history,
+      (p) =>
+        !p.rules.anonymous &&
         p.results.commitments.atRiskPromptsByUser.some((c) => `${c.userId}|${c.promptId}` === commitmentKey),
-      );
-      if (run.length >= m) {
-        const [userId = '', promptId = ''] = commitmentKey.split('|');
-        findings.push({
-          kind: 'lingering',
-          key: `lingering:commitment:${commitmentKey}:${run[0]!.pulseId}`,
-          evidence: input.anonymous
-            ? {
-                kind: 'lingering',
-                subject: 'commitment',
-                userId: null,
-                promptId: null,
-                text: null,
-                pulses: run.slice(-m).map((p) => p.pulseId),
-              }
-            : {
-                kind: 'lingering',
-                subject: 'commitment',
-                userId,
-                promptId,
-                text: input.commitmentTexts.get(commitmentKey) ?? null,
-                pulses: run.slice(-m).map((p) => p.pulseId),
-              },
-        });
-      }
-    }
+    );
+    if (run.length < m) continue;
+    const [userId = '', promptId = ''] = commitmentKey.split('|');
+    findings.push({
+      kind: 'lingering',
+      key: `lingering:commitment:${commitmentKey}:${run[0]!.pulseId}`,
+      evidence: {
+        kind: 'lingering',
+        subject: 'commitment',
+        userId,
+        promptId,
+        text: input.commitmentTexts.get(commitmentKey) ?? null,
+        pulses: run.slice(-m).map((p) => p.pulseId),
+      },
+    });
   }
   return findings;
 }
@@ -303,11 +322,6 @@ export function membershipFinding(
     key: `membershipChange:${occurrence}`,
     evidence: { kind: 'membershipChange', ...change },
   };
-}
-
-/** The smallest number of answers whose figures may be shown. */
-export function effectiveThreshold(anonymous: boolean, threshold: number): number {
-  return anonymous ? Math.max(3, threshold) : 1;
 }
 
 /** Whether a new finding may be raised: not while the same kind is snoozed. */

@@ -81,7 +81,7 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     if (!alliance) throw new Error(`alliance ${version.allianceId} not found`);
     const model = messageModel(versionId);
     const messages = buildAgreementMessages(model);
-    if (alliance.settings.visibility === 'channel') {
+    if (version.visibility === 'channel') {
       const posted = await postTo(alliance.teamId, versionId, alliance.channelId, null, messages);
       if (!posted.ok) return [`the channel (${posted.error})`];
       await gateway.pin(alliance.teamId, posted, `agreement ${versionId}: pinning it`);

@@ -1,9 +1,11 @@
 import { type AgreementVersion, consentProgress } from '../domain/agreement.js';
 import { designProgress } from '../domain/design.js';
+import { may } from '../domain/permissions.js';
 import { progressLine } from '../slack/blocks/design.js';
 import { buildShowMessage } from '../slack/blocks/show.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { standingOf } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 
 type ShowMessage = ReturnType<typeof buildShowMessage>;
@@ -33,11 +35,18 @@ export function createAgreementViewService(deps: { store: Store; publisher: Agre
   }): Promise<ShowMessage | Notice> {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
     if (!alliance) return notice(NOTICES.noAllianceHere);
-    const isMember = store.alliances.isMember(alliance.id, input.userId);
-    if (alliance.settings.visibility === 'members' && !isMember) return notice(NOTICES.membersOnlyAgreement(alliance));
     const versions = store.agreements.versions(alliance.id);
     const version = pick(versions, input.versionArg);
     if (version && 'kind' in version) return version;
+    // A version stays with the members if it was written for them, whatever the setting is now.
+    const visibility =
+      alliance.settings.visibility === 'members' || version?.visibility === 'members' ? 'members' : 'channel';
+    const decision = may({
+      action: 'see-agreement',
+      standing: standingOf(store, alliance.id, input.userId),
+      visibility,
+    });
+    if (!decision.allowed) return notice(NOTICES.membersOnly(alliance));
     const members = store.alliances.members(alliance.id);
     const round = store.design.currentOpenRound(alliance.id);
     const finishedIds = round ? store.design.finishedMembers(round.id) : new Set<string>();

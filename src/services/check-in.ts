@@ -17,10 +17,12 @@ import { buildCheckInDoneView, buildCheckInView, buildPulseThanks, pulseClosedTe
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import type { AnswerSealer } from './answer-sealer.js';
 
 export interface CheckInDeps {
   store: Store;
   gateway: SlackGateway;
+  sealer: AnswerSealer;
 }
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -34,7 +36,23 @@ type SubmitResult =
 
 /** A member answering a pulse: the check-in modal, and saving their answer (named or anonymous). */
 export function createCheckInService(deps: CheckInDeps) {
-  const { store, gateway } = deps;
+  const { store, gateway, sealer } = deps;
+
+  /** An anonymous member's own answer, found only through the edit key their DM button holds. */
+  function keyedAnswer(pulse: Pulse, editKey: string, userId: string): StoredResponse | undefined {
+    const keyHash = hashKey(editKey);
+    const sealed = store.pulses.sealedAnswer(pulse.id, keyHash);
+    if (!sealed) return store.pulses.keyedResponse(pulse.id, keyHash, userId);
+    const answers = sealer.open(pulse.id, sealed);
+    if (!answers) return undefined;
+    const commitments = Object.fromEntries(
+      store.pulses
+        .commitmentChecks(pulse.id)
+        .filter((c) => c.userId === userId)
+        .map((c) => [c.promptId, c.status]),
+    );
+    return { id: keyHash, userId: null, answers: { ...answers, commitments } };
+  }
 
   const nextPulseAt = (allianceId: string) => store.jobs.nextPending(allianceId, JOB_KINDS.pulseOpen)?.runAt ?? null;
 
@@ -90,7 +108,7 @@ export function createCheckInService(deps: CheckInDeps) {
       return { kind: 'view', view: checkInView(pulse, alliance, input.userId, undefined, previous) };
     }
     if (input.editKey) {
-      const previous = store.pulses.keyedResponse(pulse.id, hashKey(input.editKey), input.userId);
+      const previous = keyedAnswer(pulse, input.editKey, input.userId);
       if (!previous) return notice(NOTICES.answerNotFound);
       return { kind: 'view', view: checkInView(pulse, alliance, input.userId, input.editKey, previous) };
     }

@@ -6,6 +6,7 @@ import { context as contextBlock, escapeText, type ModalView, section, userMenti
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 
@@ -20,7 +21,7 @@ type ReservationField = 'concern' | 'watch';
 
 /**
  * Mutual consent: each member agrees to a version or first raises a reservation; the version takes
- * effect once every current member has agreed. Until then the starter can reopen the prompts.
+ * effect once every current member has agreed. Until then any member can reopen the prompts.
  */
 export function createConsentService(deps: ConsentDeps) {
   const { store, gateway } = deps;
@@ -36,7 +37,8 @@ export function createConsentService(deps: ConsentDeps) {
     if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) {
       return notice(NOTICES.stale);
     }
-    if (!store.alliances.isMember(alliance.id, userId)) return notice(NOTICES.notAMember(alliance, 'agree to it'));
+    const refused = refusal(store, alliance, userId, 'consent');
+    if (refused) return refused;
     if (version.status === 'active') return notice(NOTICES.versionInEffect(version.number));
     if (version.status !== 'proposed') return notice(NOTICES.versionOffTable(version.number, alliance));
     return { alliance, version };
@@ -197,7 +199,7 @@ export function createConsentService(deps: ConsentDeps) {
     return { kind: 'saved', share };
   }
 
-  /** The starter reopens the prompts before everyone agreed; the proposal is withdrawn. */
+  /** A member reopens the prompts before everyone agreed; the proposal is withdrawn. */
   async function amend(input: {
     teamId: string;
     userId: string;
@@ -210,7 +212,8 @@ export function createConsentService(deps: ConsentDeps) {
     if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id) {
       return notice(NOTICES.stale);
     }
-    if (input.userId !== alliance.starterId) return notice(NOTICES.onlyStarterReopens(alliance));
+    const refused = refusal(store, alliance, input.userId, 'reopen-prompts');
+    if (refused) return refused;
     if (version.status !== 'proposed') return notice(NOTICES.nothingToReopen(version.number));
     const { value: reopened, events } = deps.events.transaction(input.now, (record) => {
       if (!store.agreements.transition(version.id, 'proposed', 'withdrawn', input.now)) return false;
@@ -230,7 +233,7 @@ export function createConsentService(deps: ConsentDeps) {
           channel: round.announcementChannel,
           threadTs: round.announcementTs,
           broadcast: true,
-          text: `${userMention(alliance.starterId)} reopened the prompts for ${escapeText(alliance.name)}. Change your answers with Add my answers; the agreement will be compiled again.`,
+          text: `${userMention(input.userId)} reopened the prompts for ${escapeText(alliance.name)}. Change your answers with Add my answers; the agreement will be compiled again.`,
         },
         `alliance ${alliance.id}: announcing the reopening`,
       );

@@ -18,6 +18,7 @@ import { promptBlockId } from '../slack/ids.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { DesignStepRef } from '../slack/payloads.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 
@@ -68,20 +69,16 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
   ): { alliance: Alliance; round: DesignRound } | Notice {
     const alliance = store.alliances.get(allianceId);
     if (!alliance || alliance.teamId !== teamId || alliance.status === 'archived') return notice(NOTICES.stale);
-    if (!store.alliances.isMember(alliance.id, userId)) return notice(NOTICES.notADesigner(alliance));
+    if (refusal(store, alliance, userId, 'answer-prompts')) return notice(NOTICES.notADesigner(alliance));
     const round = store.design.round(roundId);
     if (!round || round.allianceId !== alliance.id) return notice(NOTICES.stale);
     if (round.status !== 'open') return notice(NOTICES.answersClosed(alliance));
     return { alliance, round };
   }
 
-  /** Tells the starter, by DM, about a problem they can act on. */
-  async function tellStarter(alliance: Alliance, text: string): Promise<void> {
-    await gateway.post(
-      alliance.teamId,
-      { channel: alliance.starterId, text },
-      `alliance ${alliance.id}: telling the starter`,
-    );
+  /** Tells the person who acted, by DM, about a problem they can act on. */
+  async function tellPerson(alliance: Alliance, userId: string, text: string): Promise<void> {
+    await gateway.post(alliance.teamId, { channel: userId, text }, `alliance ${alliance.id}: telling who acted`);
   }
 
   /** Announces a round in the channel and queues each member's invitation. */
@@ -98,8 +95,9 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
       );
       if (posted.ok) store.design.setAnnouncement(round.id, posted.channel, posted.ts);
       else {
-        await tellStarter(
+        await tellPerson(
           alliance,
+          round.startedBy,
           `I saved *${escapeText(alliance.name)}*, but Slack would not let me post its announcement in ${channelMention(alliance.channelId)} (${posted.error}). The members still get their invitations by direct message. If the channel is private, add me with \`/invite @Alliance\`.`,
         );
       }
@@ -263,9 +261,9 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
     const members = store.alliances.members(alliance.id);
     const progress = designProgress(members, store.design.finishedMembers(round.id));
     if (byUserId === null) return progress.everyoneFinished ? null : notice(NOTICES.notEveryoneAnswered);
-    // The alliance's starter, or whoever started this renegotiation, may compile early.
-    if (byUserId !== alliance.starterId && byUserId !== round.startedBy)
-      return notice(NOTICES.onlyStarterCompiles(alliance));
+    // Any current member may compile early (having started the alliance gives no extra power).
+    const refused = refusal(store, alliance, byUserId, 'compile-early');
+    if (refused) return refused;
     return canCompileEarly(progress) ? null : notice(NOTICES.tooFewAnswers(progress.finished.length));
   }
 
@@ -308,6 +306,7 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
           content,
           hash: contentHash(content),
           compiledBy: input.byUserId ?? 'everyone',
+          visibility: alliance.settings.visibility,
           now: input.now,
         });
         store.design.closeRound(round.id, 'compiled', input.now);
@@ -317,19 +316,25 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
       },
     );
     if (outcome.kind === 'notice') return outcome;
-    await publishCompiled(outcome.alliance, outcome.versionId, input.roundId);
+    await publishCompiled(outcome.alliance, outcome.versionId, input.roundId, input.byUserId);
     await deps.events.publish(events, input.now);
     return { kind: 'compiled', versionId: outcome.versionId };
   }
 
   /** Posts a freshly compiled version and marks the round's announcement as compiled. */
-  async function publishCompiled(alliance: Alliance, versionId: number, roundId: number): Promise<void> {
+  async function publishCompiled(
+    alliance: Alliance,
+    versionId: number,
+    roundId: number,
+    byUserId: string | null,
+  ): Promise<void> {
     const version = store.agreements.version(versionId);
     if (!version) return;
     const failures = await deps.publisher.publish(version.id);
     if (failures.length > 0) {
-      await tellStarter(
+      await tellPerson(
         alliance,
+        byUserId ?? store.design.round(roundId)?.startedBy ?? alliance.starterId,
         `Version ${version.number} of *${escapeText(alliance.name)}* is compiled and saved, but I could not deliver it to ${failures.join(', ')}. Use \`/alliance show\` to see it; if the channel is private, add me with \`/invite @Alliance\`.`,
       );
     }

@@ -5,18 +5,21 @@ import { buildTrendChartSvg } from '../domain/digest-chart.js';
 import { JOB_KINDS, type Job } from '../domain/job.js';
 import { frozenHistory } from '../domain/pulse.js';
 import { latestOccurrenceAtOrBefore, nextOccurrence, occurrenceKey } from '../domain/schedule.js';
-import { effectiveThreshold } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
+import type { Audience } from '../domain/visibility.js';
 import { renderPng } from '../render/png.js';
-import { buildDigestMessages } from '../slack/blocks/digest.js';
-import type { Block } from '../slack/blocks/kit.js';
+import { buildDigestMessages, buildDigestReadyMessage, buildDigestView } from '../slack/blocks/digest.js';
+import { type Block, type ModalView, slackDate } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 
 /** Enough history for the 12-pulse chart and a celebration streak of up to 12. */
 const HISTORY = 24;
+/** `/alliance digest post` shares the digest at most this often per alliance. */
+const MANUAL_POST_EVERY_MS = 60 * 60_000;
 
 export interface DigestDeps {
   store: Store;
@@ -49,19 +52,20 @@ export function createDigestService(deps: DigestDeps) {
     ensureScheduled(allianceId, now);
   }
 
-  function figuresFor(alliance: Alliance): DigestFigures {
+  /** The figures this audience may see (every one through the visibility decision). */
+  function figuresFor(alliance: Alliance, audience: Audience): DigestFigures {
     return computeDigestFigures({
-      pulses: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY)),
+      pulses: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY), alliance.settings),
       aspects: getTemplate(alliance.templateId).aspects,
-      threshold: effectiveThreshold(alliance.settings.anonymous, alliance.settings.anonymityThreshold),
-      anonymous: alliance.settings.anonymous,
+      visibility: alliance.settings.visibility,
+      audience,
       celebration: alliance.settings.celebration,
       openReservationIds: store.agreements.reservations(alliance.id, 'open').map((r) => r.id),
       label: (at) => DateTime.fromJSDate(at, { zone: alliance.settings.timeZone }).toFormat('LLL d'),
     });
   }
 
-  async function messagesFor(alliance: Alliance, figures: DigestFigures, viewerId: string | null) {
+  async function modelFor(alliance: Alliance, figures: DigestFigures, viewerId: string | null) {
     const streakKey = figures.celebration.streakKey;
     const celebrate =
       figures.celebration.met && streakKey !== null && !store.digests.wasCelebrated(alliance.id, streakKey);
@@ -73,16 +77,15 @@ export function createDigestService(deps: DigestDeps) {
       createdAt: f.createdAt,
       snoozedUntil: f.snoozedUntil,
     }));
-    const messages = buildDigestMessages({
+    const model = {
       allianceName: alliance.name,
       figures,
       celebrate,
       nextPulseAt: nextPulseAt(alliance.id),
       agreementLink: link,
       openFlags,
-      anonymous: alliance.settings.anonymous,
-    });
-    return { celebrate, ...messages };
+    };
+    return { celebrate, model };
   }
 
   /** The 12-pulse trend chart, uploaded into the digest's thread. */
@@ -104,11 +107,22 @@ export function createDigestService(deps: DigestDeps) {
     );
   }
 
-  /** Posts a digest in the channel, its details and trend chart in the thread. */
+  /**
+   * Posts a digest in the channel, its details and trend chart in the thread. A members-only
+   * alliance's channel only hears that it is ready; members see it privately.
+   */
   async function post(alliance: Alliance, digestId: number, now: Date): Promise<void> {
-    const figures = figuresFor(alliance);
-    const { main, thread, celebrate } = await messagesFor(alliance, figures, null);
     const context = `alliance ${alliance.id}: posting the digest`;
+    if (alliance.settings.visibility === 'members') {
+      const ready = buildDigestReadyMessage({ allianceId: alliance.id, allianceName: alliance.name });
+      const posted = await gateway.post(alliance.teamId, { channel: alliance.channelId, ...ready }, context);
+      if (!posted.ok) throw new Error(`${context} failed: ${posted.error}`);
+      store.digests.setMessage(digestId, posted.channel, posted.ts);
+      return;
+    }
+    const figures = figuresFor(alliance, 'channel');
+    const { model, celebrate } = await modelFor(alliance, figures, null);
+    const { main, thread } = buildDigestMessages(model);
     const posted = await gateway.post(alliance.teamId, { channel: alliance.channelId, ...main }, context);
     // Thrown so the scheduled job is retried.
     if (!posted.ok) throw new Error(`${context} failed: ${posted.error}`);
@@ -141,7 +155,7 @@ export function createDigestService(deps: DigestDeps) {
       now,
     });
     if (!occurrence || occurrence.getTime() < job.runAt.getTime()) return;
-    const figures = figuresFor(alliance);
+    const figures = figuresFor(alliance, 'channel');
     const digestId = store.digests.begin({
       teamId: alliance.teamId,
       allianceId: alliance.id,
@@ -165,32 +179,55 @@ export function createDigestService(deps: DigestDeps) {
   }): Promise<Notice | { kind: 'preview'; text: string; blocks: Block[] }> {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
     if (!alliance) return notice(NOTICES.noAllianceHere);
-    const isMember = store.alliances.isMember(alliance.id, input.userId);
-    if (!isMember && (input.post || alliance.settings.visibility === 'members')) {
-      return notice(NOTICES.notAMember(alliance, input.post ? 'post its digest' : 'see its digest'));
-    }
+    const refused = refusal(store, alliance, input.userId, input.post ? 'post-digest' : 'see-digest');
+    if (refused) return refused;
     if (alliance.status !== 'active') return notice(NOTICES.stillDesigning(alliance));
-    if (input.post) {
-      const digestId = store.digests.begin({
-        teamId: alliance.teamId,
-        allianceId: alliance.id,
-        kind: 'manual',
-        periodKey: null,
-        pulseId: figuresFor(alliance).latest?.pulseId ?? null,
-        postedBy: input.userId,
-        now: input.now,
-      });
-      if (digestId === null) return notice(NOTICES.digestNotRecorded);
-      await post(alliance, digestId, input.now);
-      return notice(NOTICES.digestPosted);
-    }
-    const { main, thread } = await messagesFor(alliance, figuresFor(alliance), input.userId);
+    if (input.post) return postOnDemand(alliance, input.userId, input.now);
+    const audience: Audience = store.alliances.isMember(alliance.id, input.userId) ? 'member' : 'non-member';
+    const { model } = await modelFor(alliance, figuresFor(alliance, audience), input.userId);
+    const { main, thread } = buildDigestMessages(model);
     // A preview is one ephemeral message: the main post, then the details, within 50 blocks.
     const blocks = [...main.blocks, ...(thread ? thread.blocks : [])].slice(0, 50);
     return { kind: 'preview', text: main.text, blocks };
   }
 
-  return { ensureScheduled, reschedule, runScheduled, onDemand, figuresFor };
+  /** `/alliance digest post`: at most once an hour per alliance, so the channel is not flooded. */
+  async function postOnDemand(alliance: Alliance, userId: string, now: Date): Promise<Notice> {
+    const last = store.digests.lastManualPostAt(alliance.id);
+    if (last && now.getTime() - last.getTime() < MANUAL_POST_EVERY_MS) {
+      return notice(
+        NOTICES.digestPostedRecently(slackDate(last), slackDate(new Date(last.getTime() + MANUAL_POST_EVERY_MS))),
+      );
+    }
+    const digestId = store.digests.begin({
+      teamId: alliance.teamId,
+      allianceId: alliance.id,
+      kind: 'manual',
+      periodKey: null,
+      pulseId: figuresFor(alliance, 'channel').latest?.pulseId ?? null,
+      postedBy: userId,
+      now,
+    });
+    if (digestId === null) return notice(NOTICES.digestNotRecorded);
+    await post(alliance, digestId, now);
+    return notice(alliance.settings.visibility === 'members' ? NOTICES.digestReadyPosted : NOTICES.digestPosted);
+  }
+
+  /** "See the digest" on a members-only alliance's channel post: the digest, privately, to a member. */
+  async function viewPrivately(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+  }): Promise<Notice | { kind: 'view'; view: ModalView }> {
+    const alliance = store.alliances.get(input.allianceId);
+    if (!alliance || alliance.teamId !== input.teamId) return notice(NOTICES.stale);
+    const refused = refusal(store, alliance, input.userId, 'see-details');
+    if (refused) return refused;
+    const { model } = await modelFor(alliance, figuresFor(alliance, 'member'), input.userId);
+    return { kind: 'view', view: buildDigestView(model) };
+  }
+
+  return { ensureScheduled, reschedule, runScheduled, onDemand, viewPrivately, figuresFor };
 }
 
 export type DigestService = ReturnType<typeof createDigestService>;

@@ -5,7 +5,7 @@ import type { Flag } from '../domain/flag.js';
 import { JOB_KINDS, type Job } from '../domain/job.js';
 import { frozenHistory } from '../domain/pulse.js';
 import {
-  effectiveThreshold,
+  type Evidence,
   evaluatePulseSignals,
   evaluateReviewDate,
   type Finding,
@@ -13,11 +13,12 @@ import {
   membershipFinding,
 } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
-import { buildFlagMessage, buildSnoozeModal } from '../slack/blocks/flags.js';
+import { buildFlagDetailsView, buildFlagMessage, buildSnoozeModal } from '../slack/blocks/flags.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 
 export interface FlagDeps {
   store: Store;
@@ -43,11 +44,35 @@ export function createFlagService(deps: FlagDeps) {
       evidence: flag.evidence,
       allianceName: alliance.name,
       state: flag.state,
+      membersOnly: alliance.settings.visibility === 'members',
       snoozedUntil: flag.snoozedUntil,
       snoozedBy: flag.snoozedBy,
       snoozeReason: flag.snoozeReason,
       startedBy: round?.startedBy ?? null,
     };
+  }
+
+  /**
+   * People joining and leaving while a membership flag is still open are added to that flag (its
+   * message is updated) rather than posted again: a join/leave loop cannot flood the channel.
+   */
+  async function mergeMembership(alliance: Alliance, finding: Finding): Promise<boolean> {
+    const evidence = finding.evidence;
+    if (evidence.kind !== 'membershipChange' || evidence.cause === 'proposal') return false;
+    const open = store.flags.openOfKind(alliance.id, 'membershipChange');
+    if (open?.evidence.kind !== 'membershipChange' || open.evidence.cause === 'proposal') return false;
+    const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+    const merged: Evidence = {
+      ...open.evidence,
+      joined: union(open.evidence.joined, evidence.joined),
+      left: union(open.evidence.left, evidence.left),
+      ...(open.evidence.cause !== evidence.cause ? { cause: 'mixed' as const } : {}),
+    };
+    if (JSON.stringify(merged) !== JSON.stringify(open.evidence)) {
+      store.flags.updateEvidence(open.id, merged);
+      await refresh(open.id);
+    }
+    return true;
   }
 
   /** Stores each new occurrence (not one already flagged, not a snoozed kind) and posts it. */
@@ -56,6 +81,7 @@ export function createFlagService(deps: FlagDeps) {
     const raised: Flag[] = [];
     for (const finding of findings) {
       if (isSuppressed(finding.kind, snoozed, now)) continue;
+      if (await mergeMembership(alliance, finding)) continue;
       const flag = store.flags.raise({
         teamId: alliance.teamId,
         allianceId: alliance.id,
@@ -88,9 +114,7 @@ export function createFlagService(deps: FlagDeps) {
     const findings = evaluatePulseSignals({
       settings: alliance.settings.signals,
       aspects: getTemplate(alliance.templateId).aspects,
-      history: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY)),
-      threshold: effectiveThreshold(alliance.settings.anonymous, alliance.settings.anonymityThreshold),
-      anonymous: alliance.settings.anonymous,
+      history: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY), alliance.settings),
       openReservations: store.agreements.reservations(alliance.id, 'open'),
       commitmentTexts,
     });
@@ -170,10 +194,24 @@ export function createFlagService(deps: FlagDeps) {
     const flag = store.flags.get(flagId);
     const alliance = flag ? store.alliances.get(flag.allianceId) : undefined;
     if (!flag || !alliance || alliance.teamId !== teamId) return notice(NOTICES.signalStale);
-    if (!store.alliances.isMember(alliance.id, userId) && alliance.starterId !== userId) {
-      return notice(NOTICES.notAMember(alliance, 'act on its signals'));
-    }
-    return { flag, alliance };
+    return refusal(store, alliance, userId, 'act-on-flag') ?? { flag, alliance };
+  }
+
+  /** "See the details" (members-only alliances): the evidence, privately, to a current member. */
+  function showDetails(input: {
+    teamId: string;
+    userId: string;
+    flagId: number;
+  }): Notice | { kind: 'view'; view: ModalView } {
+    const flag = store.flags.get(input.flagId);
+    const alliance = flag ? store.alliances.get(flag.allianceId) : undefined;
+    if (!flag || !alliance || alliance.teamId !== input.teamId) return notice(NOTICES.signalStale);
+    const refused = refusal(store, alliance, input.userId, 'see-details');
+    if (refused) return refused;
+    return {
+      kind: 'view',
+      view: buildFlagDetailsView({ kind: flag.kind, evidence: flag.evidence, allianceName: alliance.name }),
+    };
   }
 
   /** "Not now": the modal asking for how long and why. */
@@ -222,6 +260,7 @@ export function createFlagService(deps: FlagDeps) {
     versionAgreed,
     openSnooze,
     snooze,
+    showDetails,
   };
 }
 

@@ -9,6 +9,7 @@ import { createSlackGateway, type SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
 import { createAgreementPublisher } from './agreement-publisher.js';
 import { createAgreementViewService } from './agreement-view.js';
+import type { AnswerSealer } from './answer-sealer.js';
 import { createCheckInService } from './check-in.js';
 import { createConsentService } from './consent.js';
 import { createDesignRoundService } from './design-round.js';
@@ -19,6 +20,7 @@ import { createHomeService } from './home.js';
 import { createMembershipService } from './membership.js';
 import { createNewcomerService } from './newcomers.js';
 import { createOutbox } from './outbox.js';
+import { createPrivacyService } from './privacy.js';
 import { createPulseScheduleService } from './pulse-schedule.js';
 import { reactionsOf } from './reactions.js';
 import { createRenegotiationRoundService } from './renegotiation-round.js';
@@ -39,6 +41,8 @@ export interface ServiceDeps {
   directory?: Directory;
   /** Direct messages, paced; built over `clients` unless given. */
   dms?: DmSender;
+  /** Seals anonymous answers while their pulse is open. */
+  sealer: AnswerSealer;
 }
 
 /**
@@ -62,13 +66,20 @@ export function buildServices(deps: ServiceDeps) {
   const designRound = createDesignRoundService({ store, gateway, events, publisher });
   const consent = createConsentService({ store, gateway, events, publisher });
   const agreementView = createAgreementViewService({ store, publisher });
-  const pulseSchedule = createPulseScheduleService({ store, gateway, events, logger: logger.child('pulses') });
-  const checkIn = createCheckInService({ store, gateway });
+  const pulseSchedule = createPulseScheduleService({
+    store,
+    gateway,
+    events,
+    logger: logger.child('pulses'),
+    sealer: deps.sealer,
+  });
+  const checkIn = createCheckInService({ store, gateway, sealer: deps.sealer });
   const flags = createFlagService({ store, gateway });
   const renegotiationRound = createRenegotiationRoundService({ store, events });
   const membership = createMembershipService({ store, directory, events, logger: logger.child('membership') });
   const newcomers = createNewcomerService({ store, gateway, events, publisher });
   const settings = createSettingsService({ store, directory, gateway, events });
+  const privacy = createPrivacyService({ store, gateway, events });
   const digests = createDigestService({ store, gateway, publisher });
   const home = createHomeService({ store, gateway });
   const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
@@ -83,11 +94,12 @@ export function buildServices(deps: ServiceDeps) {
       [DELIVERY_KINDS.pulseInvite]: (d, now) => pulseSchedule.renderInvitation(d.subjectId, d.userId, now),
       [DELIVERY_KINDS.pulseReminder]: (d, now) => pulseSchedule.renderReminder(d.subjectId, d.userId, now),
       [DELIVERY_KINDS.newcomerWelcome]: (d) => newcomers.renderWelcome(d.subjectId, d.userId),
+      [DELIVERY_KINDS.joinInvitation]: (d) => newcomers.renderJoinInvitation(d.subjectId, d.userId),
       [DELIVERY_KINDS.reportUnreachable]: (d) => membership.renderReport(d),
     },
   });
 
-  events.install(reactionsOf({ designRound, consent, pulseSchedule, flags, digests, membership, outbox }));
+  events.install(reactionsOf({ designRound, consent, pulseSchedule, flags, digests, membership, outbox, privacy }));
 
   return {
     events,
@@ -102,6 +114,7 @@ export function buildServices(deps: ServiceDeps) {
     membership,
     newcomers,
     settings,
+    privacy,
     digests,
     home,
     workspace,

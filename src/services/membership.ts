@@ -5,6 +5,7 @@ import type { DomainEvent, DomainEventOf, MembershipChange } from '../domain/eve
 import { buildUnreachableReport } from '../slack/blocks/unreachable.js';
 import type { Directory } from '../slack/directory.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { Events } from './events.js';
 
 export interface MembershipDeps {
@@ -48,7 +49,12 @@ export function createMembershipService(deps: MembershipDeps) {
     await deps.events.run(now, (record) => applyMembershipChange(store, alliance, membership, now, record));
   }
 
-  /** Someone joined the alliance's channel: they get the agreement with a choice, and the team a signal. */
+  /**
+   * Someone joined the alliance's channel: the team gets a signal, and they a DM. Where they may
+   * commit at once (a channel alliance, someone new), it holds the agreement and the choice;
+   * otherwise (members-only, or someone who left or was removed) only that the alliance exists,
+   * and a way to ask to join.
+   */
   async function memberJoinedChannel(input: {
     teamId: string;
     userId: string;
@@ -62,11 +68,12 @@ export function createMembershipService(deps: MembershipDeps) {
     const person = await deps.directory.user(input.teamId, input.userId);
     if (!person || person.isBot || person.deleted) return;
     const versionId = alliance.activeVersionId;
+    const mayCommit = !refusal(store, alliance, input.userId, 'commit-as-newcomer');
     await deps.events.run(input.now, (record) => {
       store.deliveries.enqueue({
         teamId: alliance.teamId,
         allianceId: alliance.id,
-        kind: DELIVERY_KINDS.newcomerWelcome,
+        kind: mayCommit ? DELIVERY_KINDS.newcomerWelcome : DELIVERY_KINDS.joinInvitation,
         subjectId: versionId,
         userIds: [input.userId],
         at: input.now,
@@ -128,14 +135,24 @@ export function createMembershipService(deps: MembershipDeps) {
   }
 
   /**
-   * A direct message could not reach a member: the starter is told once per member (through the
+   * Who hears that a member cannot be reached: whoever started the alliance while they are still a
+   * member, otherwise the longest-standing member other than the one unreachable.
+   */
+  function reportRecipient(alliance: Alliance, unreachableId: string): string | null {
+    const members = store.alliances.members(alliance.id).filter((m) => m !== unreachableId);
+    return members.includes(alliance.starterId) ? alliance.starterId : (members[0] ?? null);
+  }
+
+  /**
+   * A direct message could not reach a member: a member is told once per person (through the
    * outbox too), and an account that is gone stops taking part, which is a signal.
    */
   async function unreachable(event: DomainEventOf<'memberUnreachable'>, now: Date): Promise<void> {
     const alliance = store.alliances.get(event.allianceId);
     const delivery = store.deliveries.byId(event.deliveryId);
     if (!alliance || !delivery || delivery.kind === DELIVERY_KINDS.reportUnreachable) return;
-    if (event.userId !== alliance.starterId && !store.deliveries.wasReported(alliance.id, event.userId)) {
+    const recipient = reportRecipient(alliance, event.userId);
+    if (recipient && !store.deliveries.wasReported(alliance.id, event.userId)) {
       // The outbox is draining as this runs, so it picks the report up without being asked.
       store.transaction(() => {
         store.deliveries.markReported(delivery.id, now);
@@ -144,13 +161,13 @@ export function createMembershipService(deps: MembershipDeps) {
           allianceId: alliance.id,
           kind: DELIVERY_KINDS.reportUnreachable,
           subjectId: delivery.id,
-          userIds: [alliance.starterId],
+          userIds: [recipient],
           at: now,
           now,
         });
       });
       deps.logger.warn(
-        `alliance ${alliance.id}: a member cannot be reached by DM (${event.reason}); the starter will be told`,
+        `alliance ${alliance.id}: a member cannot be reached by DM (${event.reason}); another member will be told`,
       );
     }
     if (DEACTIVATED.has(event.reason) && store.alliances.isMember(alliance.id, event.userId)) {

@@ -1,12 +1,15 @@
 import type { AgreementVersion } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
+import { DELIVERY_KINDS } from '../domain/delivery.js';
 import type { DomainEvent } from '../domain/events.js';
 import { renderAgreementContent } from '../slack/blocks/agreement.js';
 import { buildNewcomerWelcome, buildProposeModal } from '../slack/blocks/flags.js';
 import { escapeText, type ModalView, userMention } from '../slack/blocks/kit.js';
+import { buildJoinInvitation, buildJoinRequest } from '../slack/blocks/trust.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 import { applyMembershipChange } from './membership.js';
@@ -18,16 +21,20 @@ export interface NewcomerDeps {
   publisher: AgreementPublisher;
 }
 
-/** Someone new in the channel: the agreement in effect, then "I commit" or "Propose changes". */
+/**
+ * Someone new in the channel. Where they may (a channel alliance, someone new): the agreement in
+ * effect, then "I commit" or "Propose changes". Otherwise they ask to join, a current member
+ * admits them, and only then do they read the agreement and choose.
+ */
 export function createNewcomerService(deps: NewcomerDeps) {
   const { store, gateway } = deps;
 
-  /** Outbox renderer for the newcomer's welcome DM. */
+  /** Outbox renderer for the welcome DM: the agreement and the two choices, if they may commit. */
   function renderWelcome(versionId: number, userId: string) {
     const version = store.agreements.version(versionId);
     const alliance = version ? store.alliances.get(version.allianceId) : undefined;
     if (!version || !alliance || alliance.activeVersionId !== version.id) return null;
-    if (store.alliances.isMember(alliance.id, userId)) return null;
+    if (refusal(store, alliance, userId, 'commit-as-newcomer')) return null;
     return buildNewcomerWelcome({
       allianceId: alliance.id,
       versionId: version.id,
@@ -38,8 +45,18 @@ export function createNewcomerService(deps: NewcomerDeps) {
     });
   }
 
+  /** Outbox renderer for the invitation to ask to join: that the alliance exists, nothing of its content. */
+  function renderJoinInvitation(versionId: number, userId: string) {
+    const version = store.agreements.version(versionId);
+    const alliance = version ? store.alliances.get(version.allianceId) : undefined;
+    if (!alliance || alliance.status !== 'active' || store.alliances.isMember(alliance.id, userId)) return null;
+    return buildJoinInvitation({ allianceId: alliance.id, allianceName: alliance.name, channelId: alliance.channelId });
+  }
+
+  /** The version a newcomer's button refers to, if it is still the one in effect and they may commit to it. */
   function newcomerContext(
     teamId: string,
+    userId: string,
     allianceId: string,
     versionId: number,
   ): { alliance: Alliance; version: AgreementVersion } | Notice {
@@ -48,6 +65,8 @@ export function createNewcomerService(deps: NewcomerDeps) {
     if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) {
       return notice(NOTICES.invitationStale);
     }
+    const refused = refusal(store, alliance, userId, 'commit-as-newcomer');
+    if (refused) return refused;
     if (alliance.activeVersionId !== version.id) return notice(NOTICES.agreementChanged);
     return { alliance, version };
   }
@@ -60,13 +79,13 @@ export function createNewcomerService(deps: NewcomerDeps) {
     versionId: number;
     now: Date;
   }): Promise<Notice> {
-    const context = newcomerContext(input.teamId, input.allianceId, input.versionId);
+    const context = newcomerContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const { alliance, version } = context;
-    if (store.alliances.isMember(alliance.id, input.userId)) return notice(NOTICES.alreadyMember(alliance));
     store.transaction(() => {
       store.alliances.addMember(alliance.id, alliance.teamId, input.userId, input.now);
       store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
+      store.admissions.clear(alliance.id, input.userId);
     });
     await deps.publisher.refresh(version.id);
     await gateway.post(
@@ -87,7 +106,7 @@ export function createNewcomerService(deps: NewcomerDeps) {
     allianceId: string;
     versionId: number;
   }): Notice | { kind: 'view'; view: ModalView } {
-    const context = newcomerContext(input.teamId, input.allianceId, input.versionId);
+    const context = newcomerContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const view = buildProposeModal({
       allianceId: context.alliance.id,
@@ -110,7 +129,7 @@ export function createNewcomerService(deps: NewcomerDeps) {
     const text = input.text.trim();
     if (text === '') return { kind: 'errors', error: 'Say what you would change; a sentence is enough.' };
     if (text.length > 1000) return { kind: 'errors', error: 'Please keep this under 1,000 characters.' };
-    const context = newcomerContext(input.teamId, input.allianceId, input.versionId);
+    const context = newcomerContext(input.teamId, input.userId, input.allianceId, input.versionId);
     if ('kind' in context) return context;
     const { alliance } = context;
     const { events } = deps.events.transaction(input.now, (record) => {
@@ -123,11 +142,87 @@ export function createNewcomerService(deps: NewcomerDeps) {
         occurrence: `proposal:${input.viewId}`,
       };
       applyMembershipChange(store, alliance, change, input.now, record);
+      store.admissions.clear(alliance.id, input.userId);
     });
     return { kind: 'proposed', events };
   }
 
-  return { renderWelcome, commit, openProposal, propose };
+  /** "Ask to join": the request is posted in the channel for a member to admit. */
+  async function askToJoin(input: { teamId: string; userId: string; allianceId: string; now: Date }): Promise<Notice> {
+    const alliance = store.alliances.get(input.allianceId);
+    if (!alliance || alliance.teamId !== input.teamId || alliance.status === 'archived') return notice(NOTICES.stale);
+    const refused = refusal(store, alliance, input.userId, 'ask-to-join');
+    if (refused) return refused;
+    if (store.alliances.membershipOf(alliance.id, input.userId) === 'former') {
+      // Someone who left or was removed asks again: a fresh request, admitted or not like anyone's.
+      store.admissions.clear(alliance.id, input.userId);
+    }
+    if (store.admissions.request(alliance.id, alliance.teamId, input.userId, input.now) === 'duplicate') {
+      return notice(NOTICES.alreadyAsked(alliance));
+    }
+    const request = buildJoinRequest({
+      allianceId: alliance.id,
+      allianceName: alliance.name,
+      userId: input.userId,
+      admittedBy: null,
+    });
+    const posted = await gateway.post(
+      alliance.teamId,
+      { channel: alliance.channelId, ...request },
+      `alliance ${alliance.id}: posting a request to join`,
+    );
+    if (posted.ok) store.admissions.setMessage(alliance.id, input.userId, posted.channel, posted.ts);
+    return notice(NOTICES.askedToJoin(alliance));
+  }
+
+  /** "Admit them": a current member admits the person, who then gets the agreement and the choice. */
+  async function admit(input: {
+    teamId: string;
+    userId: string;
+    allianceId: string;
+    newcomerId: string;
+    now: Date;
+  }): Promise<Notice> {
+    const alliance = store.alliances.get(input.allianceId);
+    if (!alliance || alliance.teamId !== input.teamId || alliance.activeVersionId === null) {
+      return notice(NOTICES.stale);
+    }
+    const refused = refusal(store, alliance, input.userId, 'admit-newcomer');
+    if (refused) return refused;
+    const versionId = alliance.activeVersionId;
+    const admitted = await deps.events.run(input.now, (record) => {
+      if (!store.admissions.admit(alliance.id, input.newcomerId, input.userId, input.now)) return false;
+      store.deliveries.enqueueAgain({
+        teamId: alliance.teamId,
+        allianceId: alliance.id,
+        kind: DELIVERY_KINDS.newcomerWelcome,
+        subjectId: versionId,
+        userId: input.newcomerId,
+        at: input.now,
+        now: input.now,
+      });
+      record({ type: 'dmsQueued' });
+      return true;
+    });
+    if (!admitted) return notice(NOTICES.alreadyAdmitted);
+    const admission = store.admissions.get(alliance.id, input.newcomerId);
+    if (admission?.messageChannel && admission.messageTs) {
+      await gateway.update(
+        alliance.teamId,
+        { channel: admission.messageChannel, ts: admission.messageTs },
+        buildJoinRequest({
+          allianceId: alliance.id,
+          allianceName: alliance.name,
+          userId: input.newcomerId,
+          admittedBy: input.userId,
+        }),
+        `alliance ${alliance.id}: updating a request to join`,
+      );
+    }
+    return notice(NOTICES.admitted(input.newcomerId));
+  }
+
+  return { renderWelcome, renderJoinInvitation, commit, openProposal, propose, askToJoin, admit };
 }
 
 export type NewcomerService = ReturnType<typeof createNewcomerService>;

@@ -1,13 +1,23 @@
+import { randomInt } from 'node:crypto';
 import type { Logger } from '@slack/bolt';
 import { type Alliance, pulseSchedule } from '../domain/alliance.js';
 import { DELIVERY_KINDS } from '../domain/delivery.js';
+import { shuffled } from '../domain/digest.js';
 import { JOB_KINDS, type Job } from '../domain/job.js';
-import { isPulseOpen, type Pulse, planPulseRun, pulseWindow, summarizePulse } from '../domain/pulse.js';
+import {
+  isPulseOpen,
+  type Pulse,
+  planPulseRun,
+  pulseWindow,
+  type ResponseForResults,
+  summarizePulse,
+} from '../domain/pulse.js';
 import { nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { getTemplate } from '../domain/templates/index.js';
 import { buildPulseClosedMessage, buildPulseInvitation, buildPulseReminder } from '../slack/blocks/pulse.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
+import type { AnswerSealer } from './answer-sealer.js';
 import type { Events } from './events.js';
 
 export interface PulseScheduleDeps {
@@ -15,6 +25,7 @@ export interface PulseScheduleDeps {
   gateway: SlackGateway;
   events: Events;
   logger: Logger;
+  sealer: AnswerSealer;
 }
 
 /** Pulses over time: scheduling, opening with the invitations, the reminder, and closing. */
@@ -155,28 +166,54 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     });
   }
 
-  /** Job `pulse.close`: closes the pulse and freezes its figures; its DMs lose their buttons. */
+  /** An anonymous pulse's answers, opened from their seals; ones that cannot be opened are counted, not guessed. */
+  function openedAnswers(pulse: Pulse): { responses: ResponseForResults[]; unreadable: number } {
+    const responses = store.pulses.responsesForResults(pulse.id);
+    let unreadable = 0;
+    for (const sealed of store.pulses.sealedAnswers(pulse.id)) {
+      const answers = deps.sealer.open(pulse.id, sealed);
+      if (answers) responses.push(answers);
+      else unreadable++;
+    }
+    return { responses, unreadable };
+  }
+
+  /**
+   * Job `pulse.close`: closes the pulse and freezes its figures; its DMs lose their buttons. An
+   * anonymous pulse then keeps only its figures: the sealed answers and who answered are deleted
+   * (overwritten: secure_delete) and the WAL is emptied, so the files hold no trace of who said what.
+   */
   async function runClose(job: Job, now: Date): Promise<void> {
     const pulse = store.pulses.get(Number(job.subjectId));
     const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
     if (!pulse || !alliance || pulse.status !== 'open') return;
     const template = getTemplate(alliance.templateId);
     const { value: closed, events } = deps.events.transaction(now, (record) => {
+      const { responses, unreadable } = pulse.anonymous
+        ? openedAnswers(pulse)
+        : { responses: store.pulses.responsesForResults(pulse.id), unreadable: 0 };
+      if (unreadable > 0) {
+        deps.logger.warn(`pulse ${pulse.id}: ${unreadable} sealed answer(s) could not be opened (the secret changed?)`);
+      }
       const results = summarizePulse({
         invited: store.pulses.invitees(pulse.id).length,
         aspects: template.aspects.map((a) => a.id),
-        responses: store.pulses.responsesForResults(pulse.id),
+        // In no particular order, so the frozen comments do not line up with anything.
+        responses: pulse.anonymous ? shuffled(responses, randomInt(2 ** 31)) : responses,
         commitmentChecks: store.pulses.commitmentChecks(pulse.id),
       });
       store.deliveries.cancelPending(DELIVERY_KINDS.pulseReminder, pulse.id);
       store.deliveries.cancelPending(DELIVERY_KINDS.pulseInvite, pulse.id);
-      const done = store.pulses.close(pulse.id, results, now);
-      if (done) record({ type: 'pulseClosed', allianceId: alliance.id, pulseId: pulse.id });
-      return done;
+      const answered = new Set(store.pulses.participants(pulse.id));
+      if (!store.pulses.close(pulse.id, results, now)) return null;
+      if (pulse.anonymous) store.pulses.forgetAnonymousAnswers(pulse.id);
+      record({ type: 'pulseClosed', allianceId: alliance.id, pulseId: pulse.id });
+      return { answered };
     });
     const frozen = store.pulses.get(pulse.id);
     if (!closed || !frozen) return;
-    await retireMessages(frozen, alliance);
+    if (pulse.anonymous) store.truncateWal();
+    await retireMessages(frozen, alliance, closed.answered);
     await deps.events.publish(events, now);
   }
 
@@ -184,8 +221,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
    * Once a pulse closes, its DMs lose their buttons: "Check in" could no longer work, and an
    * anonymous member's edit key has no reason to stay in Slack.
    */
-  async function retireMessages(pulse: Pulse, alliance: Alliance): Promise<void> {
-    const answered = new Set(store.pulses.participants(pulse.id));
+  async function retireMessages(pulse: Pulse, alliance: Alliance, answered: ReadonlySet<string>): Promise<void> {
     const next = nextPulseAt(alliance.id);
     for (const kind of [DELIVERY_KINDS.pulseInvite, DELIVERY_KINDS.pulseReminder]) {
       for (const delivery of store.deliveries.forSubject(kind, pulse.id)) {

@@ -5,6 +5,7 @@ import type { ReactionTable } from './events.js';
 import type { FlagService } from './flags.js';
 import type { MembershipService } from './membership.js';
 import type { Outbox } from './outbox.js';
+import type { PrivacyService } from './privacy.js';
 import type { PulseScheduleService } from './pulse-schedule.js';
 
 export interface ReactingServices {
@@ -15,6 +16,7 @@ export interface ReactingServices {
   digests: DigestService;
   membership: MembershipService;
   outbox: Outbox;
+  privacy: PrivacyService;
 }
 
 /**
@@ -63,6 +65,10 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
         does: 'activate the proposed version if everyone who remains has agreed',
         after: (e, now) => (e.change.left.length > 0 ? s.consent.recheck(e.allianceId, now) : Promise.resolve()),
       },
+      {
+        does: 'apply a proposed privacy change if everyone who remains has agreed',
+        after: (e, now) => (e.change.left.length > 0 ? s.privacy.recheck(e.allianceId, now) : Promise.resolve()),
+      },
     ],
     newcomerArrived: [
       {
@@ -74,6 +80,10 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
             now,
           ),
       },
+    ],
+    privacyChangeRequested: [
+      { does: 'record the proposed privacy change', atomic: (e, now) => s.privacy.propose(e, now) },
+      { does: 'ask every member to agree to it', after: (e, now) => s.privacy.announce(e.allianceId, now) },
     ],
     dmsQueued: [
       { does: 'send the queued direct messages', after: async (_e, now) => void (await s.outbox.drain(now)) },

@@ -2,6 +2,7 @@ import type { AgreementVersion } from '../domain/agreement.js';
 import { renegotiationReason } from '../domain/flag.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { Events } from './events.js';
 
 export interface RenegotiationRoundDeps {
@@ -44,9 +45,8 @@ export function createRenegotiationRoundService(deps: RenegotiationRoundDeps) {
     if (!alliance || alliance.teamId !== input.teamId || alliance.status === 'archived') {
       return notice(NOTICES.allianceGone);
     }
-    if (!store.alliances.isMember(alliance.id, input.userId) && alliance.starterId !== input.userId) {
-      return notice(NOTICES.notAMember(alliance, 'start a renegotiation'));
-    }
+    const refused = refusal(store, alliance, input.userId, 'start-renegotiation');
+    if (refused) return refused;
     const active = alliance.activeVersionId ? store.agreements.version(alliance.activeVersionId) : undefined;
     if (!active || alliance.status !== 'active') return notice(NOTICES.nothingToRenegotiate);
     const opened = await deps.events.run(input.now, (record): Notice | null => {
@@ -93,9 +93,8 @@ export function createRenegotiationRoundService(deps: RenegotiationRoundDeps) {
     const flag = store.flags.get(input.flagId);
     const alliance = flag ? store.alliances.get(flag.allianceId) : undefined;
     if (!flag || !alliance || alliance.teamId !== input.teamId) return Promise.resolve(notice(NOTICES.signalStale));
-    if (!store.alliances.isMember(alliance.id, input.userId) && alliance.starterId !== input.userId) {
-      return Promise.resolve(notice(NOTICES.notAMember(alliance, 'act on its signals')));
-    }
+    const refused = refusal(store, alliance, input.userId, 'act-on-flag');
+    if (refused) return Promise.resolve(refused);
     if (flag.state === 'renegotiating' || flag.state === 'resolved') {
       return Promise.resolve(notice(NOTICES.renegotiationFromSignalStarted));
     }

@@ -6,6 +6,7 @@ import {
   pulseSettingsSchema,
 } from '../domain/alliance.js';
 import type { DomainEvent, MembershipChange } from '../domain/events.js';
+import { type PrivacySettings, weakenedPrivacy } from '../domain/permissions.js';
 import { describeSchedule } from '../domain/schedule.js';
 import { type SetupErrors, type SetupForm, type ValidSetup, validateSetup } from '../domain/setup.js';
 import {
@@ -21,6 +22,7 @@ import type { Directory } from '../slack/directory.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { refusal } from './access.js';
 import type { Events } from './events.js';
 import { applyMembershipChange } from './membership.js';
 
@@ -60,7 +62,10 @@ interface ValidSettings {
 
 /** The settings a valid form asks for, and what differs from before. */
 interface SettingsChange {
+  /** What applies now: the form, except the privacy it would weaken. */
   settings: AllianceSettings;
+  /** The weakened privacy settings, waiting for every member's agreement. */
+  weakened: Partial<PrivacySettings>;
   joined: string[];
   left: string[];
   /** Plain-words summary of each change, for the channel. */
@@ -71,8 +76,6 @@ interface SettingsChange {
 export function createSettingsService(deps: SettingsDeps) {
   const { store } = deps;
   const botUserId = (teamId: string) => store.workspaces.get(teamId)?.botUserId ?? null;
-  const mayChange = (alliance: Alliance, userId: string) =>
-    store.alliances.isMember(alliance.id, userId) || alliance.starterId === userId;
 
   function open(input: {
     teamId: string;
@@ -81,7 +84,8 @@ export function createSettingsService(deps: SettingsDeps) {
   }): Notice | { kind: 'view'; view: ModalView } {
     const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
     if (!alliance) return notice(NOTICES.noAllianceHere);
-    if (!mayChange(alliance, input.userId)) return notice(NOTICES.notAMember(alliance, 'change its settings'));
+    const refused = refusal(store, alliance, input.userId, 'change-settings');
+    if (refused) return refused;
     const view = buildSettingsModal({
       allianceId: alliance.id,
       allianceName: alliance.name,
@@ -157,7 +161,7 @@ export function createSettingsService(deps: SettingsDeps) {
       before.pulse.weekday === valid.pulse.weekday &&
       before.pulse.localTime === valid.pulse.localTime &&
       before.timeZone === valid.setup.settings.timeZone;
-    const settings: AllianceSettings = {
+    const asked: AllianceSettings = {
       ...valid.setup.settings,
       pulse: valid.pulse,
       // Keeping the anchor keeps an every-other-week rhythm where it was.
@@ -165,6 +169,20 @@ export function createSettingsService(deps: SettingsDeps) {
       signals: valid.signals,
       celebration: valid.celebration,
     };
+    // What would weaken privacy waits for everyone; the rest applies now.
+    const weakened: Partial<PrivacySettings> = {};
+    for (const field of weakenedPrivacy(before, asked)) Object.assign(weakened, { [field]: asked[field] });
+    const settings: AllianceSettings = {
+      ...asked,
+      ...('anonymous' in weakened ? { anonymous: before.anonymous } : {}),
+      ...('anonymityThreshold' in weakened || 'anonymous' in weakened
+        ? { anonymityThreshold: before.anonymityThreshold }
+        : {}),
+      ...('visibility' in weakened ? { visibility: before.visibility } : {}),
+    };
+    if ('anonymous' in weakened && asked.anonymityThreshold !== before.anonymityThreshold) {
+      weakened.anonymityThreshold = asked.anonymityThreshold;
+    }
     const current = store.alliances.members(alliance.id);
     const joined = valid.setup.members.filter((m) => !current.includes(m));
     const left = current.filter((m) => !valid.setup.members.includes(m));
@@ -198,7 +216,7 @@ export function createSettingsService(deps: SettingsDeps) {
     }
     if (joined.length > 0) changes.push(`welcomed ${joined.map(userMention).join(', ')}`);
     if (left.length > 0) changes.push(`removed ${left.map(userMention).join(', ')}`);
-    return { settings, joined, left, changes };
+    return { settings, weakened, joined, left, changes };
   }
 
   /**
@@ -217,6 +235,9 @@ export function createSettingsService(deps: SettingsDeps) {
         occurrence: `settings:${now.getTime()}:${userId}`,
       };
       applyMembershipChange(store, { ...alliance, settings: change.settings }, membership, now, record);
+      if (Object.keys(change.weakened).length > 0) {
+        record({ type: 'privacyChangeRequested', allianceId: alliance.id, byUserId: userId, changes: change.weakened });
+      }
     }).events;
   }
 
@@ -231,7 +252,8 @@ export function createSettingsService(deps: SettingsDeps) {
     if (!alliance || alliance.teamId !== input.teamId || alliance.status === 'archived') {
       return notice(NOTICES.settingsStale);
     }
-    if (!mayChange(alliance, input.userId)) return notice(NOTICES.notAMember(alliance, 'change its settings'));
+    const refused = refusal(store, alliance, input.userId, 'change-settings');
+    if (refused) return refused;
     const checked = await check(alliance, input.form, input.now);
     if (checked.kind === 'errors') return checked;
     const change = plan(alliance, checked, input.now);
@@ -240,7 +262,9 @@ export function createSettingsService(deps: SettingsDeps) {
     // Runs after the modal is answered: signalling and posting talk to Slack.
     const announce = async () => {
       await deps.events.publish(events, input.now);
-      if (change.changes.length === 0) return;
+      if (change.changes.length > 0) await postChanges();
+    };
+    const postChanges = async () => {
       await deps.gateway.post(
         alliance.teamId,
         {

@@ -81,6 +81,7 @@ export function createSetupService(deps: SetupDeps) {
   /** Checks step 1 of setup, including what only Slack knows (members, the channel); writes nothing. */
   async function checkSetup(input: {
     teamId: string;
+    userId: string;
     form: SetupForm;
     now: Date;
   }): Promise<{ ok: false; errors: SetupErrors } | { ok: true; setup: ValidSetup }> {
@@ -104,6 +105,16 @@ export function createSetupService(deps: SetupDeps) {
       return {
         ok: false,
         errors: { members: `Bots and deactivated accounts cannot take part; please remove ${who} from the list.` },
+      };
+    }
+    // Checked before the bot joins a public channel: no one starts an alliance in a channel they are not in.
+    const people = await directory.channelMembers(input.teamId, setup.channelId);
+    if (people !== null && !people.includes(input.userId)) {
+      return {
+        ok: false,
+        errors: {
+          channelId: 'You can start an alliance only in a channel you are in. Join it first, or pick one of yours.',
+        },
       };
     }
     const access = await directory.channelAccess(input.teamId, setup.channelId);

@@ -20,6 +20,12 @@ export const ACTIONS = {
   notNow: 'flag.not_now',
   commit: 'newcomer.commit',
   proposeChanges: 'newcomer.propose',
+  flagDetails: 'flag.details',
+  viewDigest: 'digest.view',
+  askToJoin: 'newcomer.ask_to_join',
+  admit: 'newcomer.admit',
+  agreePrivacyChange: 'privacy.agree',
+  keepPrivacy: 'privacy.keep',
 } as const;
 
 export const VIEWS = {

@@ -13,7 +13,6 @@ export const notice = (text: string): Notice => ({ kind: 'notice', text });
 interface Named {
   name: string;
   channelId: string;
-  starterId: string;
 }
 
 const bold = (alliance: Named) => `*${escapeText(alliance.name)}*`;
@@ -32,12 +31,21 @@ export const NOTICES = {
 
   // Membership
   notAMember: (alliance: Named, what: string) =>
-    `Only members of ${bold(alliance)} can ${what}. If you should be one, ask ${userMention(alliance.starterId)} to add you.`,
+    `Only members of ${bold(alliance)} can ${what}, and you are not one of them now. If you should be, ask a member to add you in \`/alliance settings\`.`,
   notADesigner: (alliance: Named) =>
-    `${bold(alliance)} is designed by its members, and you are not one of them, so there is nothing for you to answer. If you should be part of it, ask ${userMention(alliance.starterId)} to add you.`,
-  membersOnlyAgreement: (alliance: Named) =>
-    `The agreement of ${bold(alliance)} is shared with its members only. Ask ${userMention(alliance.starterId)} if you should be part of it.`,
+    `${bold(alliance)} is designed by its members, and you are not one of them, so there is nothing for you to answer. If you should be part of it, ask a member to add you in \`/alliance settings\`.`,
+  membersOnly: (alliance: Named) =>
+    `${bold(alliance)} is shared with its members only. If you should be part of it, ask a member to add you in \`/alliance settings\`.`,
+  needsAdmission: (alliance: Named) =>
+    `A member of ${bold(alliance)} needs to admit you before you can commit to it. Use *Ask to join* and a member will be asked.`,
   alreadyMember: (alliance: Named) => `You are already a member of ${bold(alliance)}.`,
+  alreadyAsked: (alliance: Named) =>
+    `You have asked to join ${bold(alliance)} already. A member will admit you; you will then get the agreement by direct message.`,
+  askedToJoin: (alliance: Named) =>
+    `Your request to join ${bold(alliance)} is posted in ${channelMention(alliance.channelId)}. Once a member admits you, you will get the agreement by direct message and can commit to it.`,
+  alreadyAdmitted: 'Someone has already admitted them, or they no longer need it.',
+  admitted: (userId: string) =>
+    `You admitted ${userMention(userId)}. They get the agreement by direct message now, and become a member once they commit to it.`,
   welcomeMember: (alliance: Named) =>
     `Welcome! You are now a member of ${bold(alliance)}; you will get its next pulse.`,
 
@@ -45,16 +53,12 @@ export const NOTICES = {
   answersClosed: (alliance: Named) =>
     `The answers for ${bold(alliance)} are closed: the agreement has been compiled. Use \`/alliance show\` in ${channelMention(alliance.channelId)} to read it.`,
   roundAlreadyCompiled: 'This round has already been compiled. Use `/alliance show` to read the agreement.',
-  onlyStarterCompiles: (alliance: Named) =>
-    `Only ${userMention(alliance.starterId)}, who started this alliance, can compile it early. It compiles by itself once everyone has answered.`,
   tooFewAnswers: (finished: number) =>
     `At least two members need to have added their answers before the agreement can be compiled (${finished} so far).`,
   notEveryoneAnswered: 'Not everyone has answered yet.',
   versionInEffect: (number: number) => `Version ${number} is already in effect: everyone has agreed to it.`,
   versionOffTable: (number: number, alliance: Named) =>
     `Version ${number} is no longer on the table. Use \`/alliance show\` in ${channelMention(alliance.channelId)} to see the latest.`,
-  onlyStarterReopens: (alliance: Named) =>
-    `Only ${userMention(alliance.starterId)}, who started this alliance, can reopen the prompts. Share your concern with \`I have reservations\` instead.`,
   nothingToReopen: (number: number) =>
     `Version ${number} is not waiting for consent any more, so there is nothing to reopen. To change an agreement in effect, use \`/alliance renegotiate\`.`,
   reopened: (nextNumber: number) =>
@@ -104,12 +108,24 @@ export const NOTICES = {
   agreementChanged:
     'The agreement has changed since this message. Use `/alliance show` in the channel to see the current version.',
 
+  // Privacy changes
+  privacyChangeSettled: 'This privacy change has already been settled, so nothing more to do here.',
+  privacyChangeApplied:
+    'Thank you. Every member has agreed, so the change applies from now on; earlier pulses and posts keep the privacy they were given under.',
+  privacyChangeAgreed:
+    'Thank you, your agreement is recorded. The change applies once every member has agreed; until then nothing changes.',
+  privacyKept: 'Nothing changes: the privacy settings stay as they are, and the channel can see you chose that.',
+
   // Settings and digest
   settingsStale: 'These settings are out of date, so nothing was changed. Run `/alliance settings` again.',
   stillDesigning: (alliance: Named) =>
     `${bold(alliance)} is still being designed; its digest starts once everyone has agreed and the first pulse has closed.`,
   digestPosted: 'The digest is posted in the channel, with the details and the trend chart in its thread.',
   digestNotRecorded: 'The digest could not be recorded; please try again.',
+  digestReadyPosted:
+    'The channel has been told the digest is ready; members see it privately with *See the digest*, since this alliance is shared with its members only.',
+  digestPostedRecently: (at: string, next: string) =>
+    `The digest was already shared in the channel ${at}. To keep the channel calm it can be shared once an hour: again from ${next}. Use \`/alliance digest\` to see it privately now.`,
   // Replies from the listeners themselves
   reservationShared:
     ':memo: Your reservation is shared with the members, with your name. When you are ready, press *I agree* on the agreement; pulses will ask whether this is still a concern.',

@@ -260,3 +260,19 @@ export const carriedSetup = ref(
   (w) => ({ channelId: w.c, form: w.f }),
   (n) => ({ c: n.channelId, f: n.form }),
 );
+
+/** A person's request to join an alliance, as the "Admit" button carries it. */
+export const admissionRef = ref(
+  z.object({ a: allianceIdSchema, u: userIdSchema }),
+  z.object({ allianceId: allianceIdSchema, userId: userIdSchema }),
+  (w) => ({ allianceId: w.a, userId: w.u }),
+  (n) => ({ a: n.allianceId, u: n.userId }),
+);
+
+/** A proposed change of privacy settings. */
+export const privacyChangeRef = ref(
+  z.object({ c: positiveId }),
+  z.object({ changeId: positiveId }),
+  (w) => ({ changeId: w.c }),
+  (n) => ({ c: n.changeId }),
+);

@@ -14,6 +14,7 @@ interface VersionRow {
   compiled_at: number;
   activated_at: number | null;
   ended_at: number | null;
+  visibility: 'channel' | 'members';
 }
 
 const toVersion = (row: VersionRow): AgreementVersion => ({
@@ -29,6 +30,7 @@ const toVersion = (row: VersionRow): AgreementVersion => ({
   compiledAt: new Date(row.compiled_at),
   activatedAt: row.activated_at === null ? null : new Date(row.activated_at),
   endedAt: row.ended_at === null ? null : new Date(row.ended_at),
+  visibility: row.visibility,
 });
 
 export interface AgreementPost {
@@ -63,8 +65,8 @@ const toReservation = (r: ReservationRow): Reservation => ({
 export function createAgreementsRepo(db: Db) {
   const nextNumber = db.prepare('SELECT coalesce(max(number), 0) + 1 FROM agreement_versions WHERE alliance_id = ?');
   const insertVersion = db.prepare(`
-    INSERT INTO agreement_versions (team_id, alliance_id, number, round_id, content_json, content_hash, status, compiled_by, compiled_at)
-    VALUES (@teamId, @allianceId, @number, @roundId, @content, @hash, 'proposed', @compiledBy, @now)`);
+    INSERT INTO agreement_versions (team_id, alliance_id, number, round_id, content_json, content_hash, status, compiled_by, compiled_at, visibility)
+    VALUES (@teamId, @allianceId, @number, @roundId, @content, @hash, 'proposed', @compiledBy, @now, @visibility)`);
   const byId = db.prepare('SELECT * FROM agreement_versions WHERE id = ?');
   const byNumber = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? AND number = ?');
   const ofAlliance = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? ORDER BY number');
@@ -109,6 +111,8 @@ export function createAgreementsRepo(db: Db) {
       content: AgreementContent;
       hash: string;
       compiledBy: string;
+      /** The alliance's visibility when compiled; the version keeps it. */
+      visibility: 'channel' | 'members';
       now: Date;
     }): AgreementVersion {
       const number = nextNumber.pluck().get(input.allianceId) as number;

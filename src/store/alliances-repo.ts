@@ -68,6 +68,7 @@ export function createAlliancesRepo(db: Db) {
   const isMember = db.prepare(
     'SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL',
   );
+  const membership = db.prepare('SELECT left_at FROM alliance_members WHERE alliance_id = ? AND user_id = ?');
   const ofMember = db.prepare(`
     SELECT a.* FROM alliances a JOIN alliance_members m ON m.alliance_id = a.id
      WHERE a.team_id = ? AND m.user_id = ? AND m.left_at IS NULL AND a.status <> 'archived'
@@ -124,6 +125,12 @@ export function createAlliancesRepo(db: Db) {
     /** The live alliances a person is a member of in a workspace. */
     ofMember(teamId: string, userId: string): Alliance[] {
       return (ofMember.all(teamId, userId) as AllianceRow[]).map(toAlliance);
+    },
+    /** 'member' now, 'former' (left or removed), or 'never'. */
+    membershipOf(allianceId: string, userId: string): 'member' | 'former' | 'never' {
+      const row = membership.get(allianceId, userId) as { left_at: number | null } | undefined;
+      if (!row) return 'never';
+      return row.left_at === null ? 'member' : 'former';
     },
     isMember(allianceId: string, userId: string): boolean {
       return isMember.get(allianceId, userId) !== undefined;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -13,16 +13,34 @@ export type Db = Database.Database;
  * - synchronous=NORMAL: in WAL mode this never corrupts the database and survives a crash of the
  *   app, but a power cut can lose the last transactions. FULL would fsync every commit; for a team
  *   agreement tool the cost of FULL on every check-in is not worth it, and the outbox makes the
- *   lost-commit case (a delivery sent but not yet marked) recoverable.
+ *   lost-commit case (a delivery sent but not yet marked) recoverable;
+ * - secure_delete on: deleted rows (a forgotten member, an anonymous pulse's participation once it
+ *   closes) are overwritten with zeros, not left in free pages;
+ * - the files readable by their owner only (0600); SQLite gives the -wal and -shm files the
+ *   database file's permissions.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
+  db.pragma('secure_delete = ON');
   return db;
+}
+
+/**
+ * Copies the WAL into the database and truncates it to nothing, so it no longer holds the recent
+ * writes in order (done after an anonymous pulse closes). Best effort: a reader in another process
+ * can keep part of it until its next checkpoint.
+ */
+export function truncateWal(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /**

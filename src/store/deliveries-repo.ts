@@ -38,6 +38,14 @@ export function createDeliveriesRepo(db: Db) {
     INSERT INTO deliveries (team_id, alliance_id, kind, subject_id, user_id, next_attempt_at, created_at)
     VALUES (@teamId, @allianceId, @kind, @subjectId, @userId, @at, @now)
     ON CONFLICT (kind, subject_id, user_id) DO NOTHING`);
+  // A message sent (or dropped) before, asked for again: the row is armed anew, not duplicated.
+  const enqueueAgain = db.prepare(`
+    INSERT INTO deliveries (team_id, alliance_id, kind, subject_id, user_id, next_attempt_at, created_at)
+    VALUES (@teamId, @allianceId, @kind, @subjectId, @userId, @at, @now)
+    ON CONFLICT (kind, subject_id, user_id) DO UPDATE SET
+      state = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at, lease_owner = NULL,
+      lease_expires_at = NULL, ts = NULL, error = NULL, sent_at = NULL
+    WHERE deliveries.state IN ('sent', 'cancelled', 'failed', 'unreachable')`);
   // One statement claims one row: under SQLite's write lock no other process can take it too.
   // A 'sending' row whose lease ran out belonged to a process that died mid-send.
   const claimNext = db.prepare(`
@@ -84,6 +92,18 @@ export function createDeliveriesRepo(db: Db) {
 
   return {
     /** Queues one message per member; queuing the same (kind, subject, member) again is a no-op. */
+    /** Queues one message to one person, even if the same message went out (or was dropped) before. */
+    enqueueAgain(input: {
+      teamId: string;
+      allianceId: string;
+      kind: string;
+      subjectId: number;
+      userId: string;
+      at: Date;
+      now: Date;
+    }): void {
+      enqueueAgain.run({ ...input, at: input.at.getTime(), now: input.now.getTime() });
+    },
     enqueue(input: {
       teamId: string;
       allianceId: string;

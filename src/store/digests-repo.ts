@@ -29,6 +29,7 @@ export function createDigestsRepo(db: Db) {
     VALUES (@teamId, @allianceId, @kind, @periodKey, @pulseId, @now, @postedBy)
     ON CONFLICT DO NOTHING`);
   const setMessage = db.prepare('UPDATE digests SET channel_id = ?, ts = ? WHERE id = ?');
+  const lastManual = db.prepare("SELECT max(posted_at) FROM digests WHERE alliance_id = ? AND kind = 'manual'");
   const ofAlliance = db.prepare('SELECT * FROM digests WHERE alliance_id = ? ORDER BY id');
   const celebrate = db.prepare(`
     INSERT INTO celebrations (alliance_id, team_id, streak_key, digest_id, celebrated_at) VALUES (?, ?, ?, ?, ?)
@@ -36,6 +37,11 @@ export function createDigestsRepo(db: Db) {
   const celebrated = db.prepare('SELECT 1 FROM celebrations WHERE alliance_id = ? AND streak_key = ?');
 
   return {
+    /** When `/alliance digest post` last posted this alliance's digest, if ever. */
+    lastManualPostAt(allianceId: string): Date | null {
+      const at = lastManual.pluck().get(allianceId) as number | null;
+      return at === null ? null : new Date(at);
+    },
     /** Records a digest about to be posted; null when this period's scheduled digest exists already. */
     begin(input: {
       teamId: string;

@@ -66,6 +66,10 @@ export function createFlagsRepo(db: Db) {
     "UPDATE flags SET state = 'resolved', resolved_at = @now WHERE round_id = @roundId AND state = 'renegotiating'",
   );
   const ofRound = db.prepare('SELECT * FROM flags WHERE round_id = ? ORDER BY id');
+  const openOfKind = db.prepare(
+    "SELECT * FROM flags WHERE alliance_id = ? AND kind = ? AND state IN ('open', 'snoozed') ORDER BY id DESC LIMIT 1",
+  );
+  const updateEvidence = db.prepare('UPDATE flags SET evidence_json = ? WHERE id = ?');
 
   return {
     /** Stores a flag for a new occurrence; null when this occurrence was flagged before. */
@@ -107,6 +111,14 @@ export function createFlagsRepo(db: Db) {
     },
     resolveRound(roundId: number, now: Date): number {
       return resolveRound.run({ roundId, now: now.getTime() }).changes;
+    },
+    /** The latest flag of a kind the team has not acted on yet (open or quieted). */
+    openOfKind(allianceId: string, kind: SignalKind): Flag | undefined {
+      const row = openOfKind.get(allianceId, kind) as FlagRow | undefined;
+      return row ? toFlag(row) : undefined;
+    },
+    updateEvidence(id: number, evidence: Evidence): void {
+      updateEvidence.run(JSON.stringify(evidence), id);
     },
     ofRound(roundId: number): Flag[] {
       return (ofRound.all(roundId) as FlagRow[]).map(toFlag);

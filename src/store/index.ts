@@ -1,7 +1,8 @@
+import { createAdmissionsRepo } from './admissions-repo.js';
 import { createAgreementsRepo } from './agreements-repo.js';
 import { createAlliancesRepo } from './alliances-repo.js';
 import type { Db } from './db.js';
-import { writeTransaction } from './db.js';
+import { truncateWal, writeTransaction } from './db.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createDesignRepo } from './design-repo.js';
 import { createDigestsRepo } from './digests-repo.js';
@@ -9,6 +10,7 @@ import { createDmChannelsRepo } from './dm-channels-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
+import { createPrivacyChangesRepo } from './privacy-changes-repo.js';
 import { createPulsesRepo } from './pulses-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
 
@@ -18,6 +20,8 @@ export function createStore(db: Db) {
     db,
     /** Runs `work` atomically (BEGIN IMMEDIATE); does not nest. */
     transaction: <T>(work: () => T): T => writeTransaction(db, work),
+    /** Folds the WAL into the database and empties it (after an anonymous pulse closes). */
+    truncateWal: (): void => truncateWal(db),
     workspaces: createWorkspacesRepo(db),
     jobs: createJobsRepo(db),
     events: createEventsRepo(db),
@@ -29,6 +33,8 @@ export function createStore(db: Db) {
     pulses: createPulsesRepo(db),
     flags: createFlagsRepo(db),
     digests: createDigestsRepo(db),
+    admissions: createAdmissionsRepo(db),
+    privacyChanges: createPrivacyChangesRepo(db),
   };
 }
 

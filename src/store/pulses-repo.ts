@@ -76,6 +76,16 @@ export function createPulsesRepo(db: Db) {
      WHERE i.pulse_id = ? AND NOT EXISTS (SELECT 1 FROM pulse_participation p WHERE p.pulse_id = i.pulse_id AND p.user_id = i.user_id)
      ORDER BY i.user_id`);
 
+  const insertSealed = db.prepare(
+    'INSERT INTO pulse_sealed_answers (key_hash, pulse_id, team_id, sealed) VALUES (?, ?, ?, ?)',
+  );
+  const updateSealed = db.prepare('UPDATE pulse_sealed_answers SET sealed = ? WHERE key_hash = ? AND pulse_id = ?');
+  const sealedByKey = db.prepare('SELECT sealed FROM pulse_sealed_answers WHERE key_hash = ? AND pulse_id = ?');
+  const sealedOfPulse = db.prepare('SELECT sealed FROM pulse_sealed_answers WHERE pulse_id = ?');
+  const deleteSealed = db.prepare('DELETE FROM pulse_sealed_answers WHERE pulse_id = ?');
+  const deleteParticipation = db.prepare('DELETE FROM pulse_participation WHERE pulse_id = ?');
+  const deleteAnonymousResponses = db.prepare('DELETE FROM pulse_responses WHERE pulse_id = ? AND user_id IS NULL');
+
   const insertResponse = db.prepare(`
     INSERT INTO pulse_responses (id, pulse_id, team_id, user_id, edit_key_hash, working, at_risk, renegotiate, renegotiate_reason)
     VALUES (@id, @pulseId, @teamId, @userId, @editKeyHash, @working, @atRisk, @renegotiate, @reason)`);
@@ -271,6 +281,29 @@ export function createPulsesRepo(db: Db) {
     keyedResponse(pulseId: number, editKeyHash: string, userId: string): StoredResponse | undefined {
       const row = keyedResponse.get(pulseId, editKeyHash) as ResponseRow | undefined;
       return row ? loadResponse(row, pulseId, userId) : undefined;
+    },
+    /** Stores an anonymous answer, sealed, under its edit key's hash. */
+    insertSealedAnswer(pulseId: number, teamId: string, keyHash: string, sealed: Buffer): void {
+      insertSealed.run(keyHash, pulseId, teamId, sealed);
+    },
+    replaceSealedAnswer(pulseId: number, keyHash: string, sealed: Buffer): boolean {
+      return updateSealed.run(sealed, keyHash, pulseId).changes > 0;
+    },
+    sealedAnswer(pulseId: number, keyHash: string): Buffer | undefined {
+      return (sealedByKey.pluck().get(keyHash, pulseId) as Buffer | undefined) ?? undefined;
+    },
+    /** Every sealed answer of a pulse, in the order of their random keys (no order of arrival). */
+    sealedAnswers(pulseId: number): Buffer[] {
+      return sealedOfPulse.pluck().all(pulseId) as Buffer[];
+    },
+    /**
+     * After an anonymous pulse closed: its sealed answers are gone (frozen into its figures) and who
+     * answered is kept only as a count, so no row pairs a person with having answered.
+     */
+    forgetAnonymousAnswers(pulseId: number): void {
+      deleteSealed.run(pulseId);
+      deleteAnonymousResponses.run(pulseId);
+      deleteParticipation.run(pulseId);
     },
     saveCommitmentChecks(
       pulseId: number,

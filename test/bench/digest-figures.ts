@@ -346,6 +346,7 @@ function generate(
         content,
         hash: contentHash(content),
         compiledBy: 'everyone',
+        visibility: 'channel',
         now: ANCHOR,
       });
       store.design.closeRound(roundId, 'compiled', ANCHOR);
@@ -630,7 +631,7 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
       let checksum = 0;
       for (let i = 0; i < alliances.length; i++) {
         const alliance = alliances[i]!;
-        const figures = digests.figuresFor(alliance);
+        const figures = digests.figuresFor(alliance, 'member');
         checksum += figures.aspects.length + (figures.latest?.answered ?? 0);
         if (firstA) {
           latestFigures.set(alliance.id, figures.aspects);
@@ -676,7 +677,8 @@ export async function benchDigestFigures(options: DigestBenchOptions = {}): Prom
     for (const [allianceId, aspects] of latestFigures) {
       if (
         aspects.every(
-          (f) => f.mean !== null && f.mean === round2(floorMeans.get(`${allianceId}|${f.id}`) ?? Number.NaN),
+          (f) =>
+            f.mean?.kind === 'exact' && f.mean.value === round2(floorMeans.get(`${allianceId}|${f.id}`) ?? Number.NaN),
         )
       )
         figuresMatchFloor++;

@@ -31,6 +31,7 @@ import { JOB_KINDS } from '../../src/domain/job.js';
 import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
+import { createAnswerSealer } from '../../src/services/answer-sealer.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from '../../src/slack/clients.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { FakeSlack, type StoredMessage } from '../support/fake-slack.js';
@@ -153,7 +154,13 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
       webClientOptions({ slackApiUrl: fake.apiUrl, logger: logger.child('slack') }),
     );
     const clock = fixedClock(SETUP_AT);
-    const core = composeCore({ store, clock, logger, clients: singleWorkspaceClients(fake.teamId, client) });
+    const core = composeCore({
+      store,
+      clock,
+      logger,
+      clients: singleWorkspaceClients(fake.teamId, client),
+      sealer: createAnswerSealer('fanout-bench-sealing-secret'),
+    });
 
     const template = getTemplate('team');
     const settings = settingsFor();
@@ -202,6 +209,7 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
           content,
           hash: contentHash(content),
           compiledBy: starter,
+          visibility: 'channel',
           now: SETUP_AT,
         });
         store.design.closeRound(roundId, 'compiled', SETUP_AT);

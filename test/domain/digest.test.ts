@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  celebrationStreak,
-  chartInput,
-  computeDigestFigures,
-  type DigestPulse,
-  shuffled,
-  sparkline,
-} from '../../src/domain/digest.js';
-import { aspectResult, type PulseResults } from '../../src/domain/pulse.js';
+import { celebrationStreak, chartInput, computeDigestFigures, shuffled, sparkline } from '../../src/domain/digest.js';
+import { aspectResult, type PulseRecord, type PulseResults } from '../../src/domain/pulse.js';
+import type { PulsePrivacy } from '../../src/domain/visibility.js';
+
+const NAMED: PulsePrivacy = { anonymous: false, threshold: 1 };
 
 const ASPECTS = [
   { id: 'atmosphere', label: 'Atmosphere' },
@@ -19,10 +15,12 @@ function pulse(
   id: number,
   ratings: { atmosphere: number[]; behavior: number[]; overall: number[] },
   extra: Partial<PulseResults> = {},
-): DigestPulse {
+  rules: PulsePrivacy = NAMED,
+): PulseRecord {
   const answered = ratings.overall.length;
   return {
     pulseId: id,
+    rules,
     scheduledAt: new Date(Date.UTC(2026, 0, 1 + id * 7, 9)),
     results: {
       invited: 4,
@@ -41,19 +39,19 @@ function pulse(
   };
 }
 
+/** The figures a member sees; `rules` (when given) apply to every pulse, as if all were answered under them. */
 const figures = (
-  pulses: DigestPulse[],
+  pulses: PulseRecord[],
   options: {
-    threshold?: number;
-    anonymous?: boolean;
+    rules?: PulsePrivacy;
     celebration?: { kind: 'off' | 'aspects_at_least' | 'full_participation'; threshold: number; pulses: number };
   } = {},
 ) =>
   computeDigestFigures({
-    pulses,
+    pulses: options.rules ? pulses.map((p) => ({ ...p, rules: options.rules! })) : pulses,
     aspects: ASPECTS,
-    threshold: options.threshold ?? 1,
-    anonymous: options.anonymous ?? false,
+    visibility: 'channel',
+    audience: 'member',
     celebration: options.celebration ?? { kind: 'aspects_at_least', threshold: 4, pulses: 2 },
     openReservationIds: [7],
     label: (d) => d.toISOString().slice(5, 10),
@@ -89,10 +87,11 @@ describe('digest figures, computed by hand', () => {
     const f = figures(history);
     expect(f.latest).toEqual({ pulseId: 2, scheduledAt: history[1]!.scheduledAt, answered: 3, invited: 4 });
     expect(f.shown).toBe(true);
+    const exact = (value: number) => ({ kind: 'exact', value });
     expect(f.aspects).toEqual([
-      { id: 'atmosphere', label: 'Atmosphere', mean: 4.33, delta: 1.3, sparkline: '▅▇', series: [3, 4.33] },
-      { id: 'behavior', label: 'Behavioral agreements', mean: 3, delta: 0.5, sparkline: '▄▅', series: [2.5, 3] },
-      { id: 'overall', label: 'Overall', mean: 4, delta: 1, sparkline: '▅▆', series: [3, 4] },
+      { id: 'atmosphere', label: 'Atmosphere', mean: exact(4.33), delta: 1.3, sparkline: '▅▇', series: [3, 4.33] },
+      { id: 'behavior', label: 'Behavioral agreements', mean: exact(3), delta: 0.5, sparkline: '▄▅', series: [2.5, 3] },
+      { id: 'overall', label: 'Overall', mean: exact(4), delta: 1, sparkline: '▅▆', series: [3, 4] },
     ]);
     expect(f.stillConcerns).toBe(1);
     expect(f.commitmentsAtRisk).toBe(2);
@@ -133,37 +132,67 @@ describe('anonymity in the digest', () => {
 
   it.each([
     ['threshold 3, 2 answers: hidden', 3, false],
-    ['threshold 2, 2 answers: shown', 2, true],
-    ['the team’s threshold of 4 hides 3 answers', 4, false],
+    ['threshold 2, 2 answers: shown as a band', 2, true],
+    ['a threshold of 4 hides 3 answers', 4, false],
   ] as const)('%s', (_name, threshold, shown) => {
     const pulses = threshold === 4 ? [twoAnswers[0]!] : twoAnswers;
-    const f = figures(pulses, { threshold, anonymous: true });
+    const f = figures(pulses, { rules: { anonymous: true, threshold } });
     expect(f.shown).toBe(shown);
-    expect(f.aspects[0]!.mean === null).toBe(!shown);
-    expect(f.comments.working.length > 0).toBe(shown && pulses.length === 2);
+    expect(f.aspects[0]!.mean?.kind).toBe(shown ? 'band' : undefined);
+    // One person's comment is never shown in an anonymous pulse, whatever the threshold.
+    expect(f.comments.working).toEqual(pulses.length === 2 ? null : []);
   });
 
-  it('does not compute a delta against a hidden figure, and marks hidden pulses in the sparkline', () => {
+  it('shows figures from fewer than 10 anonymous answers as half-point bands, with no delta', () => {
+    const rules = { anonymous: true, threshold: 3 };
     const f = figures([...twoAnswers, pulse(3, { atmosphere: [3, 3, 3], behavior: [3, 3, 3], overall: [3, 3, 3] })], {
-      threshold: 3,
-      anonymous: true,
+      rules,
     });
-    expect(f.aspects[0]).toMatchObject({ mean: 3, delta: -1, sparkline: '▆·▅' });
+    // 4.0 → band 4.0–4.5 (bar ▇ at its middle); the 2-answer pulse hidden (·); 3.0 → band 3.0–3.5 (▅).
+    expect(f.aspects[0]).toMatchObject({ mean: { kind: 'band', low: 3, high: 3.5 }, delta: null, sparkline: '▇·▅' });
+    expect(f.aspects[0]!.series).toEqual([4.25, null, 3.25]);
   });
 
-  it('caps comments in number and length, and shuffles them in anonymous alliances', () => {
+  it('publishes no count that describes fewer people than the threshold', () => {
+    const latest = pulse(
+      1,
+      { atmosphere: [4, 4, 4, 4], behavior: [4, 4, 4, 4], overall: [4, 4, 4, 4] },
+      {
+        reservations: { '7': { stillConcern: 1, resolved: 3 } },
+        commitments: { kept: 3, atRisk: 1, needHelp: 0, atRiskPromptsByUser: [] },
+      },
+    );
+    const hidden = figures([latest], { rules: { anonymous: true, threshold: 3 } });
+    expect(hidden.stillConcerns).toBeNull();
+    expect(hidden.commitmentsAtRisk).toBeNull();
+    const named = figures([latest]);
+    expect(named.stillConcerns).toBe(1);
+    expect(named.commitmentsAtRisk).toBe(1);
+  });
+
+  it('uses each pulse’s own rules: an anonymous pulse stays hidden among named ones', () => {
+    const anonymous = { anonymous: true, threshold: 3 };
+    const f = figures([
+      pulse(1, { atmosphere: [2, 2], behavior: [2, 2], overall: [2, 2] }, {}, anonymous),
+      pulse(2, { atmosphere: [4, 4], behavior: [4, 4], overall: [4, 4] }),
+    ]);
+    expect(f.aspects[0]!.series).toEqual([null, 4]);
+    expect(f.aspects[0]!.delta).toBeNull();
+  });
+
+  it('caps comments in number and length, and shuffles them in anonymous pulses', () => {
     const working = Array.from({ length: 12 }, (_, i) => `comment ${i} ${'x'.repeat(i === 0 ? 400 : 0)}`);
     const p = pulse(
       1,
       { atmosphere: [4, 4, 4], behavior: [4, 4, 4], overall: [4, 4, 4] },
       { comments: { working, atRisk: [], renegotiateReasons: [] } },
     );
-    const named = figures([p]).comments.working;
+    const named = figures([p]).comments.working ?? [];
     expect(named).toHaveLength(8);
     expect(named[0]!.length).toBe(280);
     expect(named[0]!.endsWith('…')).toBe(true);
     expect(named.slice(1, 3)).toEqual(['comment 1', 'comment 2']);
-    const anonymous = figures([p], { threshold: 3, anonymous: true }).comments.working;
+    const anonymous = figures([p], { rules: { anonymous: true, threshold: 3 } }).comments.working;
     expect(anonymous).toHaveLength(8);
     expect(anonymous).not.toEqual(named);
     expect(shuffled([1, 2, 3, 4, 5], 42)).toEqual(shuffled([1, 2, 3, 4, 5], 42));
@@ -182,7 +211,7 @@ describe('celebration streaks', () => {
     ['a bad pulse ends the streak', [good(1), good(2), bad(3)], 0, null],
     ['a new streak starts after a bad pulse', [good(1), bad(2), good(3), good(4)], 2, 3],
   ] as const)('%s', (_name, pulses, streak, start) => {
-    expect(celebrationStreak([...pulses], ['atmosphere', 'behavior'], target, 1)).toEqual({
+    expect(celebrationStreak([...pulses], ['atmosphere', 'behavior'], target)).toEqual({
       streak,
       startPulseId: start,
     });
@@ -203,11 +232,12 @@ describe('celebration streaks', () => {
   it('counts full participation, and hidden pulses never count for scores', () => {
     const full = (id: number) => pulse(id, { atmosphere: [4, 4, 4, 4], behavior: [4, 4, 4, 4], overall: [4, 4, 4, 4] });
     expect(
-      celebrationStreak([full(1), full(2)], ['atmosphere'], { kind: 'full_participation', threshold: 4, pulses: 2 }, 1)
+      celebrationStreak([full(1), full(2)], ['atmosphere'], { kind: 'full_participation', threshold: 4, pulses: 2 })
         .streak,
     ).toBe(2);
-    expect(celebrationStreak([good(1), good(2)], ['atmosphere'], target, 3).streak).toBe(0);
-    expect(celebrationStreak([good(1)], ['atmosphere'], { ...target, kind: 'off' }, 1)).toEqual({
+    const hidden = (p: PulseRecord) => ({ ...p, rules: { anonymous: true, threshold: 3 } });
+    expect(celebrationStreak([hidden(good(1)), hidden(good(2))], ['atmosphere'], target).streak).toBe(0);
+    expect(celebrationStreak([good(1)], ['atmosphere'], { ...target, kind: 'off' })).toEqual({
       streak: 0,
       startPulseId: null,
     });

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PulseResults } from '../../src/domain/pulse.js';
+import type { PulseRecord, PulseResults } from '../../src/domain/pulse.js';
 import { DEFAULT_SIGNALS, type SignalSettings } from '../../src/domain/signal-settings.js';
-import {
-  effectiveThreshold,
-  evaluatePulseSignals,
-  evaluateReviewDate,
-  isSuppressed,
-  membershipFinding,
-  type PulseRecord,
-} from '../../src/domain/signals.js';
+import { evaluatePulseSignals, evaluateReviewDate, isSuppressed, membershipFinding } from '../../src/domain/signals.js';
+import { rulesInForce } from '../../src/domain/visibility.js';
 
 const ASPECTS = [{ id: 'behavior', label: 'Behavioral agreements' }];
 
@@ -59,20 +53,28 @@ function pulse(id: number, spec: PulseSpec): PulseRecord {
         : { '7': { stillConcern: spec.reservation7 ? 1 : 0, resolved: spec.reservation7 ? 0 : 1 } },
     comments: { working: [], atRisk: [], renegotiateReasons: spec.reasons ?? [] },
   };
-  return { pulseId: id, scheduledAt: new Date(Date.UTC(2026, 0, id * 7)), results };
+  return {
+    pulseId: id,
+    scheduledAt: new Date(Date.UTC(2026, 0, id * 7)),
+    results,
+    rules: { anonymous: false, threshold: 1 },
+  };
 }
 
+/** Every pulse answered under the same rules (anonymous with a threshold, or named). */
 function evaluate(
   settings: SignalSettings,
   specs: PulseSpec[],
   options: { threshold?: number; anonymous?: boolean } = {},
 ) {
+  const rules = rulesInForce(
+    { anonymous: options.anonymous ?? false, threshold: options.threshold ?? 3 },
+    { anonymous: false, anonymityThreshold: 3 },
+  );
   return evaluatePulseSignals({
     settings,
     aspects: ASPECTS,
-    history: specs.map((s, i) => pulse(i + 1, s)),
-    threshold: options.threshold ?? 1,
-    anonymous: options.anonymous ?? false,
+    history: specs.map((s, i) => ({ ...pulse(i + 1, s), rules })),
     openReservations: [{ id: 7, userId: 'UCAROL', concern: 'Deadlines' }],
     commitmentTexts: new Map([['UBOB|co.count_on', 'Reviews within a day']]),
   });
@@ -114,27 +116,31 @@ describe('low scores (threshold 3.0, 2 pulses)', () => {
     expect(finding?.evidence).toEqual({
       kind: 'lowScores',
       aspect: ASPECTS[0],
-      means: [2.4, 2.6],
+      means: [
+        { kind: 'exact', value: 2.4 },
+        { kind: 'exact', value: 2.6 },
+      ],
       threshold: 3,
       pulses: [2, 3],
     });
   });
 
   it.each([
-    ['2 answers under a threshold of 3: figures hidden', 2, 3, [null, null]],
-    ['3 answers at a threshold of 3: figures shown', 3, 3, [2, 2]],
-    ['3 answers under the team’s threshold of 4: hidden', 3, 4, [null, null]],
-  ] as const)('anonymity: %s', (_name, answered, threshold, means) => {
-    const [finding] = evaluate(
+    ['2 answers under a threshold of 3: not evaluated at all', 2, 3, null],
+    ['3 answers at a threshold of 3: half-point bands', 3, 3, [{ kind: 'band', low: 2, high: 2.5 }]],
+    ['3 answers under a threshold of 4: not evaluated', 3, 4, null],
+    ['10 answers: exact', 10, 3, [{ kind: 'exact', value: 2 }]],
+  ] as const)('anonymity: %s', (_name, answered, threshold, mean) => {
+    const findings = evaluate(
       s,
       [
-        { behavior: 2, answered },
-        { behavior: 2, answered },
+        { behavior: 2, answered, invited: 10 },
+        { behavior: 2, answered, invited: 10 },
       ],
       { threshold, anonymous: true },
     );
-    expect(finding?.kind).toBe('lowScores');
-    expect(finding?.evidence).toMatchObject({ means });
+    if (mean === null) expect(findings).toEqual([]);
+    else expect(findings[0]?.evidence).toMatchObject({ means: [mean[0], mean[0]] });
   });
 });
 
@@ -149,8 +155,8 @@ describe('sharp drop (1.0)', () => {
   ] as const)('%s', (_name, specs, expected) => {
     expect(keys(evaluate(s, [...specs]))).toEqual(expected);
   });
-  it('hides the figures when either pulse had too few answers', () => {
-    const [finding] = evaluate(
+  it('is not evaluated when either pulse had too few answers, and shows bands from a few', () => {
+    const tooFew = evaluate(
       s,
       [
         { behavior: 4, answered: 3 },
@@ -158,7 +164,20 @@ describe('sharp drop (1.0)', () => {
       ],
       { threshold: 3, anonymous: true },
     );
-    expect(finding?.evidence).toMatchObject({ from: null, to: null, drop: 1 });
+    expect(tooFew).toEqual([]);
+    const [finding] = evaluate(
+      s,
+      [
+        { behavior: 4, answered: 3 },
+        { behavior: 2, answered: 3 },
+      ],
+      { threshold: 3, anonymous: true },
+    );
+    expect(finding?.evidence).toMatchObject({
+      from: { kind: 'band', low: 4, high: 4.5 },
+      to: { kind: 'band', low: 2, high: 2.5 },
+      drop: 1,
+    });
   });
 });
 
@@ -218,12 +237,22 @@ describe('someone asks (1 member)', () => {
       expected,
     );
   });
-  it('hides how many asked and why when too few answered', () => {
-    const [finding] = evaluate(only('someoneAsks'), [{ asks: 1, answered: 2, reasons: ['Roles changed'] }], {
+  it.each([
+    ['too few answered: not evaluated', { asks: 1, answered: 2, reasons: ['Roles changed'] }, null],
+    ['one ask of five would point at one person: not raised', { asks: 1, answered: 5, reasons: ['x'] }, null],
+    ['three asks of six, two reasons: raised, reasons withheld', { asks: 3, answered: 6, reasons: ['a', 'b'] }, []],
+    [
+      'three asks of six, three reasons: raised with them',
+      { asks: 3, answered: 6, reasons: ['c', 'a', 'b'] },
+      ['a', 'b', 'c'],
+    ],
+  ] as const)('anonymous: %s', (_name, spec, reasons) => {
+    const findings = evaluate(only('someoneAsks'), [{ ...spec, reasons: [...spec.reasons] }], {
       threshold: 3,
       anonymous: true,
     });
-    expect(finding?.evidence).toMatchObject({ count: null, reasons: [] });
+    if (reasons === null) expect(findings).toEqual([]);
+    else expect(findings[0]?.evidence).toMatchObject({ count: spec.asks, reasons });
   });
 });
 
@@ -249,12 +278,12 @@ describe('lingering reservation or commitment (3 pulses)', () => {
   ] as const)('%s', (_name, specs, expected) => {
     expect(keys(evaluate(s, [...specs]))).toEqual(expected);
   });
-  it('does not name whose commitment it is in an anonymous alliance', () => {
-    const [finding] = evaluate(s, [{ atRisk: true }, { atRisk: true }, { atRisk: true }], {
-      anonymous: true,
-      threshold: 3,
-    });
-    expect(finding?.evidence).toMatchObject({ subject: 'commitment', userId: null, text: null });
+  it('never flags one person’s commitment from anonymous pulses', () => {
+    expect(evaluate(s, [{ atRisk: true }, { atRisk: true }, { atRisk: true }], { anonymous: true })).toEqual([]);
+  });
+  it('flags a lingering reservation in anonymous pulses only when enough people keep calling it a concern', () => {
+    const one = { reservation7: true };
+    expect(evaluate(s, [one, one, one], { anonymous: true })).toEqual([]);
   });
 });
 
@@ -315,12 +344,6 @@ describe('membership change', () => {
 });
 
 describe('thresholds and snoozes', () => {
-  it('never shows figures from fewer than 3 answers in anonymous alliances, and from any number in named ones', () => {
-    expect(effectiveThreshold(true, 3)).toBe(3);
-    expect(effectiveThreshold(true, 5)).toBe(5);
-    expect(effectiveThreshold(true, 2)).toBe(3);
-    expect(effectiveThreshold(false, 5)).toBe(1);
-  });
   it('quiets a kind until its snooze ends', () => {
     const until = new Date('2026-02-01T00:00:00Z');
     const snoozed = new Map([['lowScores' as const, until]]);

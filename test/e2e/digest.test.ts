@@ -142,7 +142,7 @@ describe('weekly digest', () => {
         .map((m) => m.blocks),
     );
     expect(details).not.toContain('Only I would write this');
-    expect(details).toContain('Comments from fewer than 3 answers are not shown');
+    expect(details).toContain('Comments written by fewer than 3 people are not shown');
   });
 
   it('celebrates once per streak when the agreed target is met', async () => {

@@ -106,7 +106,14 @@ describe('renegotiation', () => {
     expect(stored[0]).toMatchObject({
       kind: 'lowScores',
       state: 'open',
-      evidence: { kind: 'lowScores', means: [2.33, 2.67], threshold: 3 },
+      evidence: {
+        kind: 'lowScores',
+        means: [
+          { kind: 'exact', value: 2.33 },
+          { kind: 'exact', value: 2.67 },
+        ],
+        threshold: 3,
+      },
     });
 
     // Bob starts the renegotiation from the flag.

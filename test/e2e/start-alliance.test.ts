@@ -336,35 +336,32 @@ describe('starting an alliance and designing it together', () => {
     expect(JSON.stringify(shown?.blocks)).toContain('https://');
   });
 
-  it('only lets the starter compile early, and only with two answers', async () => {
+  it('lets any member compile early, with at least two answers; no one else', async () => {
     const alliance = await startAlliance();
     await answerEverything('UBOB');
-    await h.slack.clickButton({
-      userId: 'UBOB',
-      channelId: 'CTEAM',
-      ts: announcement()!.ts,
-      actionId: ACTIONS.compileNow,
-    });
-    expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('Only <@UALICE>');
-    await h.slack.clickButton({
-      userId: 'UALICE',
-      channelId: 'CTEAM',
-      ts: announcement()!.ts,
-      actionId: ACTIONS.compileNow,
-    });
-    expect(h.fake.ephemerals('UALICE').at(-1)?.text).toContain('At least two members');
+    const compile = (userId: string) =>
+      h.slack.clickButton({ userId, channelId: 'CTEAM', ts: announcement()!.ts, actionId: ACTIONS.compileNow });
+    await compile('UBOB');
+    expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('At least two members');
+    await compile('UDAVE');
+    expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('Only members of');
     expect(h.app.store.agreements.versions(alliance.id)).toEqual([]);
+    await answerEverything('UCAROL');
+    // Bob did not start the alliance: being a member is enough.
+    await compile('UBOB');
+    expect(h.app.store.agreements.versions(alliance.id).map((v) => v.compiledBy)).toEqual(['UBOB']);
   });
 
-  it('lets the starter reopen the prompts before everyone agreed, and recompiles as version 2', async () => {
+  it('lets any member reopen the prompts before everyone agreed, and recompiles as version 2', async () => {
     const alliance = await startAlliance();
     await answerEverything('UALICE');
     await answerEverything('UBOB');
     await answerEverything('UCAROL');
     const v1 = agreementPost()!;
+    await h.slack.clickButton({ userId: 'UDAVE', channelId: 'CTEAM', ts: v1.ts, actionId: ACTIONS.amend });
+    expect(h.fake.ephemerals('UDAVE').at(-1)?.text).toContain('Only members of');
+    expect(h.app.store.agreements.versions(alliance.id)[0]?.status).toBe('proposed');
     await h.slack.clickButton({ userId: 'UBOB', channelId: 'CTEAM', ts: v1.ts, actionId: ACTIONS.amend });
-    expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('Only <@UALICE>');
-    await h.slack.clickButton({ userId: 'UALICE', channelId: 'CTEAM', ts: v1.ts, actionId: ACTIONS.amend });
     expect(h.app.store.agreements.versions(alliance.id)[0]?.status).toBe('withdrawn');
     expect(JSON.stringify(h.fake.message('CTEAM', v1.ts)?.blocks)).toContain('reopened before everyone agreed');
     // Bob changes an answer; Alice compiles again.

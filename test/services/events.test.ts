@@ -20,6 +20,7 @@ function emptyTable(): Record<DomainEvent['type'], unknown[]> {
     scheduleChanged: [],
     membersChanged: [],
     newcomerArrived: [],
+    privacyChangeRequested: [],
     dmsQueued: [],
     memberUnreachable: [],
   };

@@ -86,6 +86,7 @@ describe('repositories on a real SQLite file', () => {
       content,
       hash: contentHash(content),
       compiledBy: 'UA',
+      visibility: 'channel',
       now: T0,
     });
     expect(version.number).toBe(1);

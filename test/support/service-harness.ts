@@ -4,6 +4,7 @@ import type { SetupForm } from '../../src/domain/setup.js';
 import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, signalsFormOf } from '../../src/domain/signal-settings.js';
 import { getTemplate, type TemplateId } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
+import { createAnswerSealer } from '../../src/services/answer-sealer.js';
 import { buildServices, type Services } from '../../src/services/index.js';
 import type { SettingsForm } from '../../src/services/settings.js';
 import type { HomeView } from '../../src/slack/blocks/kit.js';
@@ -167,6 +168,8 @@ export interface ServiceHarness {
 }
 
 export const TEAM = 'T0001';
+/** The secret anonymous answers are sealed with in service tests (the app uses its signing secret). */
+export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, '0');
 export const PEOPLE = ['UALICE', 'UBOB', 'UCAROL', 'UDAVE', 'UERIN'] as const;
 
 /**
@@ -189,6 +192,7 @@ export function serviceHarness(at = new Date('2026-03-02T09:00:00Z'), file?: str
     owner: 'service-test',
     gateway,
     dms,
+    sealer: createAnswerSealer(SIGNING_SECRET),
     directory: fakeDirectory({ ...people, UBOT: { isBot: true } }, { CTEAM: [...PEOPLE.slice(0, 3), 'UBOT'] }),
   });
   return {

@@ -84,7 +84,7 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
   // Step 1: check everything (Slack included), then move on to the signals without storing anything.
   onSubmit(on, deps, VIEWS.setup, setupRef, async (s): Promise<SubmitOutcome> => {
     const form = readSetupForm(s.values);
-    const outcome = await deps.setup.checkSetup({ teamId: s.teamId, form, now: deps.clock.now() });
+    const outcome = await deps.setup.checkSetup({ teamId: s.teamId, userId: s.userId, form, now: deps.clock.now() });
     if (!outcome.ok) return { kind: 'errors', errors: errorsOn(outcome.errors, SETUP_FIELD_BLOCKS) };
     return {
       kind: 'update',

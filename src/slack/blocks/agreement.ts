@@ -12,6 +12,7 @@ import {
   LIMITS,
   type ModalView,
   plain,
+  quoted,
   section,
   slackDate,
   splitForSections,
@@ -111,9 +112,7 @@ function statusBlocks(model: AgreementMessageModel): Block[] {
         ],
         BLOCKS.consentActions,
       ),
-      context([
-        `Only ${userMention(model.starterId)} can reopen the prompts, so the team can change its answers before everyone agrees.`,
-      ]),
+      context(['Any member can reopen the prompts, so the team can change its answers before everyone agrees.']),
     ];
   }
   if (model.status === 'active') {
@@ -222,7 +221,7 @@ export function buildReservationNotice(input: { userId: string; concern: string;
     text: 'A member shared a reservation about the agreement',
     blocks: [
       section(
-        `:warning: ${userMention(input.userId)} has a reservation:\n>${escapeText(input.concern).replace(/\n/g, '\n>')}\n*How we'll keep an eye on it:* ${escapeText(input.watch)}`,
+        `:warning: ${userMention(input.userId)} has a reservation:\n>${quoted(input.concern, 1000)}\n*How we'll keep an eye on it:* ${quoted(input.watch, 600)}`,
       ),
       context([
         'Pulses will ask whether this is still a concern. Talk it through; the agreement takes effect when everyone has agreed.',

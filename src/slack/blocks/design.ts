@@ -12,6 +12,7 @@ import {
   header,
   type ModalView,
   plain,
+  quoted,
   section,
   truncate,
   userMention,
@@ -51,7 +52,7 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
   const steps = model.template.sections.map((s) => s.title).join(' → ');
   const blocks: Block[] = [];
   if (model.renegotiation) {
-    const reason = model.renegotiation.reason ? `\n>${escapeText(truncate(model.renegotiation.reason, 500))}` : '';
+    const reason = model.renegotiation.reason ? `\n>${quoted(model.renegotiation.reason, 500)}` : '';
     blocks.push(header(`Renegotiating: ${truncate(model.allianceName, 120)}`));
     blocks.push(
       section(
@@ -85,7 +86,7 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
     );
     blocks.push(
       context([
-        `The agreement is compiled when everyone has answered, or earlier when ${userMention(model.starterId)} presses Compile now (at least two answers needed). You can change your answers until then.`,
+        'The agreement is compiled when everyone has answered, or earlier when a member presses Compile now (at least two answers needed). You can change your answers until then.',
       ]),
     );
   }

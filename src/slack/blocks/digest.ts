@@ -1,12 +1,22 @@
 import type { types } from '@slack/bolt';
 import type { DigestFigures } from '../../domain/digest.js';
 import { describeCelebration, SIGNAL_NAMES, type SignalKind } from '../../domain/signal-settings.js';
+import { PRECISE_FROM } from '../../domain/visibility.js';
+import { ACTIONS } from '../ids.js';
+import { allianceRef } from '../payloads.js';
 import {
+  actions,
   type Block,
+  button,
   context,
+  divider,
   escapeText,
+  figureText,
   header,
   LIMITS,
+  type ModalView,
+  plain,
+  quoted,
   section,
   slackDate,
   splitForSections,
@@ -26,7 +36,6 @@ export interface DigestMessageModel {
     createdAt: Date;
     snoozedUntil: Date | null;
   }[];
-  anonymous: boolean;
 }
 
 const MAX_FLAGS_LISTED = 10;
@@ -38,7 +47,8 @@ function formatDelta(delta: number | null): string {
   return ' = 0.0';
 }
 
-const quote = (text: string) => `> “${escapeText(text).replace(/\n+/g, ' ')}”`;
+const quote = (text: string) => `> ${quoted(text, COMMENT_QUOTE_MAX)}`;
+const COMMENT_QUOTE_MAX = 300;
 
 /**
  * The weekly digest: a short main post (a header and a few lines) and the details for its thread.
@@ -76,7 +86,7 @@ export function buildDigestMessages(model: DigestMessageModel): {
       const fields: types.MrkdwnElement[] = figures.aspects.slice(0, 10).map((a) => ({
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeText(a.label)}*\n${a.mean === null ? '–' : a.mean.toFixed(1)}${formatDelta(a.delta)}   \`${a.sparkline}\``,
+          `*${escapeText(a.label)}*\n${figureText(a.mean)}${formatDelta(a.delta)}   \`${a.sparkline}\``,
           LIMITS.sectionField,
         ),
       }));
@@ -120,7 +130,7 @@ export function buildDigestMessages(model: DigestMessageModel): {
   // ---- The thread: everything that would make the main post long ----
   const details: Block[] = [];
   const trends = figures.aspects.map((a) =>
-    `*${escapeText(a.label)}*: \`${a.sparkline}\` ${a.mean === null ? '' : `now ${a.mean.toFixed(1)}`}`.trim(),
+    `*${escapeText(a.label)}*: \`${a.sparkline}\` ${a.mean === null ? '' : `now ${figureText(a.mean)}`}`.trim(),
   );
   details.push(
     section(`*Trend of the last pulses* (oldest to newest; · means too few answers to show)\n${trends.join('\n')}`),
@@ -139,32 +149,75 @@ export function buildDigestMessages(model: DigestMessageModel): {
       model.openFlags.length > MAX_FLAGS_LISTED ? `\n…and ${model.openFlags.length - MAX_FLAGS_LISTED} more` : '';
     details.push(section(`*Renegotiation signals*\n${lines.join('\n')}${more}`));
   }
+  const few = `not shown: fewer than ${figures.threshold} answers would be behind it`;
   details.push(
     section(
-      `*Reservations still a concern:* ${figures.stillConcerns}\n*Commitments at risk or needing help:* ${figures.commitmentsAtRisk}`,
+      `*Reservations still a concern:* ${figures.stillConcerns ?? few}\n*Commitments at risk or needing help:* ${figures.commitmentsAtRisk ?? few}`,
     ),
   );
-  if (figures.shown) {
-    for (const [title, texts] of [
-      ["What's working", figures.comments.working],
-      ["What's at risk", figures.comments.atRisk],
-    ] as const) {
-      if (texts.length === 0) continue;
-      for (const chunk of splitForSections(
-        `*${title}*${model.anonymous ? ' _(anonymous, in no particular order)_' : ''}\n${texts.map(quote).join('\n')}`,
-      )) {
-        details.push(section(chunk));
-      }
+  let withheld = false;
+  for (const [title, texts] of [
+    ["What's working", figures.comments.working],
+    ["What's at risk", figures.comments.atRisk],
+  ] as const) {
+    if (texts === null) withheld = true;
+    if (!texts || texts.length === 0) continue;
+    for (const chunk of splitForSections(
+      `*${title}*${figures.anonymous ? ' _(anonymous, in no particular order)_' : ''}\n${texts.map(quote).join('\n')}`,
+    )) {
+      details.push(section(chunk));
     }
-  } else {
+  }
+  if (withheld || !figures.shown) {
     details.push(
       context([
-        `Comments from fewer than ${figures.threshold} answers are not shown, so no one can be recognised by what they wrote.`,
+        `Comments written by fewer than ${figures.threshold} people are not shown, so no one can be recognised by what they wrote.`,
+      ]),
+    );
+  }
+  if (figures.anonymous && figures.shown && figures.latest && figures.latest.answered < PRECISE_FROM) {
+    details.push(
+      context([
+        `With fewer than ${PRECISE_FROM} anonymous answers, averages are shown as half-point ranges, so colleagues comparing notes cannot work out anyone's rating.`,
       ]),
     );
   }
   return {
     main,
     thread: { text: `Details for ${name}`, blocks: details.slice(0, LIMITS.messageBlocks) },
+  };
+}
+
+/** The channel's digest post in a members-only alliance: that it is ready, and a private way in. */
+export function buildDigestReadyMessage(model: { allianceId: string; allianceName: string }): {
+  text: string;
+  blocks: Block[];
+} {
+  const name = escapeText(model.allianceName);
+  return {
+    text: `The weekly digest of ${name} is ready for its members`,
+    blocks: [
+      section(
+        `:bar_chart: The weekly digest of *${name}* is ready. It is shared with the alliance's members only: *See the digest* shows it to you privately if you are one.`,
+      ),
+      actions([
+        button({
+          text: 'See the digest',
+          actionId: ACTIONS.viewDigest,
+          value: allianceRef.encode({ allianceId: model.allianceId }),
+        }),
+      ]),
+    ],
+  };
+}
+
+/** The digest, main post and details together, in a modal for one member. */
+export function buildDigestView(model: DigestMessageModel): ModalView {
+  const { main, thread } = buildDigestMessages(model);
+  return {
+    type: 'modal',
+    title: plain('Weekly digest', 24),
+    close: plain('Close', 24),
+    blocks: [...main.blocks, ...(thread ? [divider(), ...thread.blocks] : [])].slice(0, LIMITS.viewBlocks),
   };
 }

@@ -1,5 +1,6 @@
 import { SIGNAL_NAMES, type SignalKind } from '../../domain/signal-settings.js';
 import type { Evidence } from '../../domain/signals.js';
+import type { ShownFigure } from '../../domain/visibility.js';
 import { ACTIONS, INPUT_ACTION, PROPOSE_BLOCKS, SNOOZE_BLOCKS, VIEWS } from '../ids.js';
 import { flagRef, versionRef } from '../payloads.js';
 import {
@@ -8,10 +9,12 @@ import {
   button,
   context,
   escapeText,
+  figureText,
   header,
   type ModalView,
   option,
   plain,
+  quoted,
   section,
   slackDate,
   truncate,
@@ -20,10 +23,10 @@ import {
 
 const fmt = (n: number) => n.toFixed(1);
 const QUOTE_MAX = 300;
-const quote = (text: string) => `“${escapeText(truncate(text, QUOTE_MAX))}”`;
+const quote = (text: string) => quoted(text, QUOTE_MAX);
 
-function listNumbers(values: number[]): string {
-  const shown = values.map(fmt);
+function listNumbers(values: readonly ShownFigure[]): string {
+  const shown = values.map(figureText);
   if (shown.length <= 1) return shown.join('');
   return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
@@ -40,21 +43,23 @@ export function describeEvidence(evidence: Evidence): string {
       if (evidence.means.some((m) => m === null)) {
         return `${label} scored below your threshold of ${fmt(evidence.threshold)} in ${lastPulses(n)}. Too few members answered to show the figures without risking anyone's anonymity.`;
       }
-      return `${label} averaged ${listNumbers(evidence.means as number[])} in ${lastPulses(n)}; your threshold is ${fmt(evidence.threshold)}.`;
+      return `${label} averaged ${listNumbers(evidence.means)} in ${lastPulses(n)}; your threshold is ${fmt(evidence.threshold)}.`;
     }
     case 'sharpDrop': {
       const label = `*${escapeText(evidence.aspect.label)}*`;
-      if (evidence.from === null || evidence.to === null) {
-        return `${label} dropped sharply since the previous pulse (by ${fmt(evidence.drop)} or more). Too few members answered to show the figures anonymously.`;
+      if (evidence.from?.kind !== 'exact' || evidence.to?.kind !== 'exact') {
+        const figures =
+          evidence.from && evidence.to ? ` (from ${figureText(evidence.from)} to ${figureText(evidence.to)})` : '';
+        return `${label} dropped sharply since the previous pulse, by ${fmt(evidence.drop)} or more${figures}. With this few anonymous answers the figures are shown no more precisely than that.`;
       }
-      return `${label} fell from ${fmt(evidence.from)} to ${fmt(evidence.to)} since the previous pulse, a drop of ${fmt(evidence.from - evidence.to)}; your threshold is ${fmt(evidence.drop)}.`;
+      return `${label} fell from ${fmt(evidence.from.value)} to ${fmt(evidence.to.value)} since the previous pulse, a drop of ${fmt(evidence.from.value - evidence.to.value)}; your threshold is ${fmt(evidence.drop)}.`;
     }
     case 'disagreement': {
       const label = `*${escapeText(evidence.aspect.label)}*`;
       if (evidence.stdev === null || evidence.mean === null) {
         return `Ratings of ${label} were far apart in the last pulse, even if the average looks fine. Too few members answered to show the figures anonymously.`;
       }
-      return `Ratings of ${label} were far apart in the last pulse: a spread (standard deviation) of ${fmt(evidence.stdev)} around an average of ${fmt(evidence.mean)}; your threshold is ${fmt(evidence.threshold)}.`;
+      return `Ratings of ${label} were far apart in the last pulse: a spread (standard deviation) of ${figureText(evidence.stdev)} around an average of ${figureText(evidence.mean)}; your threshold is ${fmt(evidence.threshold)}.`;
     }
     case 'lowParticipation': {
       const rates = evidence.rates.map((r) => `${r.answered} of ${r.invited}`);
@@ -83,7 +88,7 @@ export function describeEvidence(evidence: Evidence): string {
       } else {
         if (evidence.joined.length > 0) {
           parts.push(
-            `${evidence.joined.map(userMention).join(', ')} ${evidence.cause === 'channel' ? 'joined the channel' : 'joined the alliance'}.`,
+            `${evidence.joined.map(userMention).join(', ')} ${evidence.cause === 'channel' ? 'joined the channel' : evidence.cause === 'mixed' ? 'joined' : 'joined the alliance'}.`,
           );
         }
         if (evidence.left.length > 0) {
@@ -93,7 +98,9 @@ export function describeEvidence(evidence: Evidence): string {
               ? `left the channel and no longer ${one ? 'takes' : 'take'} part`
               : evidence.cause === 'deactivated'
                 ? `${one ? 'has' : 'have'} been deactivated and no longer ${one ? 'takes' : 'take'} part`
-                : `${one ? 'was' : 'were'} removed from the alliance`;
+                : evidence.cause === 'mixed'
+                  ? `no longer ${one ? 'takes' : 'take'} part`
+                  : `${one ? 'was' : 'were'} removed from the alliance`;
           parts.push(`${evidence.left.map(userMention).join(', ')} ${how}.`);
         }
       }
@@ -119,6 +126,8 @@ export interface FlagMessageModel {
   evidence: Evidence;
   allianceName: string;
   state: 'open' | 'snoozed' | 'renegotiating' | 'resolved';
+  /** A members-only alliance: the channel sees the signal's name, members see its evidence privately. */
+  membersOnly?: boolean;
   snoozedUntil?: Date | null;
   snoozedBy?: string | null;
   snoozeReason?: string | null;
@@ -133,8 +142,16 @@ const titleOf = (kind: SignalKind, evidence: Evidence) =>
 /** The channel message for a flag: the signal, its evidence, and what the team can do. */
 export function buildFlagMessage(model: FlagMessageModel): { text: string; blocks: Block[] } {
   const title = titleOf(model.kind, model.evidence);
-  const blocks: Block[] = [header(`Renegotiation signal: ${title}`), section(describeEvidence(model.evidence))];
   const value = flagRef.encode({ flagId: model.flagId });
+  const details = button({ text: 'See the details', actionId: ACTIONS.flagDetails, value });
+  const blocks: Block[] = [
+    header(`Renegotiation signal: ${title}`),
+    section(
+      model.membersOnly
+        ? `A signal the members of *${escapeText(model.allianceName)}* chose came up. Its details are shared with the members only: *See the details* shows them to you privately if you are one.`
+        : describeEvidence(model.evidence),
+    ),
+  ];
   if (model.state === 'open') {
     blocks.push(
       context([
@@ -145,6 +162,7 @@ export function buildFlagMessage(model: FlagMessageModel): { text: string; block
       actions([
         button({ text: 'Start renegotiation', actionId: ACTIONS.startRenegotiation, value, style: 'primary' }),
         button({ text: 'Not now', actionId: ACTIONS.notNow, value }),
+        ...(model.membersOnly ? [details] : []),
       ]),
     );
   } else if (model.state === 'snoozed') {
@@ -155,7 +173,10 @@ export function buildFlagMessage(model: FlagMessageModel): { text: string; block
       ]),
     );
     blocks.push(
-      actions([button({ text: 'Start renegotiation', actionId: ACTIONS.startRenegotiation, value, style: 'primary' })]),
+      actions([
+        button({ text: 'Start renegotiation', actionId: ACTIONS.startRenegotiation, value, style: 'primary' }),
+        ...(model.membersOnly ? [details] : []),
+      ]),
     );
   } else if (model.state === 'renegotiating') {
     blocks.push(
@@ -167,6 +188,20 @@ export function buildFlagMessage(model: FlagMessageModel): { text: string; block
     blocks.push(context(['Resolved: the team agreed a new version of the agreement.']));
   }
   return { text: `Renegotiation signal for ${escapeText(model.allianceName)}: ${title}`, blocks };
+}
+
+/** A signal's evidence, shown privately to a member (members-only alliances). */
+export function buildFlagDetailsView(model: { kind: SignalKind; evidence: Evidence; allianceName: string }): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Signal details', 24),
+    close: plain('Close', 24),
+    blocks: [
+      header(`${titleOf(model.kind, model.evidence)}: ${truncate(model.allianceName, 100)}`),
+      section(describeEvidence(model.evidence)),
+      context(['Shown to you privately because the alliance is shared with its members only.']),
+    ],
+  };
 }
 
 export function buildSnoozeModal(input: { flagId: number; weeks: number; kind: SignalKind }): ModalView {

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import type { ShownFigure } from '../../domain/visibility.js';
 
 /** Block Kit limits Slack enforces; builders stay inside them by construction. */
 export const LIMITS = {
@@ -138,4 +139,20 @@ export const channelMention = (channelId: string): string =>
 /** A modal that only says something, e.g. in place of a form that turned out to be stale. */
 export function noticeView(text: string): ModalView {
   return { type: 'modal', title: plain('Alliance', 24), close: plain('Close', 24), blocks: [section(text)] };
+}
+
+/**
+ * Text a person wrote, quoted in mrkdwn: escaped, on one line (a newline would end the quote and
+ * let the rest pass for Alliance's own words), shortened, in curly quotes.
+ */
+export function quoted(text: string, max = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return `“${escapeText(truncate(oneLine, max))}”`;
+}
+
+/** A figure as it may be shown: `3.4`, a half-point band `3.0–3.5`, or `–` when hidden. */
+export function figureText(figure: ShownFigure): string {
+  if (figure === null) return '–';
+  if (figure.kind === 'exact') return figure.value.toFixed(1);
+  return `${figure.low.toFixed(1)}–${figure.high.toFixed(1)}`;
 }

@@ -4,6 +4,7 @@ import type { DigestFigures } from '../../../src/domain/digest.js';
 import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, SIGNAL_KINDS } from '../../../src/domain/signal-settings.js';
 import type { Evidence } from '../../../src/domain/signals.js';
 import { TEMPLATES } from '../../../src/domain/templates/index.js';
+import type { ShownFigure } from '../../../src/domain/visibility.js';
 import { renderAgreementContent } from '../../../src/slack/blocks/agreement.js';
 import { buildDigestMessages } from '../../../src/slack/blocks/digest.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../../../src/slack/blocks/pulse.js';
 import { buildSettingsModal } from '../../../src/slack/blocks/settings-modal.js';
 import { buildSetupSignalsModal } from '../../../src/slack/blocks/setup-modal.js';
+import { ACTIONS } from '../../../src/slack/ids.js';
 import { validateMessage, validateView } from '../../support/block-kit.js';
 
 const NASTY = '<!channel> & <@U123> '.repeat(20);
@@ -95,13 +97,18 @@ describe('pulse messages and the check-in modal stay within Slack limits', () =>
   );
 });
 
+const exact = (value: number): ShownFigure => ({ kind: 'exact', value });
+const band = (low: number): ShownFigure => ({ kind: 'band', low, high: low + 0.5 });
+
 describe('renegotiation messages stay within Slack limits', () => {
   const aspect = { id: 'behavior', label: 'Behavioral agreements' };
   const evidences: Evidence[] = [
-    { kind: 'lowScores', aspect, means: [2.4, 2.6], threshold: 3, pulses: [1, 2] },
-    { kind: 'lowScores', aspect, means: [null, 2], threshold: 3, pulses: [1, 2] },
-    { kind: 'sharpDrop', aspect, from: 4.2, to: 3, drop: 1, pulses: [1, 2] },
-    { kind: 'disagreement', aspect, stdev: 1.7, mean: 3.4, threshold: 1.5, pulses: [2] },
+    { kind: 'lowScores', aspect, means: [exact(2.4), exact(2.6)], threshold: 3, pulses: [1, 2] },
+    { kind: 'lowScores', aspect, means: [null, exact(2)], threshold: 3, pulses: [1, 2] },
+    { kind: 'lowScores', aspect, means: [band(2), band(2.5)], threshold: 3, pulses: [1, 2] },
+    { kind: 'sharpDrop', aspect, from: exact(4.2), to: exact(3), drop: 1, pulses: [1, 2] },
+    { kind: 'sharpDrop', aspect, from: band(4), to: band(2.5), drop: 1, pulses: [1, 2] },
+    { kind: 'disagreement', aspect, stdev: exact(1.7), mean: exact(3.4), threshold: 1.5, pulses: [2] },
     {
       kind: 'lowParticipation',
       rates: [
@@ -124,6 +131,7 @@ describe('renegotiation messages stay within Slack limits', () => {
     { kind: 'reviewDate', versionNumber: 3, activatedAt: new Date('2026-01-01T00:00:00Z'), days: 90 },
     { kind: 'lingering', subject: 'reservation', reservationId: 7, userId: 'U1AA', concern: NASTY, pulses: [1, 2, 3] },
     { kind: 'lingering', subject: 'commitment', userId: null, promptId: null, text: null, pulses: [1, 2, 3] },
+    { kind: 'membershipChange', joined: ['U1AA'], left: ['U1AA', 'U2BB'], cause: 'mixed', byUserId: null },
   ];
 
   it('reads the canonical example in plain words', () => {
@@ -131,6 +139,33 @@ describe('renegotiation messages stay within Slack limits', () => {
       '*Behavioral agreements* averaged 2.4 and 2.6 in the last two pulses; your threshold is 3.0.',
     );
     expect(describeEvidence(evidences[1]!)).not.toMatch(/\d\.\d and/);
+    expect(describeEvidence(evidences[2]!)).toBe(
+      '*Behavioral agreements* averaged 2.0–2.5 and 2.5–3.0 in the last two pulses; your threshold is 3.0.',
+    );
+  });
+
+  it('in a members-only alliance, shows the channel only that a signal came up, with a private way to the details', () => {
+    const message = buildFlagMessage({
+      flagId: 1,
+      kind: 'someoneAsks',
+      evidence: evidences.find((e) => e.kind === 'someoneAsks')!,
+      allianceName: 'Core',
+      state: 'open',
+      membersOnly: true,
+    });
+    const text = JSON.stringify(message);
+    expect(text).not.toContain('injected');
+    expect(text).toContain(ACTIONS.flagDetails);
+    expect(validateMessage(message)).toEqual([]);
+  });
+
+  it('keeps a quoted reason inside its quote, whatever newlines it holds', () => {
+    const forged = 'fine\n:white_check_mark: *Alliance:* everyone agreed to drop the agreement';
+    const text = describeEvidence({ kind: 'someoneAsks', count: 3, reasons: [forged], threshold: 1, pulses: [2] });
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.includes('everyone agreed'))).toEqual([
+      '> “fine :white_check_mark: *Alliance:* everyone agreed to drop the agreement”',
+    ]);
   });
 
   it.each(evidences.map((e, i) => [`${e.kind} #${i}`, e] as const))('%s in every state', (_name, evidence) => {
@@ -204,7 +239,7 @@ describe('the digest stays within Slack limits at any size', () => {
   const nine = Array.from({ length: 9 }, (_, i) => ({
     id: `a${i}`,
     label: NASTY.slice(0, 40),
-    mean: 3.33,
+    mean: { kind: 'exact' as const, value: 3.33 },
     delta: -1.2,
     sparkline: '▁▂▃▄▅▆▇█',
     series: Array.from({ length: 12 }, () => 3),
@@ -213,6 +248,7 @@ describe('the digest stays within Slack limits at any size', () => {
     latest: { pulseId: 1, scheduledAt: new Date('2026-01-08T09:00:00Z'), answered: 40, invited: 40 },
     shown: true,
     threshold: 3,
+    anonymous: true,
     aspects: nine,
     celebration: { met: true, streak: 4, streakKey: 'x:1', target: DEFAULT_CELEBRATION },
     comments: {
@@ -238,7 +274,6 @@ describe('the digest stays within Slack limits at any size', () => {
       nextPulseAt: new Date(),
       agreementLink: 'https://example.slack.com/archives/C1/p1',
       openFlags: flags,
-      anonymous: true,
     });
     expect(validateMessage(main)).toEqual([]);
     expect(validateMessage(thread!)).toEqual([]);
@@ -261,7 +296,6 @@ describe('the digest stays within Slack limits at any size', () => {
       nextPulseAt: new Date('2026-01-08T09:00:00Z'),
       agreementLink: null,
       openFlags: [],
-      anonymous: false,
     });
     expect(validateMessage(main)).toEqual([]);
     expect(JSON.stringify(main.blocks)).toContain('Your first pulse opens <!date^1767862800^');

@@ -1,0 +1,56 @@
+import type { Alliance } from '../domain/alliance.js';
+import { type Action, may, type Standing } from '../domain/permissions.js';
+import { NOTICES, type Notice, notice } from '../slack/notices.js';
+import type { Store } from '../store/index.js';
+
+/** Where a person stands in an alliance today: the only thing permissions depend on. */
+export function standingOf(store: Store, allianceId: string, userId: string): Standing {
+  const membership = store.alliances.membershipOf(allianceId, userId);
+  if (membership === 'member') return 'member';
+  if (store.admissions.get(allianceId, userId)?.status === 'admitted') return 'admitted';
+  return membership === 'former' ? 'former-member' : 'outsider';
+}
+
+/** What each action is called in a refusal: "Only members of X can …". */
+const DOING: Record<Action, string> = {
+  'answer-prompts': 'add answers to it',
+  'compile-early': 'compile it',
+  'reopen-prompts': 'reopen its prompts',
+  consent: 'agree to it',
+  'raise-reservation': 'raise a reservation about it',
+  'check-in': 'check in on its pulses',
+  'change-settings': 'change its settings',
+  'agree-privacy-change': 'agree to a change of its privacy settings',
+  'start-renegotiation': 'start a renegotiation',
+  'act-on-flag': 'act on its signals',
+  'see-details': 'see the details',
+  'see-agreement': 'read it',
+  'see-digest': 'see its digest',
+  'post-digest': 'post its digest',
+  'admit-newcomer': 'admit newcomers',
+  'ask-to-join': 'ask to join',
+  'commit-as-newcomer': 'commit to it',
+};
+
+/**
+ * Asks the permission rule (`domain/permissions.ts`) whether this person may do this now, and
+ * answers the refusal in words; null means go ahead.
+ */
+export function refusal(store: Store, alliance: Alliance, userId: string, action: Action): Notice | null {
+  const decision = may({
+    action,
+    standing: standingOf(store, alliance.id, userId),
+    visibility: alliance.settings.visibility,
+  });
+  if (decision.allowed) return null;
+  switch (decision.refusal) {
+    case 'not-a-member':
+      return notice(NOTICES.notAMember(alliance, DOING[action]));
+    case 'members-only':
+      return notice(NOTICES.membersOnly(alliance));
+    case 'already-member':
+      return notice(NOTICES.alreadyMember(alliance));
+    case 'needs-admission':
+      return notice(NOTICES.needsAdmission(alliance));
+  }
+}
