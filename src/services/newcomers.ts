@@ -49,7 +49,7 @@ export function createNewcomerService(deps: NewcomerDeps) {
   function renderJoinInvitation(versionId: number, userId: string) {
     const version = store.agreements.version(versionId);
     const alliance = version ? store.alliances.get(version.allianceId) : undefined;
-    if (!alliance || alliance.status !== 'active' || store.alliances.isMember(alliance.id, userId)) return null;
+    if (alliance?.status !== 'active' || store.alliances.isMember(alliance.id, userId)) return null;
     return buildJoinInvitation({ allianceId: alliance.id, allianceName: alliance.name, channelId: alliance.channelId });
   }
 
