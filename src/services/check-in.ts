@@ -150,8 +150,8 @@ export function createCheckInService(deps: CheckInDeps) {
   }
 
   /**
-   * An anonymous answer: a first one is stored without the person's id, reachable later only
-   * through the edit key returned here (it goes into their DM button; the database keeps its hash).
+   * An anonymous answer: sealed (see answer-sealer.ts) under the hash of an edit key that only the
+   * member's DM button holds. What the database alone can tell is that they answered, never what.
    */
   function saveAnonymous(
     pulse: Pulse,
@@ -159,23 +159,20 @@ export function createCheckInService(deps: CheckInDeps) {
     editKey: string | undefined,
     answers: CheckInAnswers,
   ): Notice | { editKey: string } {
+    const { commitments: _own, ...anonymous } = answers;
     if (editKey) {
-      const existing = store.pulses.keyedResponse(pulse.id, hashKey(editKey), userId);
-      if (!existing) return notice(NOTICES.answerNotFound);
-      store.pulses.replaceResponse(existing.id, answers);
+      const keyHash = hashKey(editKey);
+      if (store.pulses.replaceSealedAnswer(pulse.id, keyHash, sealer.seal(pulse.id, anonymous))) return { editKey };
+      // An answer given before answers were sealed (a pulse open across the upgrade).
+      const legacy = store.pulses.keyedResponse(pulse.id, keyHash, userId);
+      if (!legacy) return notice(NOTICES.answerNotFound);
+      store.pulses.replaceResponse(legacy.id, answers);
       return { editKey };
     }
     // Participation first, so a second concurrent submission is refused.
     if (!store.pulses.recordParticipation(pulse.id, pulse.teamId, userId)) return notice(NOTICES.alreadyCheckedIn);
     const key = newEditKey();
-    store.pulses.insertResponse({
-      id: newResponseId(),
-      pulseId: pulse.id,
-      teamId: pulse.teamId,
-      userId: null,
-      editKeyHash: hashKey(key),
-      answers,
-    });
+    store.pulses.insertSealedAnswer(pulse.id, pulse.teamId, hashKey(key), sealer.seal(pulse.id, anonymous));
     return { editKey: key };
   }
 

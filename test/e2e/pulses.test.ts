@@ -174,15 +174,18 @@ describe('pulse check-ins', () => {
     await checkIn('UBOB', [2, 2, 2, 2], { [CHECKIN_BLOCKS.atRisk]: 'Deadlines' });
     await checkIn('UCAROL', [4, 4, 4, 4]);
 
-    const rows = h.app.store.db.prepare('SELECT * FROM pulse_responses WHERE pulse_id = ?').all(pulse.id) as Record<
-      string,
-      unknown
-    >[];
+    // No plain answer is stored while the pulse is open: each is sealed, under the hash of an edit key.
+    expect(h.app.store.db.prepare('SELECT count(*) FROM pulse_responses').pluck().get()).toBe(0);
+    const rows = h.app.store.db
+      .prepare('SELECT * FROM pulse_sealed_answers WHERE pulse_id = ?')
+      .all(pulse.id) as Record<string, unknown>[];
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(row.user_id).toBeNull();
-      expect(Object.values(row).join(' ')).not.toMatch(/UBOB|UCAROL/);
+      expect(Object.keys(row).sort()).toEqual(['key_hash', 'pulse_id', 'sealed', 'team_id']);
+      expect((row.sealed as Buffer).toString('latin1')).not.toMatch(/UBOB|UCAROL|Deadlines/);
     }
+    // Every sealed answer has the same size, whatever was written.
+    expect(new Set(rows.map((r) => (r.sealed as Buffer).length)).size).toBe(1);
     expect(h.app.store.pulses.participants(pulse.id).sort()).toEqual(['UBOB', 'UCAROL']);
     // Nothing anonymous in the logs: no log line mentions a member with this pulse's answers.
     expect(h.logs.filter((l) => /UBOB|UCAROL/.test(l) && /pulse|check-in|response/i.test(l))).toEqual([]);
@@ -202,18 +205,17 @@ describe('pulse check-ins', () => {
       .find((e) => e.action_id === ACTIONS.editCheckIn);
     const key = (JSON.parse(editButton?.value ?? '{}') as { k?: string }).k;
     expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    const dump = JSON.stringify(h.app.store.db.prepare('SELECT * FROM pulse_responses').all());
+    const dump = JSON.stringify(h.app.store.db.prepare('SELECT key_hash FROM pulse_sealed_answers').all());
     expect(dump).not.toContain(key!);
-    const ratings = h.app.store.db
-      .prepare(
-        "SELECT r.rating FROM pulse_ratings r JOIN pulse_responses p ON p.id = r.response_id WHERE p.pulse_id = ? AND r.aspect_id = 'overall' ORDER BY r.rating",
-      )
-      .pluck()
-      .all(pulse.id);
-    expect(ratings).toEqual([3, 4]);
 
-    // When the pulse closes, the DMs lose their buttons, and with them the edit keys.
+    // When the pulse closes, the DMs lose their buttons, and with them the edit keys; the edit counted.
     await h.tickAt('2026-01-10T09:00:00Z');
+    const results = h.app.store.pulses.get(pulse.id)?.results;
+    expect(results?.aspects.overall?.distribution).toEqual([0, 0, 1, 1, 0]);
+    expect(results?.comments.atRisk).toEqual(['Deadlines']);
+    // What is left of the anonymous pulse: its figures. Not who answered, not the sealed answers.
+    expect(h.app.store.pulses.participants(pulse.id)).toEqual([]);
+    expect(h.app.store.db.prepare('SELECT count(*) FROM pulse_sealed_answers').pluck().get()).toBe(0);
     const closed = h.fake.message(dm.channel, dm.ts)!;
     expect(closed.text).toContain('has closed');
     expect(JSON.stringify(closed.blocks)).not.toContain(ACTIONS.editCheckIn);
