@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../support/fake-slack.js';
+import { FakeSlack } from '../../src/simulator/fake-slack.js';
+import { SlackSender } from '../../src/simulator/slack-sender.js';
 import { runEntry, waitFor } from '../support/processes.js';
-import { SlackSender } from '../support/slack-sender.js';
 import { tempDir } from '../support/temp-db.js';
 
 /** The README's promises, checked on real processes in an empty directory (no .env). */
