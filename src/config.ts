@@ -46,6 +46,8 @@ const runtimeSchema = z.object({
 
 export interface RuntimeConfig {
   port: number;
+  /** The interface the HTTP server binds to; every interface when unset. */
+  host?: string;
   databasePath: string;
   /** Web API base URL; tests point it at a local fake. Undefined means Slack's own. */
   slackApiUrl: string | undefined;
