@@ -106,14 +106,22 @@ export const MOOD_COMMENTS: Record<Mood, { working: string[]; atRisk: string[] }
       'The written decisions save us so much back and forth.',
       'Pairing on the hard bugs helped a lot.',
     ],
-    atRisk: ['Nothing big; maybe the Friday demos are getting long.'],
+    atRisk: ['Nothing big; maybe the Friday demos are getting long.', 'Release week was tight, but we held.'],
   },
   mixed: {
-    working: ['Still good at helping each other.'],
-    atRisk: ['Decisions are being made in calls some of us cannot join.', 'Reviews are starting to wait for days.'],
+    working: ['Still good at helping each other.', 'The dashboards were right every Monday.', 'Demos are fun.'],
+    atRisk: [
+      'Decisions are being made in calls some of us cannot join.',
+      'Reviews are starting to wait for days.',
+      'I skipped my focus afternoon twice.',
+    ],
   },
   low: {
-    working: ['The on-call handover still works.'],
+    working: [
+      'The on-call handover still works.',
+      'People still answer when I ask for help.',
+      'Customer interviews keep us grounded.',
+    ],
     atRisk: [
       'We stopped writing decisions down and are arguing about them again.',
       'I feel I cannot say no to late meetings.',

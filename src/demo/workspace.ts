@@ -533,7 +533,7 @@ export function checkInValues(view: FakeView, mood: Mood, index: number): Record
       values[id] = mood === 'high' ? 'no' : 'yes';
     } else if (id === 'checkin.working' && index % 2 === 0) {
       values[id] = comments.working[(index / 2) % comments.working.length] ?? null;
-    } else if (id === 'checkin.at_risk' && (mood !== 'high' ? index % 2 === 1 : index === 1)) {
+    } else if (id === 'checkin.at_risk' && index % 2 === 1) {
       values[id] = comments.atRisk[Math.floor(index / 2) % comments.atRisk.length] ?? null;
     } else if (!block.optional && block.element.initial_option === undefined) {
       const options = Array.isArray(block.element.options) ? block.element.options : [];
