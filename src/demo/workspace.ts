@@ -17,6 +17,7 @@ import { createLogger } from '../logger.js';
 import { isObject } from '../simulator/block-kit.js';
 import { FakeSlack, type FakeView, type StoredMessage } from '../simulator/fake-slack.js';
 import { ImpossibleUserAction, type SenderResult, SlackSender } from '../simulator/slack-sender.js';
+import { escapeText } from '../slack/blocks/kit.js';
 import { ACTIONS, COMMAND, promptIdFromBlock, VIEWS } from '../slack/ids.js';
 import { type MovableClock, movableClock } from './clock.js';
 import { CHANNEL, type DemoPerson, designAnswer, MOOD_COMMENTS, type Mood, TEAM, TEAM_NAME } from './team.js';
@@ -47,7 +48,7 @@ const JOB_FOR_STEP: Record<Exclude<ClockStep, 'day'>, string> = {
 
 const NOTHING_SCHEDULED: Record<Exclude<ClockStep, 'day'>, string> = {
   pulse:
-    'No pulse is scheduled yet. Pulses start once everyone has agreed to the alliance: start one with `/alliance start`.',
+    'No pulse is scheduled yet. Pulses start once everyone has agreed to the alliance: start one with /alliance start.',
   close: 'No pulse is open right now. Press “Next pulse” to open one.',
   digest: 'No digest is scheduled yet. The weekly digest starts once everyone has agreed to the alliance.',
 };
@@ -224,7 +225,7 @@ export class DemoWorkspace {
         if (command !== COMMAND)
           return {
             ok: false,
-            message: `${command} is not a command here. This workspace has one app, Alliance: try \`/alliance help\`.`,
+            message: `${command} is not a command here. This workspace has one app, Alliance: try /alliance help.`,
           };
         const result = await this.sender.command({
           userId: input.userId,
@@ -238,7 +239,8 @@ export class DemoWorkspace {
       const result = await this.sender.userMessage({
         userId: input.userId,
         channelId: input.channelId,
-        text,
+        // Slack's client escapes what a person types: a typed "<!channel>" is text, not a ping.
+        text: escapeText(text),
         ...(input.threadTs ? { threadTs: input.threadTs } : {}),
       });
       return this.answered(result, 'the message event');
@@ -386,7 +388,7 @@ export class DemoWorkspace {
       const alliance = this.alliance();
       const round = alliance ? this.app.store.design.currentOpenRound(alliance.id) : undefined;
       if (!alliance || !round)
-        return { ok: false, message: 'Nobody is being asked for answers right now. Start with `/alliance start`.' };
+        return { ok: false, message: 'Nobody is being asked for answers right now. Start with /alliance start.' };
       const finished = this.app.store.design.finishedMembers(round.id);
       const waiting = this.app.store.alliances
         .members(alliance.id)

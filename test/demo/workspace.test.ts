@@ -26,7 +26,7 @@ describe('the demo workspace (the real app behind the simulated Slack)', () => {
     expect(await d.advance('pulse')).toEqual({
       ok: false,
       message:
-        'No pulse is scheduled yet. Pulses start once everyone has agreed to the alliance: start one with `/alliance start`.',
+        'No pulse is scheduled yet. Pulses start once everyone has agreed to the alliance: start one with /alliance start.',
     });
     expect(await d.teammatesCheckIn('high', 'UALICE')).toMatchObject({ ok: false });
     expect(await d.advance('day')).toEqual({ ok: true, message: 'A day went by.' });
