@@ -54,10 +54,10 @@ const NOTHING_SCHEDULED: Record<Exclude<ClockStep, 'day'>, string> = {
 };
 
 const STEP_DONE: Record<ClockStep, string> = {
-  day: 'A day went by.',
-  pulse: 'The pulse opened: everyone got a direct message from Alliance.',
-  close: 'The pulse closed; its results are in.',
-  digest: 'The weekly digest is posted in #product-team, with its chart in the thread.',
+  day: 'A day went by; whatever was due on the way has run.',
+  pulse: 'The pulse opened: everyone got a direct message from Alliance. Open Alliance in the sidebar to check in.',
+  close: 'The pulse closed and its results are in: “Next digest” shows them in #product-team.',
+  digest: 'The weekly digest is posted in #product-team; its trend chart is in the thread.',
 };
 
 const MAX_LOG_LINES = 300;

@@ -165,7 +165,7 @@ describe.skipIf(!installed)('the demo in a browser', () => {
     await page.click('[data-teammates="checkin"][data-mood="high"]');
     await page.locator('#toast', { hasText: 'checked in (high)' }).waitFor();
     await page.click('[data-clock="close"]');
-    await page.locator('#toast', { hasText: 'The pulse closed' }).waitFor();
+    await page.locator('#toast', { hasText: 'The pulse closed and its results are in' }).waitFor();
     await page.click('[data-clock="digest"]');
     await page.locator('#clock-day', { hasText: 'Monday, January 12' }).waitFor();
     await page.click('[data-conversation="CTEAM"]');

@@ -29,7 +29,10 @@ describe('the demo workspace (the real app behind the simulated Slack)', () => {
         'No pulse is scheduled yet. Pulses start once everyone has agreed to the alliance: start one with /alliance start.',
     });
     expect(await d.teammatesCheckIn('high', 'UALICE')).toMatchObject({ ok: false });
-    expect(await d.advance('day')).toEqual({ ok: true, message: 'A day went by.' });
+    expect(await d.advance('day')).toEqual({
+      ok: true,
+      message: 'A day went by; whatever was due on the way has run.',
+    });
     expect(d.clock.now().getTime() - MONDAY.getTime()).toBeGreaterThanOrEqual(86_400_000);
     expect(d.clock.now().getTime() - MONDAY.getTime()).toBeLessThan(86_400_000 + 60_000);
   });

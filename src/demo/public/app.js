@@ -74,6 +74,10 @@ function personButton(p, current) {
   name.className = 'person-name';
   name.textContent = p.first;
   button.append(avatar, name);
+  if (p.hasModal && p.id !== current) {
+    button.classList.add('person-busy');
+    button.title += ' · has a form open';
+  }
   if (p.unread > 0 && p.id !== current) {
     const badge = document.createElement('span');
     badge.className = 'badge';
@@ -85,7 +89,7 @@ function personButton(p, current) {
 
 function renderPeople(page) {
   const box = $('people');
-  const key = JSON.stringify(page.people.map((p) => [p.id, p.unread, p.localTime])) + page.viewer.id;
+  const key = JSON.stringify(page.people.map((p) => [p.id, p.unread, p.localTime, p.hasModal])) + page.viewer.id;
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   box.replaceChildren(...page.people.map((p) => personButton(p, page.viewer.id)));
@@ -168,7 +172,10 @@ function renderStory(page) {
   const box = $('story');
   box.hidden = !page.story;
   if (!page.story) return;
-  const html = page.story.steps.map((s) => `<li class="story-${esc(s.state)}">${esc(s.title)}</li>`).join('');
+  const end = page.story.finished
+    ? '<li class="story-end">Your turn: switch people, move the clock, press the buttons.</li>'
+    : '';
+  const html = page.story.steps.map((s) => `<li class="story-${esc(s.state)}">${esc(s.title)}</li>`).join('') + end;
   setIfChanged($('story-steps'), html);
 }
 
