@@ -291,7 +291,7 @@ function go(target) {
   refresh(true).then(() => {
     const el = document.getElementById(`msg-${ts.replace('.', '-')}`);
     if (el) {
-      el.scrollIntoView({ block: 'center' });
+      el.scrollIntoView({ block: 'start' });
       el.classList.add('msg-highlight');
       setTimeout(() => el.classList.remove('msg-highlight'), 2000);
     }
