@@ -81,7 +81,6 @@ export class DemoWorkspace {
     readonly clock: MovableClock,
     /** The app's recent log lines, newest last, and how many errors it logged in all. */
     readonly log: { lines: string[]; errors: number },
-    private readonly databasePath: string,
   ) {}
 
   static async start(options: DemoOptions): Promise<DemoWorkspace> {
@@ -134,7 +133,7 @@ export class DemoWorkspace {
       fake,
       settle: () => app.idle(),
     });
-    return new DemoWorkspace(fake, sender, app, clock, log, options.databasePath);
+    return new DemoWorkspace(fake, sender, app, clock, log);
   }
 
   get people(): readonly DemoPerson[] {
@@ -154,11 +153,6 @@ export class DemoWorkspace {
     await this.chain.catch(() => undefined);
     await this.app.stop();
     await this.fake.close();
-  }
-
-  /** Removes the demo's database (used by tests; `npm run demo` keeps it for inspection). */
-  removeDatabase(): void {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.databasePath}${suffix}`, { force: true });
   }
 
   // -------------------------------------------------------------------------------------------
