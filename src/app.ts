@@ -120,7 +120,7 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   if (socketMode) {
     await app.start();
   } else {
-    const server = await app.start(config.port);
+    const server = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
     port = (server.address() as AddressInfo).port;
   }
   logger.info(

@@ -46,6 +46,8 @@ const runtimeSchema = z.object({
 
 export interface RuntimeConfig {
   port: number;
+  /** The interface the HTTP server binds to; every interface when unset. */
+  host?: string;
   databasePath: string;
   /** Web API base URL; tests point it at a local fake. Undefined means Slack's own. */
   slackApiUrl: string | undefined;
@@ -63,7 +65,17 @@ export type AppConfig = RuntimeConfig & { slack: SlackConfig };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  /** True when Slack's credentials are not set at all (as opposed to set but malformed). */
+  constructor(
+    message: string,
+    readonly credentialsMissing = false,
+  ) {
+    super(message);
+  }
 }
+
+/** Said after the missing-credentials sentence: there is a way to try Alliance without them. */
+export const DEMO_HINT = 'To try Alliance without a Slack workspace, run `npm run demo` and open the page it prints.';
 
 type Env = Record<string, string | undefined>;
 
@@ -100,7 +112,11 @@ export function parseRuntimeConfig(env: Env): RuntimeConfig {
 
 export function parseSlackConfig(env: Env): SlackConfig {
   const parsed = slackSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(describe(parsed.error.issues));
+  if (!parsed.success)
+    throw new ConfigError(
+      describe(parsed.error.issues),
+      parsed.error.issues.some((i) => i.message === 'is not set'),
+    );
   return {
     botToken: parsed.data.SLACK_BOT_TOKEN,
     signingSecret: parsed.data.SLACK_SIGNING_SECRET,

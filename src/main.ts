@@ -1,5 +1,5 @@
 import { systemClock } from './clock.js';
-import { ConfigError, loadDotEnv, parseConfig } from './config.js';
+import { ConfigError, DEMO_HINT, loadDotEnv, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 
 /** `npm start`: read the configuration, start Alliance, stop cleanly on SIGTERM/SIGINT. */
@@ -39,6 +39,7 @@ main().catch((error: unknown) => {
     (error instanceof ConfigError || name === 'StartupError' || name === 'MigrationError')
   ) {
     process.stderr.write(`${error.message}\n`);
+    if (error instanceof ConfigError && error.credentialsMissing) process.stderr.write(`${DEMO_HINT}\n`);
   } else {
     process.stderr.write(
       `Alliance stopped because of an unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,

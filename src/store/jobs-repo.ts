@@ -71,6 +71,7 @@ export function createJobsRepo(db: Db) {
   const nextPending = db.prepare(
     "SELECT * FROM jobs WHERE subject_id = ? AND kind = ? AND state IN ('pending', 'running') ORDER BY run_at LIMIT 1",
   );
+  const upcoming = db.prepare("SELECT * FROM jobs WHERE state = 'pending' ORDER BY run_at, id LIMIT ?");
 
   return {
     /** Schedules a run; scheduling the same (kind, subject, instant) twice is a no-op. */
@@ -114,6 +115,10 @@ export function createJobsRepo(db: Db) {
     nextPending(subjectId: string, kind: string): JobRecord | undefined {
       const row = nextPending.get(subjectId, kind) as JobRow | undefined;
       return row ? toRecord(row) : undefined;
+    },
+    /** The earliest pending runs of any kind, soonest first (the demo's clock steps through them). */
+    upcoming(limit = 100): JobRecord[] {
+      return (upcoming.all(limit) as JobRow[]).map(toRecord);
     },
   };
 }

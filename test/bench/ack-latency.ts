@@ -24,8 +24,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { App, LogLevel } from '@slack/bolt';
 import type { LogLevelName } from '../../src/config.js';
+import type { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import type { FakeSlack } from '../support/fake-slack.js';
 import { forkSignedClient } from './ack-latency-client-process.js';
 import { createSignedClient, type ResponseCheck, type RoundResult, type SignedClient } from './signed-client.js';
 

@@ -32,9 +32,9 @@ import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createAnswerSealer } from '../../src/services/answer-sealer.js';
+import { FakeSlack, type StoredMessage } from '../../src/simulator/fake-slack.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from '../../src/slack/clients.js';
 import { ACTIONS } from '../../src/slack/ids.js';
-import { FakeSlack, type StoredMessage } from '../support/fake-slack.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
 
 export const RATIO_TARGET = 1.15;

@@ -9,7 +9,7 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { signSlackRequest } from '../support/slack-sender.js';
+import { signSlackRequest } from '../../src/simulator/slack-sender.js';
 
 /** What a correct answer looks like: an empty 200 (a bare ack) or a body holding every given text. */
 export type ResponseCheck = { kind: 'empty' } | { kind: 'contains'; texts: string[] };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateMessage } from '../support/block-kit.js';
+import { validateMessage } from '../../src/simulator/block-kit.js';
+import { signSlackRequest } from '../../src/simulator/slack-sender.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { signSlackRequest } from '../support/slack-sender.js';
 
 describe('the running app (HTTP mode, fake Slack)', () => {
   let h: Harness;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../support/fake-slack.js';
+import { FakeSlack } from '../../src/simulator/fake-slack.js';
+import { SlackSender } from '../../src/simulator/slack-sender.js';
 import { runEntry, waitFor } from '../support/processes.js';
-import { SlackSender } from '../support/slack-sender.js';
 import { tempDir } from '../support/temp-db.js';
 
 /** The README's promises, checked on real processes in an empty directory (no .env). */
@@ -14,13 +14,14 @@ describe('running Alliance as a process', () => {
   afterEach(() => dir.cleanup());
 
   // How fast it exits is measured, not asserted: timings belong in benchmarks, not tests.
-  it('npm start without configuration exits 1 with one sentence saying what to set', async () => {
+  it('npm start without configuration exits 1 with one sentence saying what to set, and a line pointing to the demo', async () => {
     const run = runEntry('src/main.ts', [], {}, dir.path);
     const result = await run.done;
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toEqual([
       "Alliance cannot start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment or in .env (see 'Quick start' in README.md to create the Slack app from manifest.json).",
+      'To try Alliance without a Slack workspace, run `npm run demo` and open the page it prints.',
     ]);
     expect(result.stdout).toBe('');
   });
@@ -36,6 +37,8 @@ describe('running Alliance as a process', () => {
     expect(result.stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
     expect(result.stderr).not.toContain('xoxp-secret-user-token');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // Credentials that are there but wrong are not a reason to suggest the demo.
+    expect(result.stderr).not.toContain('npm run demo');
   });
 
   it('with credentials and a fake Slack, serves /healthz and a signed /alliance help, and stops cleanly on SIGTERM', async () => {

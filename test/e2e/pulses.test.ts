@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateMessage, validateView } from '../../src/simulator/block-kit.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
-import { validateMessage, validateView } from '../support/block-kit.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
 import { activateAlliance, dmsWith } from '../support/flows.js';
 

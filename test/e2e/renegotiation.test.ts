@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateMessage } from '../../src/simulator/block-kit.js';
 import {
   ACTIONS,
   CHECKIN_BLOCKS,
@@ -9,7 +10,6 @@ import {
   SNOOZE_BLOCKS,
   VIEWS,
 } from '../../src/slack/ids.js';
-import { validateMessage } from '../support/block-kit.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
 import { activateAlliance, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getTemplate } from '../../src/domain/templates/index.js';
+import { validateMessage, validateView } from '../../src/simulator/block-kit.js';
+import type { StoredMessage } from '../../src/simulator/fake-slack.js';
 import { ACTIONS, promptBlockId, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
-import { validateMessage, validateView } from '../support/block-kit.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import type { StoredMessage } from '../support/fake-slack.js';
 
 const team = getTemplate('team');
 

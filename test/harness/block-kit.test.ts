@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkMessage, LIMITS, validateMessage, validateView } from '../support/block-kit.js';
-import { FakeSlack } from '../support/fake-slack.js';
+import { checkMessage, LIMITS, validateMessage, validateView } from '../../src/simulator/block-kit.js';
+import { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { fakeWebClient, platformError } from '../support/web-client.js';
 
 const s = (n: number) => 'x'.repeat(n);

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../support/fake-slack.js';
+import { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { fakeWebClient, platformError, slackError } from '../support/web-client.js';
 
 let fake: FakeSlack;

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, verifySlackRequest } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeSlack } from '../support/fake-slack.js';
-import { ImpossibleUserAction, SlackSender, signSlackRequest } from '../support/slack-sender.js';
+import { FakeSlack } from '../../src/simulator/fake-slack.js';
+import { ImpossibleUserAction, SlackSender, signSlackRequest } from '../../src/simulator/slack-sender.js';
 import { silentLogger } from '../support/web-client.js';
 
 const SECRET = 'test-signing-secret';

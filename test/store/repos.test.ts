@@ -154,4 +154,17 @@ describe('repositories on a real SQLite file', () => {
     expect(withoutRowid('pulse_participation')).toBe(true);
     expect(withoutRowid('pulse_responses')).toBe(true);
   });
+  it('lists the upcoming pending jobs of every kind and subject, soonest first', () => {
+    const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+    store.jobs.schedule({ teamId: 'T1', kind: 'pulse.close', subjectId: '7', runAt: at(30), now: T0 });
+    store.jobs.schedule({ teamId: 'T1', kind: 'digest.post', subjectId: 'al_1', runAt: at(10), now: T0 });
+    store.jobs.schedule({ teamId: 'T1', kind: 'pulse.open', subjectId: 'al_1', runAt: at(20), now: T0 });
+    const claimed = store.jobs.claimNext('me', at(10), 60_000)!;
+    store.jobs.complete(claimed.id, 'me', at(10));
+    expect(store.jobs.upcoming().map((j) => [j.kind, j.runAt.toISOString()])).toEqual([
+      ['pulse.open', at(20).toISOString()],
+      ['pulse.close', at(30).toISOString()],
+    ]);
+    expect(store.jobs.upcoming(1)).toHaveLength(1);
+  });
 });

@@ -3,8 +3,8 @@ import { type RunningAlliance, startAlliance } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { FakeSlack, type FakeSlackOptions } from './fake-slack.js';
-import { SlackSender } from './slack-sender.js';
+import { FakeSlack, type FakeSlackOptions } from '../../src/simulator/fake-slack.js';
+import { SlackSender } from '../../src/simulator/slack-sender.js';
 import { tempDir } from './temp-db.js';
 
 export interface Harness {

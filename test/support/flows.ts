@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { getTemplate, type TemplateId } from '../../src/domain/templates/index.js';
+import type { StoredMessage } from '../../src/simulator/fake-slack.js';
 import { ACTIONS, promptBlockId, SETUP_BLOCKS } from '../../src/slack/ids.js';
 import type { Harness } from './boot.js';
-import type { StoredMessage } from './fake-slack.js';
 
 export const hasAction = (message: StoredMessage, actionId: string): boolean =>
   JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);

@@ -4,7 +4,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 /**
  * The layers of `src/`, top to bottom, and what each may import. Imports run one way:
  * listeners → services → slack / store / render → domain. The entry points (the composition root,
- * `main.ts`, the command-line tools) wire everything, so they may import anything.
+ * `main.ts`, the command-line tools, the demo) wire everything, so they may import anything.
  */
 export const LAYERS: Record<string, readonly string[]> = {
   entry: ['*'],
@@ -15,6 +15,8 @@ export const LAYERS: Record<string, readonly string[]> = {
   store: ['domain', 'store'],
   render: ['render'],
   domain: ['domain'],
+  /** A simulated Slack for the tests and the demo: it stands alone, and nothing in the app imports it. */
+  simulator: ['simulator'],
   /** The clock, the logger and the configuration: small modules everyone above the domain may use. */
   kernel: ['kernel'],
 };
@@ -24,7 +26,7 @@ export function layerOf(file: string): string {
   const [top, second] = file.split('/');
   if (top !== 'src') throw new Error(`${file} is not under src/`);
   if (second === undefined) throw new Error(`${file} has no path`);
-  if (['app.ts', 'main.ts', 'cli'].includes(second)) return 'entry';
+  if (['app.ts', 'main.ts', 'cli', 'demo'].includes(second)) return 'entry';
   if (['clock.ts', 'logger.ts', 'config.ts'].includes(second)) return 'kernel';
   const folder = second.replace(/\.ts$/, '');
   if (!(folder in LAYERS)) throw new Error(`${file}: src/${second} belongs to no layer; add it to LAYERS`);

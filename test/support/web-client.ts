@@ -4,7 +4,7 @@
 
 import type { Logger } from '@slack/bolt';
 import { LogLevel, webApi } from '@slack/bolt';
-import type { FakeSlack } from './fake-slack.js';
+import type { FakeSlack } from '../../src/simulator/fake-slack.js';
 
 /** A logger that swallows everything (WebClient logs expected errors such as invalid_blocks). */
 export function silentLogger(): Logger {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileAgreement, consentProgress, contentHash, diffAgreements } from '../../../src/domain/agreement.js';
 import { TEMPLATES } from '../../../src/domain/templates/index.js';
+import { validateMessage, validateView } from '../../../src/simulator/block-kit.js';
 import {
   buildAgreementMessages,
   buildReservationModal,
@@ -16,7 +17,6 @@ import { buildHelpMessage } from '../../../src/slack/blocks/help.js';
 import { escapeText, splitForSections } from '../../../src/slack/blocks/kit.js';
 import { buildSetupModal } from '../../../src/slack/blocks/setup-modal.js';
 import { buildShowMessage } from '../../../src/slack/blocks/show.js';
-import { validateMessage, validateView } from '../../support/block-kit.js';
 
 const members = Array.from({ length: 12 }, (_, i) => `U${String(i).padStart(3, '0')}X`);
 

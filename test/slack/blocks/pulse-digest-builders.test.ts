@@ -5,6 +5,7 @@ import { DEFAULT_CELEBRATION, DEFAULT_SIGNALS, SIGNAL_KINDS } from '../../../src
 import type { Evidence } from '../../../src/domain/signals.js';
 import { TEMPLATES } from '../../../src/domain/templates/index.js';
 import type { ShownFigure } from '../../../src/domain/visibility.js';
+import { validateMessage, validateView } from '../../../src/simulator/block-kit.js';
 import { renderAgreementContent } from '../../../src/slack/blocks/agreement.js';
 import { buildDigestMessages } from '../../../src/slack/blocks/digest.js';
 import {
@@ -23,7 +24,6 @@ import {
 import { buildSettingsModal } from '../../../src/slack/blocks/settings-modal.js';
 import { buildSetupSignalsModal } from '../../../src/slack/blocks/setup-modal.js';
 import { ACTIONS } from '../../../src/slack/ids.js';
-import { validateMessage, validateView } from '../../support/block-kit.js';
 
 const NASTY = '<!channel> & <@U123> '.repeat(20);
 const members = Array.from({ length: 40 }, (_, i) => `U${String(i).padStart(4, '0')}X`);
