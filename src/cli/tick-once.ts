@@ -4,9 +4,8 @@ import { ConfigError, type RuntimeConfig } from '../config.js';
 import type { AppLogger } from '../logger.js';
 import type { RunDueReport } from '../scheduler/run-due.js';
 import { createSlackClient, type SlackClients, webClientOptions } from '../slack/clients.js';
-import { openDatabase } from '../store/db.js';
+import { prepareDatabase } from '../startup-checks.js';
 import { createStore } from '../store/index.js';
-import { migrate } from '../store/migrate.js';
 
 /** Opens the database, runs one tick at `at` with the same services as the app, closes. */
 export async function runTickOnce(input: {
@@ -15,9 +14,9 @@ export async function runTickOnce(input: {
   at: Date;
   logger: AppLogger;
 }): Promise<RunDueReport> {
-  const db = openDatabase(input.runtime.databasePath);
+  // An unusable DATABASE_PATH is one sentence (StartupError), as for npm start.
+  const db = prepareDatabase(input.runtime.databasePath, input.at);
   try {
-    migrate(db, input.at);
     const store = createStore(db);
     const token = input.botToken;
     if (!token && (store.jobs.hasDue(input.at) || store.deliveries.hasDue(input.at))) {
