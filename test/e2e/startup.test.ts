@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../support/fake-slack.js';
 import { closedPort, type Finished, runEntry, runNpm, waitFor } from '../support/processes.js';
+import { FakeSocketMode } from '../support/socket-mode.js';
 import { tempDir } from '../support/temp-db.js';
 
 /**
@@ -59,6 +60,17 @@ describe('starting Alliance', () => {
     );
   });
 
+  it('says which port is taken, in Socket Mode (where PORT serves /healthz)', async () => {
+    const socket = await FakeSocketMode.start(fake);
+    cleanups.push(() => socket.close());
+    const port = await occupiedPort();
+    const result = await start({ PORT: String(port), SLACK_APP_TOKEN: fake.appToken }).done;
+    expectRefusal(
+      result,
+      `Alliance cannot start: port ${port} (PORT) is already in use by another program; stop that program or set PORT to a free port.`,
+    );
+  });
+
   it('refuses a DATABASE_PATH under a regular file', async () => {
     writeFileSync(dir.file('notes.txt'), 'not a folder');
     const result = await start({ DATABASE_PATH: dir.file('notes.txt/alliance.db') }).done;
@@ -88,6 +100,18 @@ describe('starting Alliance', () => {
       underLocked,
       `Alliance cannot use DATABASE_PATH (${locked}/data/alliance.db): it may not create the folder ${locked}/data (permission denied); create it with write access for the user running Alliance, or point DATABASE_PATH elsewhere.`,
     );
+  });
+
+  it('explains a SLACK_APP_TOKEN Slack refuses (Socket Mode) in one sentence, without echoing it', async () => {
+    const socket = await FakeSocketMode.start(fake);
+    cleanups.push(() => socket.close());
+    const result = await start({ SLACK_APP_TOKEN: 'xapp-1-A0ALLIANCE-1-revoked' }).done;
+    expectRefusal(
+      result,
+      "Slack refused SLACK_APP_TOKEN (invalid_auth); generate an app-level token with the connections:write scope under Basic Information → App-Level Tokens in your app's settings, or unset SLACK_APP_TOKEN to use HTTP mode.",
+    );
+    expect(result.stdout).not.toContain('xapp-1-A0ALLIANCE-1-revoked');
+    expect(socket.connectionsOpened).toBe(0);
   });
 
   it('gives up on an unreachable Slack after a bounded wait, saying what it waited for', async () => {
@@ -164,6 +188,25 @@ describe('starting Alliance', () => {
     expect(stdout).toContain(
       `Request URL to give Slack (slash command, Interactivity, Event Subscriptions): https://<your public host>/slack/events, forwarded to port ${port} here`,
     );
+  });
+
+  it('runs in Socket Mode as a process: connects, serves /healthz, stops on SIGTERM', async () => {
+    const socket = await FakeSocketMode.start(fake);
+    cleanups.push(() => socket.close());
+    const run = start({ SLACK_APP_TOKEN: fake.appToken });
+    await waitFor(() => run.output().stdout.includes('Health check'), 15_000, 'the app to start');
+    const { stdout } = run.output();
+    expect(stdout).toContain('Waiting for the Socket Mode connection to Slack to open');
+    expect(stdout).toContain('in Socket Mode');
+    expect(stdout).toContain('Connected to Slack over Socket Mode: Slack needs no request URL');
+    expect(socket.connections).toBe(1);
+    const healthUrl = /Health check: (\S+)/.exec(stdout)![1]!;
+    expect(await (await fetch(healthUrl)).json()).toEqual({ ok: true });
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('stopped cleanly');
+    await waitFor(() => socket.connections === 0, 5_000, 'the socket to close');
   });
 
   it('npm run tick -- --help and npm run bench -- --help print their usage and exit 0', async () => {
