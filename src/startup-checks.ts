@@ -64,6 +64,8 @@ function isWritableFolder(dir: string): boolean {
 }
 
 export function explainDatabaseError(error: unknown, path: string): string | undefined {
+  const nativeModule = explainNativeModuleError(error);
+  if (nativeModule !== undefined) return nativeModule;
   const file = resolve(path);
   const where = `DATABASE_PATH (${file})`;
   const code = errorCode(error);
@@ -80,7 +82,8 @@ export function explainDatabaseError(error: unknown, path: string): string | und
   if (code === 'EROFS') {
     return `Alliance cannot use ${where}: ${existing} is on a read-only file system; point DATABASE_PATH at a writable place, such as a mounted volume.`;
   }
-  if (code.startsWith('E') && !code.startsWith('SQLITE')) {
+  // Other errors of the file system (they name the system call), e.g. ELOOP or ENAMETOOLONG.
+  if (typeof (error as { syscall?: unknown }).syscall === 'string') {
     return `Alliance cannot use ${where}: ${(error as Error).message}; point DATABASE_PATH at a file in a folder Alliance may write to.`;
   }
   if (code === 'SQLITE_CANTOPEN') {
@@ -111,6 +114,19 @@ export function explainDatabaseError(error: unknown, path: string): string | und
     return `Alliance cannot use ${where}: SQLite cannot read or write it there (disk I/O error); point DATABASE_PATH at a regular file on a local disk.`;
   }
   return undefined;
+}
+
+/**
+ * better-sqlite3 is compiled for one Node.js version (its NODE_MODULE_VERSION); run with another
+ * (Node upgraded after `npm ci`, node_modules copied between machines), it cannot be loaded.
+ */
+export function explainNativeModuleError(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (errorCode(error) !== 'ERR_DLOPEN_FAILED' || !message.includes('better_sqlite3')) return undefined;
+  const mismatch = /NODE_MODULE_VERSION|did not self-register/.test(message);
+  return mismatch
+    ? `Alliance cannot load better-sqlite3: it was built for another version of Node.js than this one (${process.version}); run npm rebuild better-sqlite3 (or npm ci) with the Node.js that runs Alliance.`
+    : `Alliance cannot load better-sqlite3 (${message.split('\n')[0]}); run npm ci again on this machine, with the Node.js that runs Alliance (see 'better-sqlite3: prebuilt or compiled' in README.md).`;
 }
 
 // ---------------------------------------------------------------------------------------------
