@@ -149,6 +149,21 @@ describe('starting Alliance', () => {
     expect(hanging.stderr).toContain('(no answer within 4 s)');
   });
 
+  it('gives up when Slack accepts the app token but the Socket Mode WebSocket cannot be opened', async () => {
+    // apps.connections.open answers, but nothing listens where its URL points (a firewall that
+    // lets HTTPS out and not WebSockets looks the same from here).
+    const nowhere = await closedPort();
+    fake.socketModeUrl = () => `ws://127.0.0.1:${nowhere}/link/?ticket=never&app_id=${fake.appId}`;
+    const result = await start({ SLACK_APP_TOKEN: fake.appToken }).done;
+    expect(result.stdout).toContain('Waiting for the Socket Mode connection to Slack to open');
+    expect(result.code).toBe(1);
+    // Before it, the Socket Mode client's own log lines about each failed attempt.
+    expect(result.stderr.trim().split('\n').at(-1)).toBe(
+      'Alliance could not open its Socket Mode connection to Slack within 10 s, though Slack accepted SLACK_APP_TOKEN; check that the network lets WebSocket (wss://) connections out to Slack.',
+    );
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('stops at once on SIGTERM while it waits for Slack', async () => {
     const silent = createHttpServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
