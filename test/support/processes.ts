@@ -48,7 +48,8 @@ function cleanEnv(env: Record<string, string>): Record<string, string> {
 
 /**
  * Runs one of the compiled entry points (`dist/…js`, built by the test run's global setup as by
- * `npm ci`) as a real child process with plain node, as the npm scripts do.
+ * `npm ci`) as a real child process with plain node, as the npm scripts do; or a test's own
+ * TypeScript fixture (`test/…ts`) through tsx. The app's sources are never run uncompiled.
  * `cwd` defaults to the project; pass an empty directory to keep a developer's `.env` out.
  */
 export function runEntry(
@@ -59,10 +60,13 @@ export function runEntry(
   /** Run as another user (a test run as root needs one for whom permissions apply). */
   as?: { uid: number; gid: number },
 ): Running {
-  if (!/^dist\/.+\.js$/.test(entry)) {
+  const compiled = /^dist\/.+\.js$/.test(entry);
+  const fixture = /^test\/.+\.ts$/.test(entry);
+  if (!compiled && !fixture) {
     throw new Error(`runEntry runs the compiled app: pass dist/….js, not ${entry}`);
   }
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, entry), ...args], {
+  const loader = fixture ? ['--import', import.meta.resolve('tsx')] : [];
+  const child = spawn(process.execPath, [...loader, join(PROJECT_ROOT, entry), ...args], {
     cwd,
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
