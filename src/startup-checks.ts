@@ -77,7 +77,14 @@ export function explainDatabaseError(error: unknown, path: string): string | und
     return `Alliance cannot use ${where}: ${existing} is a file, not a folder; point DATABASE_PATH at a file inside a folder.`;
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return `Alliance cannot use ${where}: it may not create the folder ${folder} (permission denied); create it with write access for the user running Alliance, or point DATABASE_PATH elsewhere.`;
+    const syscall = (error as { syscall?: unknown }).syscall;
+    if (syscall === 'mkdir') {
+      return `Alliance cannot use ${where}: it may not create the folder ${folder} (permission denied); create it with write access for the user running Alliance, or point DATABASE_PATH elsewhere.`;
+    }
+    if (existsSync(file)) {
+      return `Alliance cannot use ${where}: the database is read-only for the user running Alliance; give it write access to the file and to ${folder} (SQLite keeps its -wal and -shm files beside the database).`;
+    }
+    return `Alliance cannot use ${where}: the user running Alliance may not write in ${folder}; give it write access to that folder, or point DATABASE_PATH elsewhere.`;
   }
   if (code === 'EROFS') {
     return `Alliance cannot use ${where}: ${existing} is on a read-only file system; point DATABASE_PATH at a writable place, such as a mounted volume.`;
