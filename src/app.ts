@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
+import { HEALTH_PATH, type HealthServer, healthHandler, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
@@ -11,16 +11,17 @@ import { buildJobHandlers } from './scheduler/jobs.js';
 import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
 import { createAnswerSealer } from './services/answer-sealer.js';
 import { buildServices, type ServiceDeps } from './services/index.js';
+import { createSlackClient, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
 import {
-  createSlackClient,
-  type SlackClient,
-  singleWorkspaceClients,
-  slackErrorCode,
-  webClientOptions,
-} from './slack/clients.js';
-import { isDatabaseHealthy, openDatabase } from './store/db.js';
+  checkSlackTokens,
+  listenFailure,
+  prepareDatabase,
+  runningDetails,
+  socketModeConnected,
+} from './startup-checks.js';
 import { createStore, type Store } from './store/index.js';
-import { migrate } from './store/migrate.js';
+
+export { StartupError } from './startup-checks.js';
 
 export interface StartOptions {
   config: AppConfig;
@@ -40,23 +41,14 @@ export interface RunningAlliance {
   stop(): Promise<void>;
 }
 
-/** Raised when Slack refuses the credentials at start; the message is for the person running the app. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
 /**
  * The composition root: config → database → Slack client → services → listeners → scheduler.
  * It holds no behaviour of its own.
  */
 export async function startAlliance({ config, clock, logger, scheduler }: StartOptions): Promise<RunningAlliance> {
-  const db = openDatabase(config.databasePath);
-  try {
-    migrate(db, clock.now());
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  // Each step that can fail for a reason the operator can fix says so in one sentence (StartupError).
+  logger.info(`Opening the database at ${config.databasePath}`);
+  const db = prepareDatabase(config.databasePath, clock.now());
   const store = createStore(db);
 
   // Bolt's and the Web API client's debug output dumps whole payloads and API responses (people's
@@ -64,7 +56,8 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   const slackLogger = logger.child('slack', 'info');
   const clientOptions = webClientOptions({ slackApiUrl: config.slackApiUrl, logger: slackLogger });
   const client = createSlackClient(config.slack.botToken, clientOptions);
-  const identity = await identify(client).catch((error: unknown) => {
+  const socketMode = config.slack.appToken !== undefined;
+  const identity = await checkSlackTokens(config, logger).catch((error: unknown) => {
     db.close();
     throw error;
   });
@@ -76,26 +69,15 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   });
   const clients = singleWorkspaceClients(identity.teamId, client);
 
-  const socketMode = config.slack.appToken !== undefined;
-  const healthz = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req: IncomingMessage, res: ServerResponse) => {
-      const ok = isDatabaseHealthy(db);
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok }));
-    },
-  };
+  const healthz = { path: HEALTH_PATH, method: ['GET'], handler: healthHandler(db) };
   const app = new App({
     token: config.slack.botToken,
     botId: identity.botId,
     botUserId: identity.botUserId,
     tokenVerificationEnabled: false,
     signingSecret: config.slack.signingSecret,
-    ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
-      : {}),
-    customRoutes: [healthz],
+    // In Socket Mode /healthz has a server of its own (startHealthServer).
+    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { customRoutes: [healthz] }),
     logger: slackLogger,
     // Without an explicit level Bolt resets the logger it is given to INFO.
     logLevel: slackLogger.getLevel(),
@@ -117,15 +99,29 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   const tick = core.tick;
 
   let port = config.port;
-  if (socketMode) {
-    await app.start();
-  } else {
-    const server = await app.start(config.host ? { port: config.port, host: config.host } : config.port);
-    port = (server.address() as AddressInfo).port;
+  let health: HealthServer | undefined;
+  try {
+    if (socketMode) {
+      health = await startHealthServer(config.port, db);
+      port = health.port;
+      await socketModeConnected(app.start(), logger);
+    } else {
+      const listen = config.host ? { port: config.port, host: config.host } : config.port;
+      const server = await app.start(listen).catch((error: unknown) => {
+        throw listenFailure(error, config.port);
+      });
+      port = (server.address() as AddressInfo).port;
+    }
+  } catch (error) {
+    await app.stop().catch(() => {});
+    await health?.close();
+    db.close();
+    throw error;
   }
   logger.info(
     `Alliance is running for workspace ${identity.teamId} in ${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`,
   );
+  for (const line of runningDetails({ socketMode, port, databasePath: config.databasePath })) logger.info(line);
 
   const ticker: MinuteTicker | undefined = scheduler === 'cron' ? startMinuteTicker(clock, tick, logger) : undefined;
 
@@ -142,6 +138,7 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
       stopped = true;
       await ticker?.stop();
       await app.stop();
+      await health?.close();
       await Promise.allSettled([...inFlight]);
       db.close();
     },
@@ -166,34 +163,4 @@ export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
     owner: deps.owner,
   };
   return { services, tick: (now: Date) => runDue(schedulerDeps, now) };
-}
-
-interface Identity {
-  teamId: string;
-  teamName: string | null;
-  botUserId: string;
-  botId: string;
-}
-
-async function identify(client: SlackClient): Promise<Identity> {
-  try {
-    const result = await client.auth.test();
-    if (!result.team_id || !result.user_id || !result.bot_id) {
-      throw new StartupError(
-        'Slack did not say which workspace SLACK_BOT_TOKEN belongs to; check that it is a bot token (xoxb-…).',
-      );
-    }
-    return { teamId: result.team_id, teamName: result.team ?? null, botUserId: result.user_id, botId: result.bot_id };
-  } catch (error) {
-    if (error instanceof StartupError) throw error;
-    const code = slackErrorCode(error);
-    if (code) {
-      throw new StartupError(
-        `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).`,
-      );
-    }
-    throw new StartupError(
-      `Alliance could not reach Slack to check SLACK_BOT_TOKEN (${error instanceof Error ? error.message : String(error)}); check the network or SLACK_API_URL.`,
-    );
-  }
 }

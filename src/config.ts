@@ -22,7 +22,11 @@ const slackSchema = z.object({
   ),
   SLACK_SIGNING_SECRET: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string({ error: 'is not set' }).regex(/^[0-9a-f]{16,}$/i, { error: 'must be the hexadecimal signing secret' }),
+    // Slack's signing secrets are 32 characters; anything shorter was pasted from elsewhere or cut off.
+    z.string({ error: 'is not set' }).min(32, {
+      error: (issue) =>
+        `is ${String(issue.input).length} characters long, but the Signing Secret on your Slack app's Basic Information page has 32`,
+    }),
   ),
   SLACK_APP_TOKEN: optionalText.pipe(
     z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional(),

@@ -1,34 +1,45 @@
+import type { RunningAlliance } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_HINT, loadDotEnv, parseConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { type AppLogger, createLogger } from './logger.js';
 
 /** `npm start`: read the configuration, start Alliance, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  loadDotEnv();
-  const config = parseConfig(process.env);
-  // Loaded after the configuration is known to be usable, so a missing variable is reported at once.
-  const { startAlliance } = await import('./app.js');
-  const logger = createLogger(config.logLevel);
-  const running = await startAlliance({ config, clock: systemClock, logger, scheduler: 'cron' });
-
+  // Listening from the first moment: a signal that arrives while Alliance starts (waiting for Slack,
+  // say) stops it too, instead of killing it without a word or being missed.
+  let running: RunningAlliance | undefined;
+  let logger: AppLogger | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal} received: finishing in-flight work, then stopping`);
+    if (!running) {
+      // Nothing has been handed any work yet: stop at once (SQLite rolls back anything unfinished).
+      process.stdout.write(`${signal} received while starting: stopped\n`);
+      process.exit(0);
+    }
+    logger?.info(`${signal} received: finishing in-flight work, then stopping`);
     running.stop().then(
       () => {
-        logger.info('stopped cleanly');
+        logger?.info('stopped cleanly');
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error('error while stopping:', error);
+        logger?.error('error while stopping:', error);
         process.exit(1);
       },
     );
   };
+  // `once`: a second signal while stopping ends the process at once.
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+
+  loadDotEnv();
+  const config = parseConfig(process.env);
+  // Loaded after the configuration is known to be usable, so a missing variable is reported at once.
+  const { startAlliance } = await import('./app.js');
+  logger = createLogger(config.logLevel);
+  running = await startAlliance({ config, clock: systemClock, logger, scheduler: 'cron' });
 }
 
 main().catch((error: unknown) => {

@@ -61,6 +61,11 @@ describe('configuration', () => {
       { ...valid, SLACK_APP_TOKEN: 'xoxb-123' },
       /SLACK_APP_TOKEN must be an app-level token starting with xapp-/,
     ],
+    [
+      'a signing secret that is too short',
+      { ...valid, SLACK_SIGNING_SECRET: 'abc' },
+      /^Alliance cannot start: SLACK_SIGNING_SECRET is 3 characters long, but the Signing Secret on your Slack app's Basic Information page has 32 \(/,
+    ],
     ['a port out of range', { ...valid, PORT: '70000' }, /PORT must be a port number/],
     ['a port that is not a number', { ...valid, PORT: 'eighty' }, /PORT must be a port number/],
     ['an API URL that is not one', { ...valid, SLACK_API_URL: 'slack' }, /SLACK_API_URL must be an http\(s\) URL/],
@@ -80,6 +85,12 @@ describe('configuration', () => {
     expect(text).toContain('README.md');
     expect(text.split('\n')).toHaveLength(1);
     for (const value of Object.values(env)) if (value.length > 6) expect(text).not.toContain(value);
+  });
+
+  it('takes any 32-character signing secret: the rule is its length, not its alphabet', () => {
+    // The example secret in Slack's documentation is not hexadecimal.
+    const secret = '8f742231b10e8888abcd99yyyzzz85a5';
+    expect(parseConfig({ ...valid, SLACK_SIGNING_SECRET: secret }).slack.signingSecret).toBe(secret);
   });
 
   it('lets the tick run without Slack credentials but still checks a token that is set', () => {

@@ -5,9 +5,8 @@ import type { AppLogger } from '../logger.js';
 import type { RunDueReport } from '../scheduler/run-due.js';
 import { type AnswerSealer, createAnswerSealer } from '../services/answer-sealer.js';
 import { createSlackClient, type SlackClients, webClientOptions } from '../slack/clients.js';
-import { openDatabase } from '../store/db.js';
+import { prepareDatabase } from '../startup-checks.js';
 import { createStore } from '../store/index.js';
-import { migrate } from '../store/migrate.js';
 
 /** Without the signing secret an anonymous pulse's sealed answers cannot be opened: its close fails and says why. */
 const missingSecretSealer: AnswerSealer = {
@@ -31,9 +30,9 @@ export async function runTickOnce(input: {
   at: Date;
   logger: AppLogger;
 }): Promise<RunDueReport> {
-  const db = openDatabase(input.runtime.databasePath);
+  // An unusable DATABASE_PATH is one sentence (StartupError), as for npm start.
+  const db = prepareDatabase(input.runtime.databasePath, input.at);
   try {
-    migrate(db, input.at);
     const store = createStore(db);
     const token = input.botToken;
     if (!token && (store.jobs.hasDue(input.at) || store.deliveries.hasDue(input.at))) {

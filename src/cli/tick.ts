@@ -13,13 +13,30 @@ import { createLogger } from '../logger.js';
 
 const instantSchema = z.iso.datetime({ offset: true });
 
-function parseInstant(argv: string[]): Date {
-  let values: { at?: string | undefined };
+const USAGE = `usage: npm run tick [-- --at <instant>]
+
+Runs, once, what the minute tick of npm start runs: every job and direct message due at <instant>,
+against DATABASE_PATH (default data/alliance.db), then exits.
+
+  --at <instant>  an ISO-8601 instant with a time zone, such as 2026-01-05T09:00:00Z (default: now)
+  --help          this text
+
+Exit codes: 0 done (or nothing due); 1 a job failed, or the configuration or database is unusable;
+2 invalid arguments. SLACK_BOT_TOKEN is needed only when something due talks to Slack.`;
+
+/** The instant to tick at, or 'help'. */
+function parseInstant(argv: string[]): Date | 'help' {
+  let values: { at?: string | undefined; help?: boolean | undefined };
   try {
-    ({ values } = parseArgs({ args: argv, options: { at: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { at: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}. Usage: npm run tick -- --at 2026-01-05T09:00:00Z`);
   }
+  if (values.help) return 'help';
   if (values.at === undefined) return systemClock.now();
   if (!instantSchema.safeParse(values.at).success) {
     throw new UsageError(
@@ -34,7 +51,12 @@ class UsageError extends Error {}
 async function main(): Promise<number> {
   let at: Date;
   try {
-    at = parseInstant(process.argv.slice(2));
+    const parsed = parseInstant(process.argv.slice(2));
+    if (parsed === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    at = parsed;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
@@ -57,7 +79,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const name = error instanceof Error ? error.name : '';
-    if (error instanceof ConfigError || name === 'MigrationError')
+    if (error instanceof ConfigError || name === 'MigrationError' || name === 'StartupError')
       process.stderr.write(`${(error as Error).message}\n`);
     else process.stderr.write(`tick failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);

@@ -30,6 +30,8 @@ export interface FakeSlackOptions {
   botUserName?: string;
   botId?: string;
   botToken?: string;
+  /** The app-level token (xapp-…) apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
   appId?: string;
   /** Largest page conversations.members / users.list return (smaller `limit` args are honoured). */
   membersPageSize?: number;
@@ -454,7 +456,13 @@ export class FakeSlack {
   readonly botUserName: string;
   readonly botId: string;
   readonly botToken: string;
+  readonly appToken: string;
   readonly appId: string;
+  /**
+   * Socket Mode: hands out a WebSocket URL for apps.connections.open (set by FakeSocketMode in
+   * socket-mode.ts). Unset, Slack answers as for an app whose Socket Mode is off.
+   */
+  socketModeUrl: (() => string) | undefined;
   readonly membersPageSize: number;
   readonly triggerTtlMs: number;
   /** Number of 429 answers sent (rate limiter and injected 429s). */
@@ -497,6 +505,7 @@ export class FakeSlack {
     this.botUserName = options.botUserName ?? 'alliance';
     this.botId = options.botId ?? 'B0ALLIANCE';
     this.botToken = options.botToken ?? 'xoxb-test-token';
+    this.appToken = options.appToken ?? 'xapp-1-A0ALLIANCE-1-test';
     this.appId = options.appId ?? 'A0ALLIANCE';
     this.membersPageSize = options.membersPageSize ?? 100;
     this.triggerTtlMs = options.triggerTtlMs ?? 3000;
@@ -1060,6 +1069,13 @@ export class FakeSlack {
       typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
     const token = headerToken ?? bodyToken;
     if (token === undefined || token === '') return answer({ ok: false, error: 'not_authed' });
+    // The one method that takes the app-level token, not the bot token.
+    if (method === 'apps.connections.open') {
+      if (token === this.botToken) return answer({ ok: false, error: 'not_allowed_token_type' });
+      if (token !== this.appToken) return answer({ ok: false, error: 'invalid_auth' });
+      if (!this.socketModeUrl) return answer({ ok: false, error: 'socket_mode_not_enabled' });
+      return answer({ ok: true, url: this.socketModeUrl() });
+    }
     if (token !== this.botToken) return answer({ ok: false, error: 'invalid_auth' });
 
     const handler = this.handlers[method];

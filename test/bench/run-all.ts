@@ -72,9 +72,14 @@ function parseArgs(
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (typeof args === 'string') {
-    if (args !== '') console.error(args);
+    // --help: the usage on stdout, exit 0; a wrong argument: what is wrong and the usage on stderr, exit 2.
+    if (args === '') {
+      console.log(usage());
+      return 0;
+    }
+    console.error(args);
     console.error(usage());
-    return args === '' ? 0 : 2;
+    return 2;
   }
   if (args.list) {
     for (const b of BENCHMARKS) console.log(`${b.name.padEnd(16)} ${b.description}`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { SlackSender } from '../../src/simulator/slack-sender.js';
-import { runEntry, waitFor } from '../support/processes.js';
+import { portInUse, runEntry, runNpm, waitFor } from '../support/processes.js';
 import { tempDir } from '../support/temp-db.js';
 
 /** The README's promises, checked on real processes in an empty directory (no .env). */
@@ -15,7 +15,7 @@ describe('running Alliance as a process', () => {
 
   // How fast it exits is measured, not asserted: timings belong in benchmarks, not tests.
   it('npm start without configuration exits 1 with one sentence saying what to set, and a line pointing to the demo', async () => {
-    const run = runEntry('src/main.ts', [], {}, dir.path);
+    const run = runEntry('dist/main.js', [], {}, dir.path);
     const result = await run.done;
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
@@ -28,7 +28,7 @@ describe('running Alliance as a process', () => {
 
   it('a malformed token is named without echoing it, and no stack trace is printed', async () => {
     const result = await runEntry(
-      'src/main.ts',
+      'dist/main.js',
       [],
       { SLACK_BOT_TOKEN: 'xoxp-secret-user-token', SLACK_SIGNING_SECRET: 'abc' },
       dir.path,
@@ -48,7 +48,7 @@ describe('running Alliance as a process', () => {
     const signingSecret = randomBytes(16).toString('hex');
     // PORT=0 lets the system pick a free port; the app says which one it bound.
     const run = runEntry(
-      'src/main.ts',
+      'dist/main.js',
       [],
       {
         SLACK_BOT_TOKEN: fake.botToken,
@@ -82,9 +82,32 @@ describe('running Alliance as a process', () => {
     await fake.close();
   });
 
+  it('SIGTERM to the process `npm start` started stops the app, leaving nothing on its port', async () => {
+    const fake = await FakeSlack.start();
+    const run = runNpm('start', [], {
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+      PORT: '0',
+      SLACK_API_URL: fake.apiUrl,
+      DATABASE_PATH: dir.file('data/alliance.db'),
+    });
+    await waitFor(() => /HTTP mode on port \d+/.test(run.output().stdout), 15_000, 'the app to report its port');
+    const port = Number(/HTTP mode on port (\d+)/.exec(run.output().stdout)![1]);
+    expect(await portInUse(port)).toBe(true);
+
+    // The signal goes to npm, as a process manager or a terminal's kill would send it.
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    await fake.close();
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('SIGTERM received');
+    expect(result.stdout).toContain('stopped cleanly');
+    expect(await portInUse(port)).toBe(false);
+  });
+
   it('npm run tick exits 0 on a fresh database, and 2 on an invalid instant', async () => {
     const fresh = await runEntry(
-      'src/cli/tick.ts',
+      'dist/cli/tick.js',
       ['--at', '2026-01-05T09:00:00Z'],
       { DATABASE_PATH: dir.file('fresh.db') },
       dir.path,
@@ -92,7 +115,7 @@ describe('running Alliance as a process', () => {
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stdout).toContain('nothing was due');
     const invalid = await runEntry(
-      'src/cli/tick.ts',
+      'dist/cli/tick.js',
       ['--at', 'next tuesday'],
       { DATABASE_PATH: dir.file('fresh.db') },
       dir.path,
@@ -109,7 +132,7 @@ describe('running Alliance as a process', () => {
     ).run();
     db.close();
     const result = await runEntry(
-      'src/cli/tick.ts',
+      'dist/cli/tick.js',
       ['--at', '2026-01-05T09:00:00Z'],
       { DATABASE_PATH: dir.file('newer.db') },
       dir.path,
@@ -123,7 +146,7 @@ describe('running Alliance as a process', () => {
   it('explains a token Slack refuses in one sentence, without echoing it', async () => {
     const fake = await FakeSlack.start();
     const result = await runEntry(
-      'src/main.ts',
+      'dist/main.js',
       [],
       {
         SLACK_BOT_TOKEN: 'xoxb-not-the-right-one',
@@ -159,7 +182,7 @@ describe('running Alliance as a process', () => {
     });
     db.close();
     const result = await runEntry(
-      'src/cli/tick.ts',
+      'dist/cli/tick.js',
       ['--at', '2026-01-05T09:00:00Z'],
       { DATABASE_PATH: dir.file('due.db') },
       dir.path,

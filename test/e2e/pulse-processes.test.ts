@@ -34,8 +34,8 @@ describe('pulse fan-out across processes', () => {
   it('two tick processes at the same instant send each member exactly one invitation', async () => {
     // Slow answers make the two processes overlap for real.
     h.fake.setLatency('chat.postMessage', 40);
-    const first = runEntry('src/cli/tick.ts', ['--at', FIRST_PULSE], tickEnv());
-    const second = runEntry('src/cli/tick.ts', ['--at', FIRST_PULSE], tickEnv());
+    const first = runEntry('dist/cli/tick.js', ['--at', FIRST_PULSE], tickEnv());
+    const second = runEntry('dist/cli/tick.js', ['--at', FIRST_PULSE], tickEnv());
     const results = await Promise.all([first.done, second.done]);
     expect(
       results.map((r) => r.code),
@@ -52,7 +52,7 @@ describe('pulse fan-out across processes', () => {
     const posted = () =>
       h.fake.calls('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? []).includes(ACTIONS.checkIn))
         .length;
-    const run = runEntry('src/cli/tick.ts', ['--at', FIRST_PULSE], tickEnv());
+    const run = runEntry('dist/cli/tick.js', ['--at', FIRST_PULSE], tickEnv());
     await waitFor(() => posted() >= 5, 20_000, 'five invitations to be posted');
     run.child.kill('SIGKILL');
     const killed = await run.done;
@@ -71,7 +71,7 @@ describe('pulse fan-out across processes', () => {
     expect(alreadyPosted.length).toBeGreaterThan(0);
 
     // Restarted after the claims of the dead process expired.
-    const restart = runEntry('src/cli/tick.ts', ['--at', '2026-01-08T09:11:00Z'], tickEnv());
+    const restart = runEntry('dist/cli/tick.js', ['--at', '2026-01-08T09:11:00Z'], tickEnv());
     const finished = await restart.done;
     expect(finished.code, finished.stderr).toBe(0);
     expect(invitesPerMember()).toEqual(MEMBERS.map(() => 1));
@@ -82,8 +82,8 @@ describe('pulse fan-out across processes', () => {
   it('two tick processes at the digest instant post one digest', async () => {
     // The first digest is due Monday the 5th at 09:30 Berlin (08:30Z), before any pulse.
     const results = await Promise.all([
-      runEntry('src/cli/tick.ts', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
-      runEntry('src/cli/tick.ts', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
+      runEntry('dist/cli/tick.js', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
+      runEntry('dist/cli/tick.js', ['--at', '2026-01-05T08:30:00Z'], tickEnv()).done,
     ]);
     expect(
       results.map((r) => r.code),
