@@ -103,7 +103,13 @@ export function scheduleBlocks(d: ScheduleDefaults, extraPulseBlocks: Block[] = 
         options: [anonymousOption],
         ...(d.anonymous ? { initial_options: [anonymousOption] } : {}),
       },
-      { optional: true },
+      {
+        optional: true,
+        hint: plain(
+          'Anonymity keeps anyone, Alliance and whoever runs it included, from linking an answer to you; it cannot stop people in a very small team who compare notes from guessing. Turning it off later needs every member to agree, and never reveals earlier pulses.',
+          2000,
+        ),
+      },
     ),
     input(
       SETUP_BLOCKS.threshold,
