@@ -28,6 +28,15 @@ export type DomainEvent =
   | { type: 'versionCompiled'; allianceId: string; roundId: number; versionId: number }
   /** Every member agreed: the version is in effect (and the one before it, if any, superseded). */
   | { type: 'versionAgreed'; allianceId: string; roundId: number; versionId: number; previousVersionId: number | null }
+  /** A pulse opened: its members are invited. */
+  | { type: 'pulseOpened'; allianceId: string; pulseId: number }
+  /** A member agreed to a proposed version. */
+  | { type: 'consentRecorded'; allianceId: string; userId: string }
+  /** A member checked in on a pulse (named or anonymous: the event is never stored or logged). */
+  | { type: 'checkedIn'; allianceId: string; userId: string }
+  /** Someone asked to join; a member admitted them. */
+  | { type: 'admissionRequested'; allianceId: string; userId: string }
+  | { type: 'admitted'; allianceId: string; userId: string }
   /** A pulse closed and its results are frozen. */
   | { type: 'pulseClosed'; allianceId: string; pulseId: number }
   /** The pulse or digest schedule may have changed. */

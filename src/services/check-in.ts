@@ -18,10 +18,12 @@ import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
 import type { AnswerSealer } from './answer-sealer.js';
+import type { Events } from './events.js';
 
 export interface CheckInDeps {
   store: Store;
   gateway: SlackGateway;
+  events: Events;
   sealer: AnswerSealer;
 }
 
@@ -231,19 +233,22 @@ export function createCheckInService(deps: CheckInDeps) {
     if (!checked.ok) return { kind: 'errors', errors: checked.errors };
     const { answers } = checked;
 
-    const saved = store.transaction((): Notice | { editKey?: string } => {
+    const { value: saved, events } = deps.events.transaction(input.now, (record): Notice | { editKey?: string } => {
       store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
-      if (!pulse.anonymous) {
-        saveNamed(pulse, input.userId, answers);
-        return {};
-      }
-      return saveAnonymous(pulse, input.userId, input.editKey, answers);
+      const outcome = pulse.anonymous
+        ? saveAnonymous(pulse, input.userId, input.editKey, answers)
+        : (saveNamed(pulse, input.userId, answers), {});
+      if (!('kind' in outcome)) record({ type: 'checkedIn', allianceId: alliance.id, userId: input.userId });
+      return outcome;
     });
     if ('kind' in saved) return saved;
     return {
       kind: 'update',
       view: buildCheckInDoneView(alliance.name, pulse.closesAt),
-      after: () => thankInDms(pulse, alliance, input.userId, saved.editKey),
+      after: async () => {
+        await thankInDms(pulse, alliance, input.userId, saved.editKey);
+        await deps.events.publish(events, input.now);
+      },
     };
   }
 

@@ -107,6 +107,7 @@ export function createConsentService(deps: ConsentDeps) {
     const { alliance, version } = context;
     const { value, events } = deps.events.transaction(input.now, (record) => {
       const firstTime = store.agreements.consent(version.id, alliance.teamId, input.userId, input.now);
+      record({ type: 'consentRecorded', allianceId: alliance.id, userId: input.userId });
       return { firstTime, activated: activateIfEveryoneAgreed(alliance, version, input.now, record) };
     });
     if (value.activated) {
@@ -114,6 +115,7 @@ export function createConsentService(deps: ConsentDeps) {
       return notice(NOTICES.agreedAndInEffect(version.number, alliance));
     }
     await deps.publisher.refresh(version.id);
+    await deps.events.publish(events, input.now);
     const progress = consentProgress(store.alliances.members(alliance.id), store.agreements.consents(version.id));
     const asked = progress.agreed.length + progress.waiting.length;
     return notice(NOTICES.agreed(version.number, progress.agreed.length, asked, value.firstTime));

@@ -76,6 +76,11 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
     return { alliance, round };
   }
 
+  /** What a member sees in their prompts: their submitted answers, with what they typed since on top. */
+  function answersWithDrafts(roundId: number, userId: string): Map<string, string> {
+    return new Map([...store.design.answersOf(roundId, userId), ...store.design.draftsOf(roundId, userId)]);
+  }
+
   /** Tells the person who acted, by DM, about a problem they can act on. */
   async function tellPerson(alliance: Alliance, userId: string, text: string): Promise<void> {
     await gateway.post(alliance.teamId, { channel: userId, text }, `alliance ${alliance.id}: telling who acted`);
@@ -156,7 +161,7 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
         allianceName: context.alliance.name,
         template,
         step,
-        answers: store.design.answersOf(context.round.id, input.userId),
+        answers: answersWithDrafts(context.round.id, input.userId),
       }),
     };
   }
@@ -192,6 +197,7 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
         answers,
         now: input.now,
       });
+      store.design.clearDrafts(round.id, input.userId, Object.keys(answers));
       store.design.saveProgress({
         roundId: round.id,
         teamId: alliance.teamId,
@@ -209,7 +215,7 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
         allianceName: alliance.name,
         template,
         step: input.meta.step + 1,
-        answers: store.design.answersOf(round.id, input.userId),
+        answers: answersWithDrafts(round.id, input.userId),
       });
       return { kind: 'update', view, events };
     }
@@ -236,13 +242,8 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
     const { round, alliance } = context;
     store.transaction(() => {
       const before = store.design.progressOf(round.id, input.userId);
-      store.design.saveAnswers({
-        roundId: round.id,
-        teamId: alliance.teamId,
-        userId: input.userId,
-        answers: drafts,
-        now: input.now,
-      });
+      // A draft, never an answer: only what a member submits goes into a version.
+      store.design.saveDrafts({ roundId: round.id, teamId: alliance.teamId, userId: input.userId, drafts });
       store.design.saveProgress({
         roundId: round.id,
         teamId: alliance.teamId,
@@ -310,6 +311,7 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
           now: input.now,
         });
         store.design.closeRound(round.id, 'compiled', input.now);
+        store.design.deleteDrafts(round.id);
         if (alliance.activeVersionId === null) store.alliances.setStatus(alliance.id, 'consenting');
         record({ type: 'versionCompiled', allianceId: alliance.id, roundId: round.id, versionId: version.id });
         return { kind: 'compiled', versionId: version.id, alliance };

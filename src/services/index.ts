@@ -73,7 +73,7 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('pulses'),
     sealer: deps.sealer,
   });
-  const checkIn = createCheckInService({ store, gateway, sealer: deps.sealer });
+  const checkIn = createCheckInService({ store, gateway, events, sealer: deps.sealer });
   const flags = createFlagService({ store, gateway });
   const renegotiationRound = createRenegotiationRoundService({ store, events });
   const membership = createMembershipService({ store, directory, events, logger: logger.child('membership') });
@@ -99,7 +99,9 @@ export function buildServices(deps: ServiceDeps) {
     },
   });
 
-  events.install(reactionsOf({ designRound, consent, pulseSchedule, flags, digests, membership, outbox, privacy }));
+  events.install(
+    reactionsOf({ designRound, consent, pulseSchedule, flags, digests, membership, outbox, privacy, home }),
+  );
 
   return {
     events,

@@ -172,6 +172,10 @@ export function createNewcomerService(deps: NewcomerDeps) {
       `alliance ${alliance.id}: posting a request to join`,
     );
     if (posted.ok) store.admissions.setMessage(alliance.id, input.userId, posted.channel, posted.ts);
+    await deps.events.publish(
+      [{ type: 'admissionRequested', allianceId: alliance.id, userId: input.userId }],
+      input.now,
+    );
     return notice(NOTICES.askedToJoin(alliance));
   }
 
@@ -202,6 +206,7 @@ export function createNewcomerService(deps: NewcomerDeps) {
         now: input.now,
       });
       record({ type: 'dmsQueued' });
+      record({ type: 'admitted', allianceId: alliance.id, userId: input.newcomerId });
       return true;
     });
     if (!admitted) return notice(NOTICES.alreadyAdmitted);

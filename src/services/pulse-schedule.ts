@@ -78,7 +78,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
   }
 
   /** Opens a pulse: its row, its invitees, their invitations, and its reminder and close jobs. */
-  function openPulse(alliance: Alliance, versionId: number, at: Date, now: Date): void {
+  function openPulse(alliance: Alliance, versionId: number, at: Date, now: Date): number | null {
     const window = pulseWindow(at, alliance.settings.pulse, now);
     const pulseId = store.pulses.create({
       teamId: alliance.teamId,
@@ -94,7 +94,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
       threshold: alliance.settings.anonymityThreshold,
       now,
     });
-    if (pulseId === null) return;
+    if (pulseId === null) return null;
     const { teamId } = alliance;
     const members = store.alliances.members(alliance.id);
     store.pulses.addInvitees(pulseId, teamId, members);
@@ -123,6 +123,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
         now,
       });
     }
+    return pulseId;
   }
 
   /** Job `pulse.open`: opens the due pulse (or records it skipped after downtime) and schedules the next. */
@@ -131,9 +132,10 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
     const versionId = alliance.activeVersionId;
     const plan = planPulseRun(pulseSchedule(alliance), alliance.settings.pulse, job.runAt, now);
-    store.transaction(() => {
+    const { events } = deps.events.transaction(now, (record) => {
       recordSkipped(alliance, versionId, plan.skipped, now);
-      if (plan.open) openPulse(alliance, versionId, plan.open, now);
+      const pulseId = plan.open ? openPulse(alliance, versionId, plan.open, now) : null;
+      if (pulseId !== null) record({ type: 'pulseOpened', allianceId: alliance.id, pulseId });
       store.jobs.schedule({
         teamId: alliance.teamId,
         kind: JOB_KINDS.pulseOpen,
@@ -147,6 +149,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
         `alliance ${alliance.id}: ${plan.skipped.length} pulse(s) missed while down, recorded as skipped`,
       );
     }
+    await deps.events.publish(events, now);
   }
 
   /** Job `pulse.remind`: one reminder to each invitee who has not answered and is still a member. */

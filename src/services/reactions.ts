@@ -3,6 +3,7 @@ import type { DesignRoundService } from './design-round.js';
 import type { DigestService } from './digests.js';
 import type { ReactionTable } from './events.js';
 import type { FlagService } from './flags.js';
+import type { HomeService } from './home.js';
 import type { MembershipService } from './membership.js';
 import type { Outbox } from './outbox.js';
 import type { PrivacyService } from './privacy.js';
@@ -17,6 +18,7 @@ export interface ReactingServices {
   membership: MembershipService;
   outbox: Outbox;
   privacy: PrivacyService;
+  home: HomeService;
 }
 
 /**
@@ -28,25 +30,50 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
     roundOpened: [
       { does: 'show on its flag that a renegotiation started', after: (e) => s.flags.roundOpened(e.roundId) },
       { does: 'announce the round and invite the members', after: (e, now) => s.designRound.announce(e.roundId, now) },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
     ],
     roundReopened: [
       { does: 'reopen the round’s announcement', after: (e) => s.designRound.refreshAnnouncement(e.roundId) },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
     ],
     answersFinished: [
       {
         does: 'update the progress line, and compile once everyone has answered',
         after: (e, now) => s.designRound.afterProgress(e.roundId, now),
       },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
     ],
-    versionCompiled: [],
+    versionCompiled: [
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
+    ],
     versionAgreed: [
       { does: 'schedule the pulses', atomic: (e, now) => s.pulseSchedule.ensureScheduled(e.allianceId, now) },
       { does: 'schedule the digest', atomic: (e, now) => s.digests.ensureScheduled(e.allianceId, now) },
       { does: 'schedule the daily review-date check', atomic: (e, now) => s.flags.ensureDaily(e.allianceId, now) },
       { does: 'resolve the flags that started its round', after: (e, now) => s.flags.versionAgreed(e.roundId, now) },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
     ],
     pulseClosed: [
       { does: 'evaluate the renegotiation signals', after: (e, now) => s.flags.afterPulseClosed(e.allianceId, now) },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
     ],
     scheduleChanged: [
       { does: 'reschedule the pulses', atomic: (e, now) => s.pulseSchedule.reschedule(e.allianceId, now) },
@@ -69,6 +96,10 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
         does: 'apply a proposed privacy change if everyone who remains has agreed',
         after: (e, now) => (e.change.left.length > 0 ? s.privacy.recheck(e.allianceId, now) : Promise.resolve()),
       },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now, [...e.change.joined, ...e.change.left]),
+      },
     ],
     newcomerArrived: [
       {
@@ -84,6 +115,33 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
     privacyChangeRequested: [
       { does: 'record the proposed privacy change', atomic: (e, now) => s.privacy.propose(e, now) },
       { does: 'ask every member to agree to it', after: (e, now) => s.privacy.announce(e.allianceId, now) },
+    ],
+    pulseOpened: [
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
+    ],
+    consentRecorded: [
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
+    ],
+    checkedIn: [
+      { does: 'bring their Home up to date', after: (e, now) => s.home.refreshMember(e.allianceId, e.userId, now) },
+    ],
+    admissionRequested: [
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now, [e.userId]),
+      },
+    ],
+    admitted: [
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now, [e.userId]),
+      },
     ],
     dmsQueued: [
       { does: 'send the queued direct messages', after: async (_e, now) => void (await s.outbox.drain(now)) },

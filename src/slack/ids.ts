@@ -26,6 +26,8 @@ export const ACTIONS = {
   admit: 'newcomer.admit',
   agreePrivacyChange: 'privacy.agree',
   keepPrivacy: 'privacy.keep',
+  renegotiateFromHome: 'home.renegotiate',
+  confirmLeave: 'member.confirm_leave',
 } as const;
 
 export const VIEWS = {

@@ -43,6 +43,9 @@ export function createAdmissionsRepo(db: Db) {
     'UPDATE admissions SET message_channel = ?, message_ts = ? WHERE alliance_id = ? AND user_id = ?',
   );
   const remove = db.prepare('DELETE FROM admissions WHERE alliance_id = ? AND user_id = ?');
+  const requested = db.prepare(
+    "SELECT * FROM admissions WHERE alliance_id = ? AND status = 'requested' ORDER BY requested_at",
+  );
 
   return {
     /** Records a request to join; 'duplicate' when this person already asked (or was admitted). */
@@ -59,6 +62,10 @@ export function createAdmissionsRepo(db: Db) {
     },
     setMessage(allianceId: string, userId: string, channel: string, ts: string): void {
       setMessage.run(channel, ts, allianceId, userId);
+    },
+    /** Requests no member has answered yet, oldest first. */
+    requested(allianceId: string): Admission[] {
+      return (requested.all(allianceId) as AdmissionRow[]).map(toAdmission);
     },
     /** Once they are a member (or leave again), the admission has served its purpose. */
     clear(allianceId: string, userId: string): void {

@@ -56,6 +56,12 @@ export function createDesignRepo(db: Db) {
   const deleteAnswer = db.prepare('DELETE FROM answers WHERE round_id = ? AND user_id = ? AND prompt_id = ?');
   const answersOfUser = db.prepare('SELECT prompt_id, text FROM answers WHERE round_id = ? AND user_id = ?');
   const answersOfRound = db.prepare('SELECT user_id, prompt_id, text FROM answers WHERE round_id = ?');
+  const upsertDraft = db.prepare(`
+    INSERT INTO answer_drafts (round_id, team_id, user_id, prompt_id, text) VALUES (@roundId, @teamId, @userId, @promptId, @text)
+    ON CONFLICT (round_id, user_id, prompt_id) DO UPDATE SET text = excluded.text`);
+  const deleteDraft = db.prepare('DELETE FROM answer_drafts WHERE round_id = ? AND user_id = ? AND prompt_id = ?');
+  const draftsOfUser = db.prepare('SELECT prompt_id, text FROM answer_drafts WHERE round_id = ? AND user_id = ?');
+  const deleteDraftsOfRound = db.prepare('DELETE FROM answer_drafts WHERE round_id = ?');
 
   const saveProgress = db.prepare(`
     INSERT INTO design_progress (round_id, team_id, user_id, next_step, finished_at, updated_at)
@@ -132,6 +138,39 @@ export function createDesignRepo(db: Db) {
             now: input.now.getTime(),
           });
       }
+    },
+    /**
+     * Saves what a member typed without submitting it (the modal closed). A draft equal to the
+     * submitted answer, or empty, is no draft.
+     */
+    saveDrafts(input: {
+      roundId: number;
+      teamId: string;
+      userId: string;
+      drafts: Readonly<Record<string, string>>;
+    }): void {
+      const submitted = new Map(
+        (answersOfUser.all(input.roundId, input.userId) as { prompt_id: string; text: string }[]).map((r) => [
+          r.prompt_id,
+          r.text,
+        ]),
+      );
+      for (const [promptId, text] of Object.entries(input.drafts)) {
+        if (text === (submitted.get(promptId) ?? '')) deleteDraft.run(input.roundId, input.userId, promptId);
+        else upsertDraft.run({ roundId: input.roundId, teamId: input.teamId, userId: input.userId, promptId, text });
+      }
+    },
+    /** Submitted steps clear the drafts of their prompts. */
+    clearDrafts(roundId: number, userId: string, promptIds: readonly string[]): void {
+      for (const promptId of promptIds) deleteDraft.run(roundId, userId, promptId);
+    },
+    draftsOf(roundId: number, userId: string): Map<string, string> {
+      const rows = draftsOfUser.all(roundId, userId) as { prompt_id: string; text: string }[];
+      return new Map(rows.map((r) => [r.prompt_id, r.text]));
+    },
+    /** A round closed: what was never submitted is deleted, never published. */
+    deleteDrafts(roundId: number): void {
+      deleteDraftsOfRound.run(roundId);
     },
     answersOf(roundId: number, userId: string): Map<string, string> {
       const rows = answersOfUser.all(roundId, userId) as { prompt_id: string; text: string }[];

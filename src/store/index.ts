@@ -9,6 +9,7 @@ import { createDigestsRepo } from './digests-repo.js';
 import { createDmChannelsRepo } from './dm-channels-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
+import { createHomeViewsRepo } from './home-views-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
 import { createPrivacyChangesRepo } from './privacy-changes-repo.js';
 import { createPulsesRepo } from './pulses-repo.js';
@@ -35,6 +36,7 @@ export function createStore(db: Db) {
     digests: createDigestsRepo(db),
     admissions: createAdmissionsRepo(db),
     privacyChanges: createPrivacyChangesRepo(db),
+    homeViews: createHomeViewsRepo(db),
   };
 }
 

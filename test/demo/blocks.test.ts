@@ -176,12 +176,18 @@ const SURFACES: readonly (readonly unknown[])[] = [
   buildSnoozeModal({ flagId: 1, weeks: 2, kind: 'lowScores' }).blocks,
   buildHelpMessage().blocks,
   buildHomeView({
+    waiting: [
+      { kind: 'check-in', allianceName: 'Core team', pulseId: 1, closesAt: new Date('2026-01-10T09:00:00Z') },
+      { kind: 'admit', allianceId: 'al_0000000001', allianceName: 'Core team', userId: 'UBRUNO' },
+    ],
     alliances: [
       {
         name: 'Core team',
         channelId: 'CTEAM',
         status: 'active',
         versionNumber: 1,
+        proposed: null,
+        renegotiating: null,
         openPulseClosesAt: new Date('2026-01-10T09:00:00Z'),
         answeredOpenPulse: false,
         nextPulseAt: null,
@@ -527,9 +533,9 @@ describe('surfaces around the blocks', () => {
   });
 
   it('the App Home', () => {
-    const home = buildHomeView({ alliances: [] });
+    const home = buildHomeView({ waiting: [], alliances: [] });
     const html = renderHome({ id: 'VH', blocks: home.blocks }, ctx);
     expect(html).toContain('data-view-id="VH"');
-    expect(html).toContain('type <code>/alliance start</code> to design one together.');
+    expect(html).toContain('type <code>/alliance start</code> in your team’s channel');
   });
 });

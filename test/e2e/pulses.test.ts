@@ -425,7 +425,7 @@ describe('pulse check-ins', () => {
     const home = h.fake.homeView('UBOB')!;
     expect(validateView(h.fake.calls('views.publish').at(-1)!.args.view)).toEqual([]);
     const text = JSON.stringify(home.blocks);
-    expect(text).toContain('*Core team* in <#CTEAM>: in effect (version 1).');
+    expect(text).toContain('*Core team* in <#CTEAM>: in effect, version 1.');
     expect(text).toContain('A pulse is open until');
     await h.slack.event(
       { type: 'app_home_opened', user: 'UDAVE', channel: 'D0DAVE', tab: 'home' },
