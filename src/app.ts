@@ -95,6 +95,7 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
 
   const sealer = createAnswerSealer(config.slack.signingSecret);
   const core = composeCore({ store, clock, logger, clients, sealer });
+  store.transaction(() => core.services.memberData.ensureRetentionScheduled(identity.teamId, clock.now()));
   registerListeners(app, { clock, logger, ...core.services }, track);
   const tick = core.tick;
 

@@ -10,7 +10,7 @@ export interface MembershipChange {
   joined: string[];
   left: string[];
   /** 'settings' (someone edited the members), 'channel' (joined/left the channel), 'deactivated', a newcomer's 'proposal'. */
-  cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
+  cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'left' | 'forgotten';
   byUserId: string | null;
   /** Identifies what triggered the change (an event id, a modal), so its signal is raised once. */
   occurrence: string;
@@ -47,6 +47,8 @@ export type DomainEvent =
   | { type: 'newcomerArrived'; allianceId: string; userId: string; occurrence: string }
   /** A settings change would weaken privacy; it waits for every member's agreement. */
   | { type: 'privacyChangeRequested'; allianceId: string; byUserId: string; changes: Partial<PrivacySettings> }
+  /** A member archived the alliance: nothing more is scheduled for it. */
+  | { type: 'allianceArchived'; allianceId: string }
   /** Direct messages were queued that should go out now rather than at the next tick. */
   | { type: 'dmsQueued' }
   /** Slack said a member cannot get our direct messages. */

@@ -22,4 +22,5 @@ export const JOB_KINDS = {
   pulseClose: 'pulse.close',
   signalsDaily: 'signals.daily',
   digestPost: 'digest.post',
+  retentionDaily: 'retention.daily',
 } as const;

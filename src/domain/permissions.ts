@@ -29,6 +29,8 @@ export type Action =
   | 'see-digest'
   | 'post-digest'
   | 'admit-newcomer'
+  | 'leave'
+  | 'archive'
   | 'ask-to-join'
   | 'commit-as-newcomer';
 
@@ -55,6 +57,8 @@ const MEMBERS_ONLY: ReadonlySet<Action> = new Set([
   'see-details',
   'post-digest',
   'admit-newcomer',
+  'leave',
+  'archive',
 ]);
 
 export function may(input: { action: Action; standing: Standing; visibility: 'channel' | 'members' }): Permission {

@@ -35,7 +35,7 @@ export type Evidence =
       joined: string[];
       left: string[];
       /** 'mixed' once changes with different causes were merged into one flag. */
-      cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'mixed';
+      cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'left' | 'forgotten' | 'mixed';
       byUserId: string | null;
       proposal?: string;
     }
@@ -309,7 +309,7 @@ export function membershipFinding(
   change: {
     joined: string[];
     left: string[];
-    cause: 'settings' | 'channel' | 'deactivated' | 'proposal';
+    cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'left' | 'forgotten';
     byUserId: string | null;
     proposal?: string;
   },

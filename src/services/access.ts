@@ -28,6 +28,8 @@ const DOING: Record<Action, string> = {
   'see-digest': 'see its digest',
   'post-digest': 'post its digest',
   'admit-newcomer': 'admit newcomers',
+  leave: 'leave it',
+  archive: 'archive it',
   'ask-to-join': 'ask to join',
   'commit-as-newcomer': 'commit to it',
 };

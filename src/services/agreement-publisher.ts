@@ -117,6 +117,25 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     }
   }
 
+  /**
+   * Re-renders every part of every post of a version (after its content changed: a member was
+   * forgotten). A part the new rendering no longer has is emptied rather than left as it was.
+   */
+  async function rerender(versionId: number): Promise<void> {
+    const version = store.agreements.version(versionId);
+    if (!version) return;
+    const { main, thread } = buildAgreementMessages(messageModel(versionId));
+    for (const post of store.agreements.posts(versionId)) {
+      const message = post.part === 0 ? main : (thread[post.part - 1] ?? { text: '…' });
+      await gateway.update(
+        version.teamId,
+        { channel: post.channelId, ts: post.ts },
+        message,
+        `agreement ${versionId}: re-rendering a post`,
+      );
+    }
+  }
+
   /** Replies in the thread of each post of a version (the channel's, or each member's DM). */
   async function replyInThreads(versionId: number, message: SlackMessage): Promise<number> {
     const version = store.agreements.version(versionId);
@@ -147,7 +166,7 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     );
   }
 
-  return { messageModel, publish, refresh, replyInThreads, permalinkFor };
+  return { messageModel, publish, refresh, rerender, replyInThreads, permalinkFor };
 }
 
 export type AgreementPublisher = ReturnType<typeof createAgreementPublisher>;

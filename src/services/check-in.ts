@@ -235,9 +235,9 @@ export function createCheckInService(deps: CheckInDeps) {
 
     const { value: saved, events } = deps.events.transaction(input.now, (record): Notice | { editKey?: string } => {
       store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
-      const outcome = pulse.anonymous
-        ? saveAnonymous(pulse, input.userId, input.editKey, answers)
-        : (saveNamed(pulse, input.userId, answers), {});
+      let outcome: Notice | { editKey?: string } = {};
+      if (pulse.anonymous) outcome = saveAnonymous(pulse, input.userId, input.editKey, answers);
+      else saveNamed(pulse, input.userId, answers);
       if (!('kind' in outcome)) record({ type: 'checkedIn', allianceId: alliance.id, userId: input.userId });
       return outcome;
     });

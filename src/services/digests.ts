@@ -53,6 +53,11 @@ export function createDigestService(deps: DigestDeps) {
   }
 
   /** The figures this audience may see (every one through the visibility decision). */
+  /** Atomic: an archived alliance gets no more digests. */
+  function cancel(allianceId: string, now: Date): void {
+    store.jobs.cancelPending(allianceId, JOB_KINDS.digestPost, now);
+  }
+
   function figuresFor(alliance: Alliance, audience: Audience): DigestFigures {
     return computeDigestFigures({
       pulses: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY), alliance.settings),
@@ -227,7 +232,7 @@ export function createDigestService(deps: DigestDeps) {
     return { kind: 'view', view: buildDigestView(model) };
   }
 
-  return { ensureScheduled, reschedule, runScheduled, onDemand, viewPrivately, figuresFor };
+  return { ensureScheduled, reschedule, cancel, runScheduled, onDemand, viewPrivately, figuresFor };
 }
 
 export type DigestService = ReturnType<typeof createDigestService>;

@@ -106,7 +106,7 @@ export function createFlagService(deps: FlagDeps) {
   /** After a pulse closes: evaluate the pulse signals over the stored history. */
   async function afterPulseClosed(allianceId: string, now: Date): Promise<void> {
     const alliance = store.alliances.get(allianceId);
-    if (!alliance) return;
+    if (!alliance || alliance.status === 'archived') return;
     const version = alliance.activeVersionId ? store.agreements.version(alliance.activeVersionId) : undefined;
     const commitmentTexts = new Map(
       (version ? commitmentsOf(version.content) : []).map((c) => [`${c.userId}|${c.promptId}`, c.text]),
@@ -132,6 +132,11 @@ export function createFlagService(deps: FlagDeps) {
       runAt: new Date(now.getTime() + DAY),
       now,
     });
+  }
+
+  /** Atomic: an archived alliance raises no more signals. */
+  function cancelDaily(allianceId: string, now: Date): void {
+    store.jobs.cancelPending(allianceId, JOB_KINDS.signalsDaily, now);
   }
 
   /** Job `signals.daily`: the review date, checked once a day. */
@@ -161,7 +166,7 @@ export function createFlagService(deps: FlagDeps) {
   /** A membership change happened: raise its signal (an occurrence per triggering event). */
   async function membershipChanged(allianceId: string, change: MembershipChange, now: Date): Promise<void> {
     const alliance = store.alliances.get(allianceId);
-    if (!alliance) return;
+    if (!alliance || alliance.status === 'archived') return;
     const { occurrence, ...rest } = change;
     const finding = membershipFinding(alliance.settings.signals, rest, occurrence);
     if (finding) await raise(alliance, [finding], now);
@@ -254,6 +259,7 @@ export function createFlagService(deps: FlagDeps) {
     raise,
     afterPulseClosed,
     ensureDaily,
+    cancelDaily,
     runDaily,
     membershipChanged,
     roundOpened,

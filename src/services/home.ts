@@ -40,7 +40,7 @@ export function createHomeService(deps: { store: Store; gateway: SlackGateway })
 
     const proposed = store.agreements.proposedVersion(alliance.id);
     const consent = proposed ? consentProgress(members, store.agreements.consents(proposed.id)) : null;
-    if (proposed && consent && consent.waiting.includes(userId)) {
+    if (proposed && consent?.waiting.includes(userId)) {
       const asked = consent.agreed.length + consent.waiting.length;
       waiting.push({
         kind: 'consent',

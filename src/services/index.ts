@@ -17,6 +17,7 @@ import { createDigestService } from './digests.js';
 import { createEvents } from './events.js';
 import { createFlagService } from './flags.js';
 import { createHomeService } from './home.js';
+import { createMemberDataService } from './member-data.js';
 import { createMembershipService } from './membership.js';
 import { createNewcomerService } from './newcomers.js';
 import { createOutbox } from './outbox.js';
@@ -82,10 +83,20 @@ export function buildServices(deps: ServiceDeps) {
   const privacy = createPrivacyService({ store, gateway, events });
   const digests = createDigestService({ store, gateway, publisher });
   const home = createHomeService({ store, gateway });
+  const dms = deps.dms ?? createDmSender({ clients, timer: realTimer });
+  const memberData = createMemberDataService({
+    store,
+    gateway,
+    events,
+    dms,
+    directory,
+    publisher,
+    logger: logger.child('members'),
+  });
   const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
   const outbox = createOutbox({
     store,
-    dms: deps.dms ?? createDmSender({ clients, timer: realTimer }),
+    dms,
     events,
     logger: logger.child('outbox'),
     owner: deps.owner,
@@ -119,6 +130,7 @@ export function buildServices(deps: ServiceDeps) {
     privacy,
     digests,
     home,
+    memberData,
     workspace,
     outbox,
   };

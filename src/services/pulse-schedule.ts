@@ -187,7 +187,11 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
    * (overwritten: secure_delete) and the WAL is emptied, so the files hold no trace of who said what.
    */
   async function runClose(job: Job, now: Date): Promise<void> {
-    const pulse = store.pulses.get(Number(job.subjectId));
+    await closePulse(Number(job.subjectId), now);
+  }
+
+  async function closePulse(pulseId: number, now: Date): Promise<void> {
+    const pulse = store.pulses.get(pulseId);
     const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
     if (!pulse || !alliance || pulse.status !== 'open') return;
     const template = getTemplate(alliance.templateId);
@@ -279,7 +283,23 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     return model ? buildPulseReminder(model) : null;
   }
 
+  /** Atomic: an archived alliance schedules no more pulses. */
+  function cancelSchedule(allianceId: string, now: Date): void {
+    store.jobs.cancelPending(allianceId, JOB_KINDS.pulseOpen, now);
+  }
+
+  /** An archived alliance's open pulse closes now (its reminder and close jobs are dropped). */
+  async function closeOpenPulse(allianceId: string, now: Date): Promise<void> {
+    const pulse = store.pulses.openPulse(allianceId);
+    if (!pulse) return;
+    store.jobs.cancelPending(String(pulse.id), JOB_KINDS.pulseRemind, now);
+    store.jobs.cancelPending(String(pulse.id), JOB_KINDS.pulseClose, now);
+    await closePulse(pulse.id, now);
+  }
+
   return {
+    cancelSchedule,
+    closeOpenPulse,
     nextPulseAt,
     ensureScheduled,
     reschedule,

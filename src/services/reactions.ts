@@ -143,6 +143,16 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
         after: (e, now) => s.home.refreshAlliance(e.allianceId, now, [e.userId]),
       },
     ],
+    allianceArchived: [
+      { does: 'stop its pulses', atomic: (e, now) => s.pulseSchedule.cancelSchedule(e.allianceId, now) },
+      { does: 'stop its digest', atomic: (e, now) => s.digests.cancel(e.allianceId, now) },
+      { does: 'stop its daily signals', atomic: (e, now) => s.flags.cancelDaily(e.allianceId, now) },
+      { does: 'close its open pulse', after: (e, now) => s.pulseSchedule.closeOpenPulse(e.allianceId, now) },
+      {
+        does: 'bring the Home of those it touches up to date',
+        after: (e, now) => s.home.refreshAlliance(e.allianceId, now),
+      },
+    ],
     dmsQueued: [
       { does: 'send the queued direct messages', after: async (_e, now) => void (await s.outbox.drain(now)) },
     ],

@@ -53,6 +53,8 @@ export interface FakeUserInput {
   tzOffset?: number;
   isBot?: boolean;
   deleted?: boolean;
+  /** A workspace admin. */
+  isAdmin?: boolean;
 }
 
 export interface FakeUser {
@@ -64,6 +66,7 @@ export interface FakeUser {
   tzOffset: number | undefined;
   isBot: boolean;
   deleted: boolean;
+  isAdmin: boolean;
 }
 
 export interface FakeChannelInput {
@@ -520,6 +523,7 @@ export class FakeSlack {
       tzOffset: undefined,
       isBot: true,
       deleted: false,
+      isAdmin: false,
     });
     this.handlers = this.buildHandlers();
     this.server = createServer((req, res) => {
@@ -574,6 +578,7 @@ export class FakeSlack {
       tzOffset: input.tzOffset,
       isBot: input.isBot ?? false,
       deleted: input.deleted ?? false,
+      isAdmin: input.isAdmin ?? false,
     };
     this.userMap.set(user.id, user);
     return user;
@@ -1310,7 +1315,7 @@ export class FakeSlack {
         team: this.teamId,
         ...(u.id === this.botUserId ? { bot_id: this.botId, api_app_id: this.appId } : {}),
       },
-      is_admin: false,
+      is_admin: u.isAdmin,
       is_owner: false,
       is_primary_owner: false,
       is_restricted: false,

@@ -6,6 +6,10 @@ export interface SlackUser {
   isBot: boolean;
   deleted: boolean;
   timeZone: string | null;
+  /** A workspace admin or owner (may change workspace-wide settings such as comment retention). */
+  isAdmin: boolean;
+  /** The name people know them by, for files where a mention would not render. */
+  name: string | null;
 }
 
 export type ChannelAccess = 'ok' | 'invite-needed' | 'archived' | 'direct-message';
@@ -34,6 +38,8 @@ export function createDirectory(clients: SlackClients, now: () => number) {
             isBot: Boolean(u.is_bot) || u.id === 'USLACKBOT',
             deleted: Boolean(u.deleted),
             timeZone: u.tz ?? null,
+            isAdmin: Boolean(u.is_admin) || Boolean(u.is_owner),
+            name: u.profile?.display_name || u.real_name || u.name || null,
           }
         : null;
     } catch (error) {

@@ -17,7 +17,7 @@ export type Posted = { ok: true; channel: string; ts: string } | { ok: false; er
 
 export interface FileUpload {
   channel: string;
-  threadTs: string;
+  threadTs?: string;
   file: Buffer;
   filename: string;
   title: string;
@@ -114,16 +114,16 @@ export function createSlackGateway(clients: SlackClients, logger: Logger): Slack
     },
 
     async upload(teamId, upload, context) {
-      const result = await attempt(context, () =>
-        clients.forTeam(teamId).filesUploadV2({
-          channel_id: upload.channel,
-          thread_ts: upload.threadTs,
-          file: upload.file,
-          filename: upload.filename,
-          title: upload.title,
-          alt_text: upload.altText,
-        }),
-      );
+      // The client's argument type is a union on thread_ts; this object is one of its members.
+      const args = {
+        channel_id: upload.channel,
+        ...(upload.threadTs ? { thread_ts: upload.threadTs } : {}),
+        file: upload.file,
+        filename: upload.filename,
+        title: upload.title,
+        alt_text: upload.altText,
+      } as webApi.FilesUploadV2Arguments;
+      const result = await attempt(context, () => clients.forTeam(teamId).filesUploadV2(args));
       return result.ok;
     },
 

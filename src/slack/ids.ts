@@ -5,7 +5,20 @@
 
 export const COMMAND = '/alliance';
 
-export const SUBCOMMANDS = ['start', 'checkin', 'show', 'digest', 'renegotiate', 'settings', 'help'] as const;
+export const SUBCOMMANDS = [
+  'start',
+  'checkin',
+  'show',
+  'digest',
+  'renegotiate',
+  'settings',
+  'leave',
+  'export',
+  'forget',
+  'archive',
+  'retention',
+  'help',
+] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export const ACTIONS = {
@@ -27,7 +40,6 @@ export const ACTIONS = {
   agreePrivacyChange: 'privacy.agree',
   keepPrivacy: 'privacy.keep',
   renegotiateFromHome: 'home.renegotiate',
-  confirmLeave: 'member.confirm_leave',
 } as const;
 
 export const VIEWS = {
@@ -39,6 +51,9 @@ export const VIEWS = {
   setupSignals: 'alliance.setup_signals',
   snooze: 'flag.snooze',
   propose: 'newcomer.propose',
+  confirmLeave: 'member.leave',
+  confirmForget: 'member.forget',
+  confirmArchive: 'alliance.archive',
 } as const;
 
 /** Input blocks of the setup modal; each holds one element whose action_id is `value`. */

@@ -126,6 +126,30 @@ export const NOTICES = {
     'The channel has been told the digest is ready; members see it privately with *See the digest*, since this alliance is shared with its members only.',
   digestPostedRecently: (at: string, next: string) =>
     `The digest was already shared in the channel ${at}. To keep the channel calm it can be shared once an hour: again from ${next}. Use \`/alliance digest\` to see it privately now.`,
+  // Members' data
+  left: (alliance: Named) =>
+    `You left ${bold(alliance)}: no more pulses or invitations from it. Your name stays on the versions you agreed to. To come back, ask to join from the channel.`,
+  forgetUsage:
+    'To delete your data across this workspace, type `/alliance forget me`; you will be asked to confirm first.',
+  nothingToExport: 'You have no Alliance data in this workspace yet, so there is nothing to export.',
+  exported:
+    ':package: Your data is in the file I just sent you by direct message: the agreements you can read as Markdown, and what you wrote as JSON. Only you received it.',
+  exportFailed:
+    'The export could not be sent to you just now, so nothing was shared. Please try `/alliance export` again in a minute.',
+  forgotten:
+    'Done: what you wrote and your part in every alliance of this workspace are deleted, and agreements now show “a former member” where your name and words were. Thank you for the part you played.',
+  alreadyArchived: 'This alliance is already archived.',
+  archived: (alliance: Named) =>
+    `${bold(alliance)} is archived: no more pulses, digests or signals. Its history stays readable with \`/alliance show\`, and \`/alliance start\` can begin a new alliance here.`,
+  retentionIs: (days: number) =>
+    `Pulse comments are kept ${days} days after their pulse closes in this workspace; the figures are kept. Workspace admins can change it with \`/alliance retention <days>\`.`,
+  retentionRange: (min: number, max: number) =>
+    `Use a number of days from ${min} to ${max}, like \`/alliance retention 365\`.`,
+  retentionAdminsOnly: (days: number) =>
+    `Only workspace admins can change how long comments are kept; it stays ${days} days. Ask one of them if it should change.`,
+  retentionSet: (days: number) =>
+    `From now on, pulse comments are kept ${days} days after their pulse closes; older ones are cleared each day. The figures are kept.`,
+
   // Replies from the listeners themselves
   reservationShared:
     ':memo: Your reservation is shared with the members, with your name. When you are ready, press *I agree* on the agreement; pulses will ask whether this is still a concern.',

@@ -276,3 +276,11 @@ export const privacyChangeRef = ref(
   (w) => ({ changeId: w.c }),
   (n) => ({ c: n.changeId }),
 );
+
+/** A form that carries nothing of its own (who submits it is in the signed payload). */
+export const emptyRef = ref(
+  z.object({}),
+  z.object({}),
+  () => ({}),
+  () => ({}),
+);

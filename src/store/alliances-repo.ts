@@ -47,6 +47,12 @@ export function createAlliancesRepo(db: Db) {
     "SELECT * FROM alliances WHERE team_id = ? AND channel_id = ? AND status <> 'archived'",
   );
   const setStatus = db.prepare('UPDATE alliances SET status = ? WHERE id = ?');
+  const archive = db.prepare(
+    "UPDATE alliances SET status = 'archived', archived_at = @now WHERE id = @id AND status <> 'archived'",
+  );
+  const latestArchived = db.prepare(
+    "SELECT * FROM alliances WHERE team_id = ? AND channel_id = ? AND status = 'archived' ORDER BY archived_at DESC LIMIT 1",
+  );
   const activate = db.prepare(
     "UPDATE alliances SET status = 'active', active_version_id = @versionId, activated_at = coalesce(activated_at, @now) WHERE id = @id",
   );
@@ -69,6 +75,9 @@ export function createAlliancesRepo(db: Db) {
     'SELECT 1 FROM alliance_members WHERE alliance_id = ? AND user_id = ? AND left_at IS NULL',
   );
   const membership = db.prepare('SELECT left_at FROM alliance_members WHERE alliance_id = ? AND user_id = ?');
+  const everOf = db.prepare(`
+    SELECT a.* FROM alliances a JOIN alliance_members m ON m.alliance_id = a.id
+     WHERE a.team_id = ? AND m.user_id = ? ORDER BY a.created_at`);
   const ofMember = db.prepare(`
     SELECT a.* FROM alliances a JOIN alliance_members m ON m.alliance_id = a.id
      WHERE a.team_id = ? AND m.user_id = ? AND m.left_at IS NULL AND a.status <> 'archived'
@@ -104,6 +113,15 @@ export function createAlliancesRepo(db: Db) {
     live(): Alliance[] {
       return (liveAlliances.all() as AllianceRow[]).map(toAlliance);
     },
+    /** Ends an alliance; false when it already was. */
+    archive(id: string, now: Date): boolean {
+      return archive.run({ id, now: now.getTime() }).changes > 0;
+    },
+    /** The channel's most recently archived alliance, whose history stays readable. */
+    latestArchivedInChannel(teamId: string, channelId: string): Alliance | undefined {
+      const row = latestArchived.get(teamId, channelId) as AllianceRow | undefined;
+      return row ? toAlliance(row) : undefined;
+    },
     setStatus(id: string, status: AllianceStatus): void {
       setStatus.run(status, id);
     },
@@ -121,6 +139,10 @@ export function createAlliancesRepo(db: Db) {
     },
     members(allianceId: string): string[] {
       return currentMembers.pluck().all(allianceId) as string[];
+    },
+    /** Every alliance a person is or was a member of in a workspace, archived ones included. */
+    everOf(teamId: string, userId: string): Alliance[] {
+      return (everOf.all(teamId, userId) as AllianceRow[]).map(toAlliance);
     },
     /** The live alliances a person is a member of in a workspace. */
     ofMember(teamId: string, userId: string): Alliance[] {

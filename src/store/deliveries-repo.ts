@@ -76,6 +76,9 @@ export function createDeliveriesRepo(db: Db) {
   const cancelForUser = db.prepare(
     "UPDATE deliveries SET state = 'cancelled' WHERE alliance_id = ? AND user_id = ? AND state = 'pending'",
   );
+  const cancelForAlliance = db.prepare(
+    "UPDATE deliveries SET state = 'cancelled' WHERE alliance_id = ? AND state = 'pending'",
+  );
   const bySubject = db.prepare('SELECT * FROM deliveries WHERE kind = ? AND subject_id = ? ORDER BY id');
   const one = db.prepare('SELECT * FROM deliveries WHERE kind = ? AND subject_id = ? AND user_id = ?');
   const byId = db.prepare('SELECT * FROM deliveries WHERE id = ?');
@@ -151,6 +154,10 @@ export function createDeliveriesRepo(db: Db) {
     },
     cancelPending(kind: string, subjectId: number): number {
       return cancelPending.run(kind, subjectId).changes;
+    },
+    /** An archived alliance sends nothing more. */
+    cancelForAlliance(allianceId: string): number {
+      return cancelForAlliance.run(allianceId).changes;
     },
     cancelForUser(allianceId: string, userId: string): number {
       return cancelForUser.run(allianceId, userId).changes;

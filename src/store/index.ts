@@ -11,6 +11,7 @@ import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
 import { createHomeViewsRepo } from './home-views-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
+import { createPeopleRepo } from './people-repo.js';
 import { createPrivacyChangesRepo } from './privacy-changes-repo.js';
 import { createPulsesRepo } from './pulses-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
@@ -37,6 +38,7 @@ export function createStore(db: Db) {
     admissions: createAdmissionsRepo(db),
     privacyChanges: createPrivacyChangesRepo(db),
     homeViews: createHomeViewsRepo(db),
+    people: createPeopleRepo(db),
   };
 }
 

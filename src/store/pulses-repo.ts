@@ -83,6 +83,13 @@ export function createPulsesRepo(db: Db) {
   const sealedByKey = db.prepare('SELECT sealed FROM pulse_sealed_answers WHERE key_hash = ? AND pulse_id = ?');
   const sealedOfPulse = db.prepare('SELECT sealed FROM pulse_sealed_answers WHERE pulse_id = ?');
   const deleteSealed = db.prepare('DELETE FROM pulse_sealed_answers WHERE pulse_id = ?');
+  const pastRetention = db.prepare(`
+    SELECT id, results_json FROM pulses
+     WHERE team_id = ? AND status = 'closed' AND closed_at < ? AND comments_cleared_at IS NULL ORDER BY id`);
+  const clearResponseWords = db.prepare(
+    "UPDATE pulse_responses SET working = '', at_risk = '', renegotiate_reason = '' WHERE pulse_id = ?",
+  );
+  const clearResultWords = db.prepare('UPDATE pulses SET results_json = ?, comments_cleared_at = ? WHERE id = ?');
   const deleteParticipation = db.prepare('DELETE FROM pulse_participation WHERE pulse_id = ?');
   const deleteAnonymousResponses = db.prepare('DELETE FROM pulse_responses WHERE pulse_id = ? AND user_id IS NULL');
 
@@ -304,6 +311,20 @@ export function createPulsesRepo(db: Db) {
       deleteSealed.run(pulseId);
       deleteAnonymousResponses.run(pulseId);
       deleteParticipation.run(pulseId);
+    },
+    /**
+     * Retention: the words people wrote in pulses closed before `before` are cleared, from their
+     * answers and from the frozen results; the figures stay. Returns how many pulses were cleared.
+     */
+    clearCommentsBefore(teamId: string, before: Date, now: Date): number {
+      const rows = pastRetention.all(teamId, before.getTime()) as { id: number; results_json: string | null }[];
+      for (const row of rows) {
+        clearResponseWords.run(row.id);
+        const results = row.results_json ? (JSON.parse(row.results_json) as PulseResults) : null;
+        const cleared = results ? { ...results, comments: { working: [], atRisk: [], renegotiateReasons: [] } } : null;
+        clearResultWords.run(cleared ? JSON.stringify(cleared) : null, now.getTime(), row.id);
+      }
+      return rows.length;
     },
     saveCommitmentChecks(
       pulseId: number,

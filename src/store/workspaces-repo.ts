@@ -30,7 +30,16 @@ export function createWorkspacesRepo(db: Db) {
     'UPDATE workspaces SET uninstalled_at = ? WHERE team_id = ? AND uninstalled_at IS NULL',
   );
 
+  const retention = db.prepare('SELECT comment_retention_days FROM workspaces WHERE team_id = ?');
+  const setRetention = db.prepare('UPDATE workspaces SET comment_retention_days = ? WHERE team_id = ?');
   return {
+    /** How many days raw pulse comments are kept in this workspace. */
+    commentRetentionDays(teamId: string): number {
+      return (retention.pluck().get(teamId) as number | undefined) ?? 365;
+    },
+    setCommentRetentionDays(teamId: string, days: number): void {
+      setRetention.run(days, teamId);
+    },
     /** Records (or re-activates) the workspace the bot token belongs to. */
     register(input: { teamId: string; teamName: string | null; botUserId: string | null; now: Date }): void {
       upsert.run({ ...input, now: input.now.getTime() });

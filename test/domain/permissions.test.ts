@@ -15,6 +15,8 @@ const MEMBER_ACTIONS: Action[] = [
   'see-details',
   'post-digest',
   'admit-newcomer',
+  'leave',
+  'archive',
 ];
 
 describe('who may do what', () => {

@@ -26,6 +26,7 @@ function emptyTable(): Record<DomainEvent['type'], unknown[]> {
     admissionRequested: [],
     admitted: [],
     privacyChangeRequested: [],
+    allianceArchived: [],
     dmsQueued: [],
     memberUnreachable: [],
   };

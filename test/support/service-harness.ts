@@ -137,7 +137,9 @@ export function fakeDirectory(
 ): Directory {
   const user = async (_teamId: string, userId: string): Promise<SlackUser | null> => {
     const person = people[userId];
-    return person ? { id: userId, isBot: false, deleted: false, timeZone: 'Europe/Paris', ...person } : null;
+    return person
+      ? { id: userId, isBot: false, deleted: false, timeZone: 'Europe/Paris', isAdmin: false, name: userId, ...person }
+      : null;
   };
   return {
     user,

@@ -31,6 +31,17 @@ export function registerTrustActions(on: ListenerRegistry, deps: ListenerDeps): 
       now: deps.clock.now(),
     }),
   );
+  // From the App Home: a member with an open reservation starts a renegotiation.
+  onClick(on, deps, ACTIONS.renegotiateFromHome, allianceRef, (c) =>
+    deps.renegotiationRound.startRound({
+      teamId: c.teamId,
+      userId: c.userId,
+      allianceId: c.value.allianceId,
+      reason: null,
+      flagId: null,
+      now: deps.clock.now(),
+    }),
+  );
   // A privacy change waiting for every member.
   onClick(on, deps, ACTIONS.agreePrivacyChange, privacyChangeRef, (c) =>
     deps.privacy.agree({ teamId: c.teamId, userId: c.userId, changeId: c.value.changeId, now: deps.clock.now() }),

@@ -2,6 +2,7 @@ import type { ListenerDeps } from '../deps.js';
 import type { ListenerRegistry } from '../registry.js';
 import { registerCheckInView } from './check-in.js';
 import { registerDesignStepView } from './design-step.js';
+import { registerMembersDataViews } from './members-data.js';
 import { registerRenegotiationViews } from './renegotiation.js';
 import { registerReservationView } from './reservation.js';
 import { registerSettingsView } from './settings.js';
@@ -14,4 +15,5 @@ export function registerViews(on: ListenerRegistry, deps: ListenerDeps): void {
   registerCheckInView(on, deps);
   registerSettingsView(on, deps);
   registerRenegotiationViews(on, deps);
+  registerMembersDataViews(on, deps);
 }

@@ -98,9 +98,11 @@ export function describeEvidence(evidence: Evidence): string {
               ? `left the channel and no longer ${one ? 'takes' : 'take'} part`
               : evidence.cause === 'deactivated'
                 ? `${one ? 'has' : 'have'} been deactivated and no longer ${one ? 'takes' : 'take'} part`
-                : evidence.cause === 'mixed'
+                : evidence.cause === 'mixed' || evidence.cause === 'forgotten'
                   ? `no longer ${one ? 'takes' : 'take'} part`
-                  : `${one ? 'was' : 'were'} removed from the alliance`;
+                  : evidence.cause === 'left'
+                    ? `left the alliance`
+                    : `${one ? 'was' : 'were'} removed from the alliance`;
           parts.push(`${evidence.left.map(userMention).join(', ')} ${how}.`);
         }
       }

@@ -27,6 +27,23 @@ const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
     usage: '/alliance settings',
     what: 'Change the pulse and digest schedule, the signals and the celebration target.',
   },
+  leave: { usage: '/alliance leave', what: 'Leave this channel’s alliance: no more pulses for you.' },
+  export: {
+    usage: '/alliance export',
+    what: 'Get, by direct message, a file of the agreements you can read and everything you wrote.',
+  },
+  forget: {
+    usage: '/alliance forget me',
+    what: 'Delete what you wrote and your part in every alliance here; agreements keep a placeholder.',
+  },
+  archive: {
+    usage: '/alliance archive',
+    what: 'End this channel’s alliance: no more pulses, digests or signals; its history stays readable.',
+  },
+  retention: {
+    usage: '/alliance retention [days]',
+    what: 'How long pulse comments are kept in this workspace; admins can change it.',
+  },
   help: { usage: '/alliance help', what: 'Show this list.' },
 };
 
@@ -37,6 +54,11 @@ export const SUBCOMMAND_ORDER: readonly Subcommand[] = [
   'digest',
   'renegotiate',
   'settings',
+  'leave',
+  'export',
+  'forget',
+  'archive',
+  'retention',
   'help',
 ];
 
