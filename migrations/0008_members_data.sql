@@ -27,3 +27,20 @@ ALTER TABLE workspaces ADD COLUMN comment_retention_days INTEGER NOT NULL DEFAUL
 
 -- When a pulse's raw comments were cleared under the retention setting.
 ALTER TABLE pulses ADD COLUMN comments_cleared_at INTEGER;
+
+-- A version stays a snapshot, with one exception: a member who asks to be forgotten has their name
+-- and words replaced by a placeholder. Such an update must count itself in `withdrawals`, so the
+-- content can change only on purpose, and the row says how often it did.
+ALTER TABLE agreement_versions ADD COLUMN withdrawals INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER agreement_versions_immutable;
+CREATE TRIGGER agreement_versions_immutable
+BEFORE UPDATE OF number, alliance_id ON agreement_versions
+BEGIN
+  SELECT RAISE(ABORT, 'agreement versions are immutable');
+END;
+CREATE TRIGGER agreement_versions_content_immutable
+BEFORE UPDATE OF content_json, content_hash ON agreement_versions
+WHEN NEW.withdrawals <= OLD.withdrawals
+BEGIN
+  SELECT RAISE(ABORT, 'agreement versions are immutable');
+END;

@@ -33,7 +33,10 @@ export function createAgreementViewService(deps: { store: Store; publisher: Agre
     channelId: string;
     versionArg: string;
   }): Promise<ShowMessage | Notice> {
-    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
+    // An archived alliance's history stays readable until a new one starts in the channel.
+    const alliance =
+      store.alliances.liveInChannel(input.teamId, input.channelId) ??
+      store.alliances.latestArchivedInChannel(input.teamId, input.channelId);
     if (!alliance) return notice(NOTICES.noAllianceHere);
     const versions = store.agreements.versions(alliance.id);
     const version = pick(versions, input.versionArg);

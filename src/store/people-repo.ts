@@ -63,7 +63,9 @@ export function createPeopleRepo(db: Db) {
     versions: db.prepare(
       'SELECT id, content_json FROM agreement_versions WHERE team_id = ? AND instr(content_json, ?) > 0',
     ),
-    updateVersion: db.prepare('UPDATE agreement_versions SET content_json = ?, content_hash = ? WHERE id = ?'),
+    updateVersion: db.prepare(
+      'UPDATE agreement_versions SET content_json = ?, content_hash = ?, withdrawals = withdrawals + 1 WHERE id = ?',
+    ),
     pulses: db.prepare('SELECT id, results_json FROM pulses WHERE team_id = ? AND results_json IS NOT NULL'),
     updateResults: db.prepare('UPDATE pulses SET results_json = ? WHERE id = ?'),
     flags: db.prepare('SELECT id, evidence_json FROM flags WHERE team_id = ?'),
