@@ -1,3 +1,4 @@
+import type { AgreementVersion } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { type Action, may, type Standing } from '../domain/permissions.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
@@ -55,4 +56,25 @@ export function refusal(store: Store, alliance: Alliance, userId: string, action
     case 'needs-admission':
       return notice(NOTICES.needsAdmission(alliance));
   }
+}
+
+/**
+ * The alliance a button or form names, if it belongs to the workspace the signed request came
+ * from: ids inside our own payloads are never trusted to cross workspaces.
+ */
+export function allianceInWorkspace(store: Store, teamId: string, allianceId: string): Alliance | undefined {
+  const alliance = store.alliances.get(allianceId);
+  return alliance?.teamId === teamId ? alliance : undefined;
+}
+
+/** The alliance and version a button names, if both exist, belong together and to this workspace. */
+export function versionInWorkspace(
+  store: Store,
+  teamId: string,
+  allianceId: string,
+  versionId: number,
+): { alliance: Alliance; version: AgreementVersion } | undefined {
+  const alliance = allianceInWorkspace(store, teamId, allianceId);
+  const version = store.agreements.version(versionId);
+  return alliance && version?.allianceId === alliance.id ? { alliance, version } : undefined;
 }

@@ -6,7 +6,7 @@ import { context as contextBlock, escapeText, type ModalView, section, userMenti
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { refusal } from './access.js';
+import { refusal, versionInWorkspace } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 
@@ -32,11 +32,9 @@ export function createConsentService(deps: ConsentDeps) {
     allianceId: string,
     versionId: number,
   ): { alliance: Alliance; version: AgreementVersion } | Notice {
-    const alliance = store.alliances.get(allianceId);
-    const version = store.agreements.version(versionId);
-    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) {
-      return notice(NOTICES.stale);
-    }
+    const found = versionInWorkspace(store, teamId, allianceId, versionId);
+    if (!found) return notice(NOTICES.stale);
+    const { alliance, version } = found;
     const refused = refusal(store, alliance, userId, 'consent');
     if (refused) return refused;
     if (version.status === 'active') return notice(NOTICES.versionInEffect(version.number));
@@ -209,11 +207,9 @@ export function createConsentService(deps: ConsentDeps) {
     versionId: number;
     now: Date;
   }): Promise<Notice> {
-    const alliance = store.alliances.get(input.allianceId);
-    const version = store.agreements.version(input.versionId);
-    if (!alliance || alliance.teamId !== input.teamId || !version || version.allianceId !== alliance.id) {
-      return notice(NOTICES.stale);
-    }
+    const found = versionInWorkspace(store, input.teamId, input.allianceId, input.versionId);
+    if (!found) return notice(NOTICES.stale);
+    const { alliance, version } = found;
     const refused = refusal(store, alliance, input.userId, 'reopen-prompts');
     if (refused) return refused;
     if (version.status !== 'proposed') return notice(NOTICES.nothingToReopen(version.number));

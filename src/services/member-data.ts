@@ -15,7 +15,7 @@ import type { DmSender } from '../slack/dm-sender.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { refusal, standingOf } from './access.js';
+import { allianceInWorkspace, refusal, standingOf } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 import { applyMembershipChange } from './membership.js';
@@ -47,23 +47,27 @@ export function createMemberDataService(deps: MemberDataDeps) {
 
   // ---- Leave ---------------------------------------------------------------------------------
 
-  /** `/alliance leave`: the confirmation. */
-  function openLeave(input: {
-    teamId: string;
-    userId: string;
-    channelId: string;
-  }): Notice | { kind: 'view'; view: ModalView } {
+  /** The confirmation modal of an action on this channel's alliance, if this person may take it. */
+  function confirmation(
+    input: { teamId: string; userId: string; channelId: string },
+    action: 'leave' | 'archive',
+    build: (model: { allianceId: string; allianceName: string }) => ModalView,
+  ): Notice | { kind: 'view'; view: ModalView } {
     const alliance = allianceHere(input.teamId, input.channelId);
     if ('kind' in alliance) return alliance;
-    const refused = refusal(store, alliance, input.userId, 'leave');
+    const refused = refusal(store, alliance, input.userId, action);
     if (refused) return refused;
-    return { kind: 'view', view: buildLeaveModal({ allianceId: alliance.id, allianceName: alliance.name }) };
+    return { kind: 'view', view: build({ allianceId: alliance.id, allianceName: alliance.name }) };
   }
+
+  /** `/alliance leave`: the confirmation. */
+  const openLeave = (input: { teamId: string; userId: string; channelId: string }) =>
+    confirmation(input, 'leave', buildLeaveModal);
 
   /** Confirmed: the member leaves; the team sees it (a membership change), their name stays on what they agreed. */
   async function leave(input: { teamId: string; userId: string; allianceId: string; now: Date }): Promise<Notice> {
-    const alliance = store.alliances.get(input.allianceId);
-    if (!alliance || alliance.teamId !== input.teamId || alliance.status === 'archived') return notice(NOTICES.stale);
+    const alliance = allianceInWorkspace(store, input.teamId, input.allianceId);
+    if (alliance === undefined || alliance.status === 'archived') return notice(NOTICES.stale);
     const refused = refusal(store, alliance, input.userId, 'leave');
     if (refused) return refused;
     const change: MembershipChange = {
@@ -194,22 +198,14 @@ export function createMemberDataService(deps: MemberDataDeps) {
 
   // ---- Archive -------------------------------------------------------------------------------
 
-  function openArchive(input: {
-    teamId: string;
-    userId: string;
-    channelId: string;
-  }): Notice | { kind: 'view'; view: ModalView } {
-    const alliance = allianceHere(input.teamId, input.channelId);
-    if ('kind' in alliance) return alliance;
-    const refused = refusal(store, alliance, input.userId, 'archive');
-    if (refused) return refused;
-    return { kind: 'view', view: buildArchiveModal({ allianceId: alliance.id, allianceName: alliance.name }) };
-  }
+  /** `/alliance archive`: the confirmation. */
+  const openArchive = (input: { teamId: string; userId: string; channelId: string }) =>
+    confirmation(input, 'archive', buildArchiveModal);
 
   /** Confirmed: the alliance ends; what was scheduled stops, the open pulse closes, the channel is told. */
   async function archive(input: { teamId: string; userId: string; allianceId: string; now: Date }): Promise<Notice> {
-    const alliance = store.alliances.get(input.allianceId);
-    if (!alliance || alliance.teamId !== input.teamId) return notice(NOTICES.stale);
+    const alliance = allianceInWorkspace(store, input.teamId, input.allianceId);
+    if (!alliance) return notice(NOTICES.stale);
     const refused = refusal(store, alliance, input.userId, 'archive');
     if (refused) return refused;
     const { value: archived, events } = deps.events.transaction(input.now, (record) => {

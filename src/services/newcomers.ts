@@ -9,7 +9,7 @@ import { buildJoinInvitation, buildJoinRequest } from '../slack/blocks/trust.js'
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { refusal } from './access.js';
+import { refusal, versionInWorkspace } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 import { applyMembershipChange } from './membership.js';
@@ -60,11 +60,9 @@ export function createNewcomerService(deps: NewcomerDeps) {
     allianceId: string,
     versionId: number,
   ): { alliance: Alliance; version: AgreementVersion } | Notice {
-    const alliance = store.alliances.get(allianceId);
-    const version = store.agreements.version(versionId);
-    if (!alliance || alliance.teamId !== teamId || !version || version.allianceId !== alliance.id) {
-      return notice(NOTICES.invitationStale);
-    }
+    const found = versionInWorkspace(store, teamId, allianceId, versionId);
+    if (!found) return notice(NOTICES.invitationStale);
+    const { alliance, version } = found;
     const refused = refusal(store, alliance, userId, 'commit-as-newcomer');
     if (refused) return refused;
     if (alliance.activeVersionId !== version.id) return notice(NOTICES.agreementChanged);
