@@ -7,7 +7,6 @@ import { getTemplate } from '../domain/templates/index.js';
 import {
   buildDesignAnnouncement,
   buildDesignDoneView,
-  buildDesignInvitation,
   buildDesignStepView,
   type DesignRoundModel,
   progressLine,
@@ -33,6 +32,30 @@ type StepResult =
   | { kind: 'errors'; errors: Record<string, string> }
   | { kind: 'update'; view: ModalView; events: DomainEvent[] };
 
+/** What the round's announcement and invitations show: who is asked, who has answered, why. */
+export function designRoundModel(
+  store: Store,
+  alliance: Alliance,
+  round: DesignRound,
+  compiledVersion?: number,
+): DesignRoundModel {
+  const members = store.alliances.members(alliance.id);
+  const finishedIds = store.design.finishedMembers(round.id);
+  const base = round.baseVersionId ? store.agreements.version(round.baseVersionId) : undefined;
+  return {
+    allianceId: alliance.id,
+    roundId: round.id,
+    allianceName: alliance.name,
+    channelId: alliance.channelId,
+    starterId: alliance.starterId,
+    template: getTemplate(alliance.templateId),
+    members,
+    finished: designProgress(members, finishedIds).finished,
+    ...(base ? { renegotiation: { fromVersion: base.number, reason: round.reason, startedBy: round.startedBy } } : {}),
+    ...(compiledVersion !== undefined ? { compiledVersion } : {}),
+  };
+}
+
 /**
  * A design round: members answer the template's prompts step by step (the first design of an
  * alliance, or a renegotiation), and the answers are compiled into a proposed version.
@@ -40,25 +63,8 @@ type StepResult =
 export function createDesignRoundService(deps: DesignRoundDeps) {
   const { store, gateway } = deps;
 
-  function roundModel(alliance: Alliance, round: DesignRound, compiledVersion?: number): DesignRoundModel {
-    const members = store.alliances.members(alliance.id);
-    const finishedIds = store.design.finishedMembers(round.id);
-    const base = round.baseVersionId ? store.agreements.version(round.baseVersionId) : undefined;
-    return {
-      allianceId: alliance.id,
-      roundId: round.id,
-      allianceName: alliance.name,
-      channelId: alliance.channelId,
-      starterId: alliance.starterId,
-      template: getTemplate(alliance.templateId),
-      members,
-      finished: designProgress(members, finishedIds).finished,
-      ...(base
-        ? { renegotiation: { fromVersion: base.number, reason: round.reason, startedBy: round.startedBy } }
-        : {}),
-      ...(compiledVersion !== undefined ? { compiledVersion } : {}),
-    };
-  }
+  const roundModel = (alliance: Alliance, round: DesignRound, compiledVersion?: number) =>
+    designRoundModel(store, alliance, round, compiledVersion);
 
   /** Loads what a click or submission refers to and checks the person may act on it. */
   function memberContext(
@@ -119,14 +125,6 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
       });
       record({ type: 'dmsQueued' });
     });
-  }
-
-  /** The DM invitation, rendered when it is sent; nothing once the round is closed. */
-  function renderInvitation(roundId: number, userId: string) {
-    const round = store.design.round(roundId);
-    const alliance = round ? store.alliances.get(round.allianceId) : undefined;
-    if (!round || !alliance || round.status !== 'open' || !store.alliances.isMember(alliance.id, userId)) return null;
-    return buildDesignInvitation(roundModel(alliance, round), userId);
   }
 
   async function refreshAnnouncement(roundId: number, compiledVersion?: number): Promise<void> {
@@ -363,7 +361,6 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
 
   return {
     announce,
-    renderInvitation,
     refreshAnnouncement,
     openAnswers,
     submitStep,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, realTimer } from '../clock.js';
-import { DELIVERY_KINDS } from '../domain/delivery.js';
 import type { AppLogger } from '../logger.js';
 import type { SlackClients } from '../slack/clients.js';
 import { createDirectory, type Directory } from '../slack/directory.js';
@@ -14,6 +13,7 @@ import { createCheckInService } from './check-in.js';
 import { createConsentService } from './consent.js';
 import { createDesignRoundService } from './design-round.js';
 import { createDigestService } from './digests.js';
+import { renderDirectMessage } from './direct-messages.js';
 import { createEvents } from './events.js';
 import { createFlagService } from './flags.js';
 import { createHomeService } from './home.js';
@@ -100,14 +100,7 @@ export function buildServices(deps: ServiceDeps) {
     events,
     logger: logger.child('outbox'),
     owner: deps.owner,
-    renderers: {
-      [DELIVERY_KINDS.designInvite]: (d) => designRound.renderInvitation(d.subjectId, d.userId),
-      [DELIVERY_KINDS.pulseInvite]: (d, now) => pulseSchedule.renderInvitation(d.subjectId, d.userId, now),
-      [DELIVERY_KINDS.pulseReminder]: (d, now) => pulseSchedule.renderReminder(d.subjectId, d.userId, now),
-      [DELIVERY_KINDS.newcomerWelcome]: (d) => newcomers.renderWelcome(d.subjectId, d.userId),
-      [DELIVERY_KINDS.joinInvitation]: (d) => newcomers.renderJoinInvitation(d.subjectId, d.userId),
-      [DELIVERY_KINDS.reportUnreachable]: (d) => membership.renderReport(d),
-    },
+    render: (delivery, now) => renderDirectMessage(store, delivery, now),
   });
 
   events.install(

@@ -1,8 +1,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Alliance } from '../domain/alliance.js';
-import { DELIVERY_KINDS, type Delivery } from '../domain/delivery.js';
+import { DELIVERY_KINDS } from '../domain/delivery.js';
 import type { DomainEvent, DomainEventOf, MembershipChange } from '../domain/events.js';
-import { buildUnreachableReport } from '../slack/blocks/unreachable.js';
 import type { Directory } from '../slack/directory.js';
 import type { Store } from '../store/index.js';
 import { refusal } from './access.js';
@@ -182,20 +181,7 @@ export function createMembershipService(deps: MembershipDeps) {
     }
   }
 
-  /** Outbox renderer for the starter's report: the delivery that failed is its subject. */
-  function renderReport(report: Delivery) {
-    const failed = store.deliveries.byId(report.subjectId);
-    const alliance = store.alliances.get(report.allianceId);
-    if (!failed || !alliance) return null;
-    return buildUnreachableReport({
-      allianceName: alliance.name,
-      channelId: alliance.channelId,
-      memberId: failed.userId,
-      reason: failed.error ?? 'unknown',
-    });
-  }
-
-  return { change, memberJoinedChannel, memberLeftChannel, accountChanged, unreachable, renderReport };
+  return { change, memberJoinedChannel, memberLeftChannel, accountChanged, unreachable };
 }
 
 export type MembershipService = ReturnType<typeof createMembershipService>;

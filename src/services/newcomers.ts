@@ -2,10 +2,9 @@ import type { AgreementVersion } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { DELIVERY_KINDS } from '../domain/delivery.js';
 import type { DomainEvent } from '../domain/events.js';
-import { renderAgreementContent } from '../slack/blocks/agreement.js';
-import { buildNewcomerWelcome, buildProposeModal } from '../slack/blocks/flags.js';
+import { buildProposeModal } from '../slack/blocks/flags.js';
 import { escapeText, type ModalView, userMention } from '../slack/blocks/kit.js';
-import { buildJoinInvitation, buildJoinRequest } from '../slack/blocks/trust.js';
+import { buildJoinRequest } from '../slack/blocks/trust.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
@@ -28,30 +27,6 @@ export interface NewcomerDeps {
  */
 export function createNewcomerService(deps: NewcomerDeps) {
   const { store, gateway } = deps;
-
-  /** Outbox renderer for the welcome DM: the agreement and the two choices, if they may commit. */
-  function renderWelcome(versionId: number, userId: string) {
-    const version = store.agreements.version(versionId);
-    const alliance = version ? store.alliances.get(version.allianceId) : undefined;
-    if (!version || !alliance || alliance.activeVersionId !== version.id) return null;
-    if (refusal(store, alliance, userId, 'commit-as-newcomer')) return null;
-    return buildNewcomerWelcome({
-      allianceId: alliance.id,
-      versionId: version.id,
-      allianceName: alliance.name,
-      channelId: alliance.channelId,
-      versionNumber: version.number,
-      agreementBlocks: renderAgreementContent(version.content),
-    });
-  }
-
-  /** Outbox renderer for the invitation to ask to join: that the alliance exists, nothing of its content. */
-  function renderJoinInvitation(versionId: number, userId: string) {
-    const version = store.agreements.version(versionId);
-    const alliance = version ? store.alliances.get(version.allianceId) : undefined;
-    if (alliance?.status !== 'active' || store.alliances.isMember(alliance.id, userId)) return null;
-    return buildJoinInvitation({ allianceId: alliance.id, allianceName: alliance.name, channelId: alliance.channelId });
-  }
 
   /** The version a newcomer's button refers to, if it is still the one in effect and they may commit to it. */
   function newcomerContext(
@@ -225,7 +200,7 @@ export function createNewcomerService(deps: NewcomerDeps) {
     return notice(NOTICES.admitted(input.newcomerId));
   }
 
-  return { renderWelcome, renderJoinInvitation, commit, openProposal, propose, askToJoin, admit };
+  return { commit, openProposal, propose, askToJoin, admit };
 }
 
 export type NewcomerService = ReturnType<typeof createNewcomerService>;

@@ -18,7 +18,8 @@ export interface OutboxDeps {
   dms: DmSender;
   logger: Logger;
   owner: string;
-  renderers: Readonly<Record<string, DeliveryRenderer>>;
+  /** Renders a delivery's message when it is sent (see direct-messages.ts). */
+  render: DeliveryRenderer;
   /** Messages in flight at once. Slack rate-limits per workspace; a handful keeps DMs flowing without bursts. */
   concurrency?: number;
   leaseMs?: number;
@@ -49,10 +50,9 @@ export function createOutbox(deps: OutboxDeps) {
     now: Date,
   ): Promise<'sent' | 'retry' | 'unreachable' | 'failed' | 'cancelled'> {
     const { deliveries } = deps.store;
-    const render = deps.renderers[delivery.kind];
-    const message = render ? render(delivery, now) : null;
+    const message = deps.render(delivery, now);
     if (!message) {
-      deliveries.finish(delivery.id, deps.owner, 'cancelled', render ? null : `no renderer for ${delivery.kind}`);
+      deliveries.finish(delivery.id, deps.owner, 'cancelled', null);
       return 'cancelled';
     }
     const { dms, store } = deps;

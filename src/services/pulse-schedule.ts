@@ -14,7 +14,7 @@ import {
 } from '../domain/pulse.js';
 import { nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { getTemplate } from '../domain/templates/index.js';
-import { buildPulseClosedMessage, buildPulseInvitation, buildPulseReminder } from '../slack/blocks/pulse.js';
+import { buildPulseClosedMessage } from '../slack/blocks/pulse.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
 import type { AnswerSealer } from './answer-sealer.js';
@@ -253,36 +253,6 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     }
   }
 
-  function messageModel(pulse: Pulse) {
-    const alliance = store.alliances.get(pulse.allianceId);
-    if (!alliance) return null;
-    return {
-      pulseId: pulse.id,
-      allianceName: alliance.name,
-      channelId: alliance.channelId,
-      closesAt: pulse.closesAt,
-      anonymous: pulse.anonymous,
-    };
-  }
-
-  /** Outbox renderer: the invitation, or nothing once the pulse closed. */
-  function renderInvitation(pulseId: number, userId: string, now: Date) {
-    const pulse = store.pulses.get(pulseId);
-    if (!pulse || !isPulseOpen(pulse, now) || !store.alliances.isMember(pulse.allianceId, userId)) return null;
-    const model = messageModel(pulse);
-    return model ? buildPulseInvitation(model) : null;
-  }
-
-  /** Outbox renderer: the reminder, or nothing once the pulse closed or the member answered. */
-  function renderReminder(pulseId: number, userId: string, now: Date) {
-    const pulse = store.pulses.get(pulseId);
-    if (!pulse || !isPulseOpen(pulse, now)) return null;
-    if (store.pulses.hasParticipated(pulseId, userId) || !store.alliances.isMember(pulse.allianceId, userId))
-      return null;
-    const model = messageModel(pulse);
-    return model ? buildPulseReminder(model) : null;
-  }
-
   /** Atomic: an archived alliance schedules no more pulses. */
   function cancelSchedule(allianceId: string, now: Date): void {
     store.jobs.cancelPending(allianceId, JOB_KINDS.pulseOpen, now);
@@ -306,8 +276,6 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     runOpen,
     runRemind,
     runClose,
-    renderInvitation,
-    renderReminder,
   };
 }
 
