@@ -120,7 +120,8 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     throw error;
   }
   logger.info(
-    `Alliance is running for workspace ${identity.teamId} in ${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`,
+    `Alliance is running for workspace ${identity.teamId} in ` +
+      `${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`,
   );
   for (const line of runningDetails({ socketMode, port, databasePath: config.databasePath })) logger.info(line);
 

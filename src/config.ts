@@ -25,7 +25,8 @@ const slackSchema = z.object({
     // Slack's signing secrets are 32 characters; anything shorter was pasted from elsewhere or cut off.
     z.string({ error: 'is not set' }).min(32, {
       error: (issue) =>
-        `is ${String(issue.input).length} characters long, but the Signing Secret on your Slack app's Basic Information page has 32`,
+        `is ${String(issue.input).length} characters long, but the Signing Secret on your Slack ` +
+        `app's Basic Information page has 32`,
     }),
   ),
   SLACK_APP_TOKEN: optionalText.pipe(

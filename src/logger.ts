@@ -37,7 +37,8 @@ export function createLogger(
   let label = name;
   const emit = (at: LogLevelName, parts: unknown[]) => {
     if (ORDER[at] < ORDER[current]) return;
-    const line = `${systemClock.now().toISOString()} ${at.toUpperCase().padEnd(5)} [${label}] ${parts.map(render).join(' ')}`;
+    const line =
+      `${systemClock.now().toISOString()} ${at.toUpperCase().padEnd(5)} [${label}] ` + `${parts.map(render).join(' ')}`;
     write(redact(line), ORDER[at] >= ORDER.warn);
   };
   return {

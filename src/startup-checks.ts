@@ -74,42 +74,81 @@ export function explainDatabaseError(error: unknown, path: string): string | und
   const existingIsFile = existsSync(existing) && !statSync(existing).isDirectory();
 
   if (code === 'ENOTDIR' || code === 'EEXIST' || (code === 'SQLITE_CANTOPEN' && existingIsFile)) {
-    return `Alliance cannot use ${where}: ${existing} is a file, not a folder; point DATABASE_PATH at a file inside a folder.`;
+    return (
+      `Alliance cannot use ${where}: ${existing} is a file, not a folder; point DATABASE_PATH ` +
+      `at a file inside a folder.`
+    );
   }
   if (code === 'EACCES' || code === 'EPERM') {
     const syscall = (error as { syscall?: unknown }).syscall;
     if (syscall === 'mkdir') {
-      return `Alliance cannot use ${where}: it may not create the folder ${folder} (permission denied); create it with write access for the user running Alliance, or point DATABASE_PATH elsewhere.`;
+      return (
+        `Alliance cannot use ${where}: it may not create the folder ${folder} (permission ` +
+        `denied); create it with write access for the user running Alliance, or point ` +
+        `DATABASE_PATH elsewhere.`
+      );
     }
     if (existsSync(file)) {
-      return `Alliance cannot use ${where}: the database is read-only for the user running Alliance; give it write access to the file and to ${folder} (SQLite keeps its -wal and -shm files beside the database).`;
+      return (
+        `Alliance cannot use ${where}: the database is read-only for the user running Alliance; ` +
+        `give it write access to the file and to ${folder} (SQLite keeps its -wal and -shm files ` +
+        `beside the database).`
+      );
     }
-    return `Alliance cannot use ${where}: the user running Alliance may not write in ${folder}; give it write access to that folder, or point DATABASE_PATH elsewhere.`;
+    return (
+      `Alliance cannot use ${where}: the user running Alliance may not write in ${folder}; give ` +
+      `it write access to that folder, or point DATABASE_PATH elsewhere.`
+    );
   }
   if (code === 'EROFS') {
-    return `Alliance cannot use ${where}: ${existing} is on a read-only file system; point DATABASE_PATH at a writable place, such as a mounted volume.`;
+    return (
+      `Alliance cannot use ${where}: ${existing} is on a read-only file system; point ` +
+      `DATABASE_PATH at a writable place, such as a mounted volume.`
+    );
   }
   // Other errors of the file system (they name the system call), e.g. ELOOP or ENAMETOOLONG.
   if (typeof (error as { syscall?: unknown }).syscall === 'string') {
-    return `Alliance cannot use ${where}: ${(error as Error).message}; point DATABASE_PATH at a file in a folder Alliance may write to.`;
+    return (
+      `Alliance cannot use ${where}: ${(error as Error).message}; point DATABASE_PATH at a file ` +
+      `in a folder Alliance may write to.`
+    );
   }
   if (code === 'SQLITE_CANTOPEN') {
     if (existsSync(file) && statSync(file).isDirectory()) {
-      return `Alliance cannot use ${where}: it is a folder; point DATABASE_PATH at a file inside it, such as ${resolve(file, 'alliance.db')}.`;
+      return (
+        `Alliance cannot use ${where}: it is a folder; point DATABASE_PATH at a file inside it, ` +
+        `such as ${resolve(file, 'alliance.db')}.`
+      );
     }
     if (!isWritableFolder(folder)) {
-      return `Alliance cannot use ${where}: the user running Alliance may not write in ${folder}; give it write access to that folder, or point DATABASE_PATH elsewhere.`;
+      return (
+        `Alliance cannot use ${where}: the user running Alliance may not write in ${folder}; ` +
+        `give it write access to that folder, or point DATABASE_PATH elsewhere.`
+      );
     }
-    return `Alliance cannot use ${where}: SQLite cannot open it there; point DATABASE_PATH at a file in a folder Alliance may write to.`;
+    return (
+      `Alliance cannot use ${where}: SQLite cannot open it there; point DATABASE_PATH at a file ` +
+      `in a folder Alliance may write to.`
+    );
   }
   if (code.startsWith('SQLITE_READONLY')) {
-    return `Alliance cannot use ${where}: the database is read-only for the user running Alliance; give it write access to the file and to ${folder} (SQLite keeps its -wal and -shm files beside the database).`;
+    return (
+      `Alliance cannot use ${where}: the database is read-only for the user running Alliance; ` +
+      `give it write access to the file and to ${folder} (SQLite keeps its -wal and -shm files ` +
+      `beside the database).`
+    );
   }
   if (code === 'SQLITE_NOTADB') {
-    return `Alliance cannot use ${where}: the file there is not a SQLite database; point DATABASE_PATH at Alliance's database or at a new file.`;
+    return (
+      `Alliance cannot use ${where}: the file there is not a SQLite database; point ` +
+      `DATABASE_PATH at Alliance's database or at a new file.`
+    );
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return `Alliance cannot use ${where}: the database is damaged; restore it from a backup (see 'Backups' in README.md).`;
+    return (
+      `Alliance cannot use ${where}: the database is damaged; restore it from a backup (see ` +
+      `'Backups' in README.md).`
+    );
   }
   if (code === 'SQLITE_FULL') {
     return `Alliance cannot use ${where}: the disk is full; free some space and start again.`;
@@ -118,7 +157,10 @@ export function explainDatabaseError(error: unknown, path: string): string | und
     return `Alliance cannot use ${where}: another program keeps the database locked; stop it and start again.`;
   }
   if (code.startsWith('SQLITE_IOERR')) {
-    return `Alliance cannot use ${where}: SQLite cannot read or write it there (disk I/O error); point DATABASE_PATH at a regular file on a local disk.`;
+    return (
+      `Alliance cannot use ${where}: SQLite cannot read or write it there (disk I/O error); ` +
+      `point DATABASE_PATH at a regular file on a local disk.`
+    );
   }
   return undefined;
 }
@@ -132,8 +174,12 @@ export function explainNativeModuleError(error: unknown): string | undefined {
   if (errorCode(error) !== 'ERR_DLOPEN_FAILED' || !message.includes('better_sqlite3')) return undefined;
   const mismatch = /NODE_MODULE_VERSION|did not self-register/.test(message);
   return mismatch
-    ? `Alliance cannot load better-sqlite3: it was built for another version of Node.js than this one (${process.version}); run npm rebuild better-sqlite3 (or npm ci) with the Node.js that runs Alliance.`
-    : `Alliance cannot load better-sqlite3 (${message.split('\n')[0]}); run npm ci again on this machine, with the Node.js that runs Alliance (see 'better-sqlite3: prebuilt or compiled' in README.md).`;
+    ? `Alliance cannot load better-sqlite3: it was built for another version of Node.js than this ` +
+        `one (${process.version}); run npm rebuild better-sqlite3 (or npm ci) with the Node.js that ` +
+        `runs Alliance.`
+    : `Alliance cannot load better-sqlite3 (${message.split('\n')[0]}); run npm ci again on this ` +
+        `machine, with the Node.js that runs Alliance (see 'better-sqlite3: prebuilt or compiled' in ` +
+        `README.md).`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -145,12 +191,15 @@ export function listenFailure(error: unknown, port: number): Error {
   const code = errorCode(error);
   if (code === 'EADDRINUSE') {
     return new StartupError(
-      `Alliance cannot start: port ${port} (PORT) is already in use by another program; stop that program or set PORT to a free port.`,
+      `Alliance cannot start: port ${port} (PORT) is already in use by another program; stop that ` +
+        `program or set PORT to a free port.`,
     );
   }
   if (code === 'EACCES') {
     return new StartupError(
-      `Alliance cannot start: it may not listen on port ${port} (PORT), which needs extra privileges; set PORT to 1024 or above (the default is 3000) and let a reverse proxy listen on 80 or 443.`,
+      `Alliance cannot start: it may not listen on port ${port} (PORT), which needs extra ` +
+        `privileges; set PORT to 1024 or above (the default is 3000) and let a reverse proxy ` +
+        `listen on 80 or 443.`,
     );
   }
   if (code.startsWith('E')) {
@@ -251,7 +300,9 @@ export async function identifyBot(config: AppConfig, logger: AppLogger): Promise
       () => client.auth.test(),
       logger,
       (last) =>
-        `Alliance could not reach Slack at ${url} within ${SLACK_WAIT_SECONDS} s (${last}), so SLACK_BOT_TOKEN could not be checked; check the network, a proxy or firewall${config.slackApiUrl ? ', or SLACK_API_URL' : ''}.`,
+        `Alliance could not reach Slack at ${url} within ${SLACK_WAIT_SECONDS} s (${last}), so ` +
+        `SLACK_BOT_TOKEN could not be checked; check the network, a proxy or ` +
+        `firewall${config.slackApiUrl ? ', or SLACK_API_URL' : ''}.`,
     );
     if (!result.team_id || !result.user_id || !result.bot_id) {
       throw new StartupError(
@@ -263,7 +314,8 @@ export async function identifyBot(config: AppConfig, logger: AppLogger): Promise
     const code = slackErrorCode(error);
     if (code) {
       throw new StartupError(
-        `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your app's OAuth & Permissions page (see 'Quick start' in README.md).`,
+        `Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token again from your ` +
+          `app's OAuth & Permissions page (see 'Quick start' in README.md).`,
       );
     }
     throw error;
@@ -284,13 +336,17 @@ export async function checkAppToken(config: AppConfig, appToken: string, logger:
       () => client.apps.connections.open(),
       logger,
       (last) =>
-        `Alliance could not reach Slack at ${url} within ${SLACK_WAIT_SECONDS} s (${last}), so SLACK_APP_TOKEN could not be checked; check the network, a proxy or firewall${config.slackApiUrl ? ', or SLACK_API_URL' : ''}.`,
+        `Alliance could not reach Slack at ${url} within ${SLACK_WAIT_SECONDS} s (${last}), so ` +
+        `SLACK_APP_TOKEN could not be checked; check the network, a proxy or ` +
+        `firewall${config.slackApiUrl ? ', or SLACK_API_URL' : ''}.`,
     );
   } catch (error) {
     const code = slackErrorCode(error);
     if (code) {
       throw new StartupError(
-        `Slack refused SLACK_APP_TOKEN (${code}); generate an app-level token with the connections:write scope under Basic Information → App-Level Tokens in your app's settings, or unset SLACK_APP_TOKEN to use HTTP mode.`,
+        `Slack refused SLACK_APP_TOKEN (${code}); generate an app-level token with the ` +
+          `connections:write scope under Basic Information → App-Level Tokens in your app's ` +
+          `settings, or unset SLACK_APP_TOKEN to use HTTP mode.`,
       );
     }
     throw error;
@@ -313,7 +369,9 @@ export async function socketModeConnected(starting: Promise<unknown>, logger: Ap
       () =>
         reject(
           new StartupError(
-            `Alliance could not open its Socket Mode connection to Slack within ${SLACK_WAIT_SECONDS} s, though Slack accepted SLACK_APP_TOKEN; check that the network lets WebSocket (wss://) connections out to Slack.`,
+            `Alliance could not open its Socket Mode connection to Slack within ` +
+              `${SLACK_WAIT_SECONDS} s, though Slack accepted SLACK_APP_TOKEN; check that the ` +
+              `network lets WebSocket (wss://) connections out to Slack.`,
           ),
         ),
       SLACK_WAIT_SECONDS * 1000,
@@ -337,7 +395,8 @@ export function runningDetails(input: { socketMode: boolean; port: number; datab
     lines.push('Connected to Slack over Socket Mode: Slack needs no request URL');
   } else {
     lines.push(
-      `Request URL to give Slack (slash command, Interactivity, Event Subscriptions): https://<your public host>/slack/events, forwarded to port ${input.port} here`,
+      `Request URL to give Slack (slash command, Interactivity, Event Subscriptions): https://<your ` +
+        `public host>/slack/events, forwarded to port ${input.port} here`,
     );
   }
   return lines;

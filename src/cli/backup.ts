@@ -67,7 +67,8 @@ async function main(): Promise<number> {
     },
   });
   process.stdout.write(
-    `Backup written to ${report.destination}: ${megabytes(report.bytes)}, ${report.pages} pages, integrity check ok${report.restarts > 0 ? ` (started over ${report.restarts} time(s) as Alliance wrote meanwhile)` : ''}.\n`,
+    `Backup written to ${report.destination}: ${megabytes(report.bytes)}, ${report.pages} pages, ` +
+      `integrity check ok${report.restarts > 0 ? ` (started over ${report.restarts} time(s) as Alliance wrote meanwhile)` : ''}.\n`,
   );
   return 0;
 }

@@ -17,7 +17,8 @@ const missingSecretSealer: AnswerSealer = {
   },
   open() {
     throw new ConfigError(
-      'An anonymous pulse is due to close, but SLACK_SIGNING_SECRET is not set, so its sealed answers cannot be opened; set it as for npm start.',
+      'An anonymous pulse is due to close, but SLACK_SIGNING_SECRET is not set, so its sealed ' +
+        'answers cannot be opened; set it as for npm start.',
     );
   },
 };
@@ -37,7 +38,8 @@ export async function runTickOnce(input: {
     const token = input.botToken;
     if (!token && (store.jobs.hasDue(input.at) || store.deliveries.hasDue(input.at))) {
       throw new ConfigError(
-        'Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start (see Configuration in README.md).',
+        'Work is due that talks to Slack, but SLACK_BOT_TOKEN is not set: set it as for npm start ' +
+          '(see Configuration in README.md).',
       );
     }
     const client = token

@@ -40,7 +40,8 @@ function parseInstant(argv: string[]): Date | 'help' {
   if (values.at === undefined) return systemClock.now();
   if (!instantSchema.safeParse(values.at).success) {
     throw new UsageError(
-      `--at must be an ISO-8601 instant with a time zone, such as 2026-01-05T09:00:00Z or 2026-01-05T10:00:00+01:00 (got "${values.at.slice(0, 60)}").`,
+      `--at must be an ISO-8601 instant with a time zone, such as 2026-01-05T09:00:00Z or ` +
+        `2026-01-05T10:00:00+01:00 (got "${values.at.slice(0, 60)}").`,
     );
   }
   return new Date(values.at);

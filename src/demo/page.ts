@@ -260,7 +260,8 @@ export function buildPage(demo: DemoWorkspace, request: PageRequest): PageState 
       html: renderMessages(
         timeline(demo, viewer.id, channelId),
         ctx,
-        `This is the very beginning of <b>#${escapeHtml(channel?.name ?? '')}</b>. Type <code>/alliance start</code> below to design your team's alliance.`,
+        `This is the very beginning of <b>#${escapeHtml(channel?.name ?? '')}</b>. Type ` +
+          `<code>/alliance start</code> below to design your team's alliance.`,
       ),
       composer: `Message #${channel?.name ?? ''}`,
       channel: channelId,
@@ -279,7 +280,10 @@ export function buildPage(demo: DemoWorkspace, request: PageRequest): PageState 
       ].sort(byTs);
       thread = {
         ts: parent.ts,
-        html: `${renderMessage({ ...messageView(demo, parent, all), replyCount: 0 }, ctx)}<div class="thread-count">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</div>${views.map((v) => renderMessage(v, ctx)).join('')}`,
+        html:
+          `${renderMessage({ ...messageView(demo, parent, all), replyCount: 0 }, ctx)}<div ` +
+          `class="thread-count">${replies.length} ` +
+          `${replies.length === 1 ? 'reply' : 'replies'}</div>${views.map((v) => renderMessage(v, ctx)).join('')}`,
       };
     }
   }

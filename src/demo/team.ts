@@ -37,7 +37,8 @@ export const TEAM_NAME = 'Northwind';
 export const DESIGN_ANSWERS: Record<string, Record<string, string>> = {
   UALICE: {
     'atmosphere.culture':
-      'Candid and kind: we say what we think in the room, and we would notice it in reviews that ask questions instead of passing judgement.',
+      'Candid and kind: we say what we think in the room, and we would notice it in reviews that ask ' +
+      'questions instead of passing judgement.',
     'atmosphere.feel': 'Calm, focused, and safe to be wrong.',
     'atmosphere.flourish': 'Fewer meetings, and one afternoon a week with no messages.',
     'co_responsibility.accountable': 'The roadmap and keeping our promises to other teams realistic.',

@@ -200,7 +200,9 @@ export class DemoWorkspace {
     if (result.elapsedMs > 3000)
       return {
         ok: false,
-        message: `The app took ${(result.elapsedMs / 1000).toFixed(1)} s to answer ${what}; Slack gives up after 3 seconds.`,
+        message:
+          `The app took ${(result.elapsedMs / 1000).toFixed(1)} s to answer ${what}; Slack ` +
+          `gives up after 3 seconds.`,
       };
     return { ok: true };
   }

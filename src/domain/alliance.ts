@@ -103,10 +103,16 @@ export function memberCountProblem(
   if (memberCount < template.minMembers)
     return `A ${template.name.toLowerCase()} needs at least ${template.minMembers} members.`;
   if (template.maxMembers !== undefined && memberCount > template.maxMembers) {
-    return `A ${template.name.toLowerCase()} is for exactly ${template.maxMembers} people; pick ${template.maxMembers} members or another template.`;
+    return (
+      `A ${template.name.toLowerCase()} is for exactly ${template.maxMembers} people; pick ` +
+      `${template.maxMembers} members or another template.`
+    );
   }
   if (settings.anonymous && memberCount < settings.anonymityThreshold) {
-    return `Anonymous pulses need at least ${settings.anonymityThreshold} members, so no answer can be traced back to one person.`;
+    return (
+      `Anonymous pulses need at least ${settings.anonymityThreshold} members, so no answer can ` +
+      `be traced back to one person.`
+    );
   }
   return null;
 }

@@ -279,7 +279,8 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
   for (const s of input.series) {
     if (s.values.length !== totalPulses) {
       throw new Error(
-        `Trend series "${s.id}" has ${s.values.length} values but there are ${totalPulses} pulse labels; they must align`,
+        `Trend series "${s.id}" has ${s.values.length} values but there are ${totalPulses} pulse ` +
+          `labels; they must align`,
       );
     }
   }
@@ -297,7 +298,8 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
 
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT_FAMILY}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ` +
+      `${width} ${height}" font-family="${FONT_FAMILY}">`,
   );
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
 
@@ -317,7 +319,8 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
       `<line x1="${fmt(plot.left)}" y1="${y}" x2="${fmt(plot.right)}" y2="${y}" stroke="${stroke}" stroke-width="1"/>`,
     );
     out.push(
-      `<text x="${fmt(plot.left - 10)}" y="${fmt(yFor(v, plot) + 4)}" font-size="${AXIS_FONT_SIZE}" fill="#555555" text-anchor="end">${v}</text>`,
+      `<text x="${fmt(plot.left - 10)}" y="${fmt(yFor(v, plot) + 4)}" font-size="${AXIS_FONT_SIZE}" ` +
+        `fill="#555555" text-anchor="end">${v}</text>`,
     );
   }
   out.push('</g>');
@@ -331,11 +334,13 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
     labels.forEach((label, i) => {
       const x = fmt(xFor(i, count, plot));
       out.push(
-        `<line x1="${x}" y1="${fmt(plot.bottom)}" x2="${x}" y2="${fmt(plot.bottom + 5)}" stroke="#888888" stroke-width="1"/>`,
+        `<line x1="${x}" y1="${fmt(plot.bottom)}" x2="${x}" y2="${fmt(plot.bottom + 5)}" ` +
+          `stroke="#888888" stroke-width="1"/>`,
       );
       if ((count - 1 - i) % step === 0) {
         out.push(
-          `<text x="${x}" y="${fmt(plot.bottom + 20)}" font-size="${AXIS_FONT_SIZE}" fill="#555555" text-anchor="middle">${escapeXml(label)}</text>`,
+          `<text x="${x}" y="${fmt(plot.bottom + 20)}" font-size="${AXIS_FONT_SIZE}" fill="#555555" ` +
+            `text-anchor="middle">${escapeXml(label)}</text>`,
         );
       }
     });
@@ -345,7 +350,9 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
   const hasPoints = styled.some((s) => s.runs.length > 0);
   if (!hasPoints) {
     out.push(
-      `<text class="no-data" x="${fmt(plot.left + plot.width / 2)}" y="${fmt(plot.top + plot.height / 2)}" font-size="13" fill="#888888" text-anchor="middle">No data to show yet</text>`,
+      `<text class="no-data" x="${fmt(plot.left + plot.width / 2)}" ` +
+        `y="${fmt(plot.top + plot.height / 2)}" font-size="13" fill="#888888" ` +
+        `text-anchor="middle">No data to show yet</text>`,
     );
   }
 
@@ -357,13 +364,15 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
       if (run.length < 2) continue;
       const points = run.map((p) => `${fmt(p.x)},${fmt(p.y)}`).join(' ');
       out.push(
-        `<polyline points="${points}" fill="none" ${strokeAttrs(style)} stroke-linejoin="round" stroke-linecap="round"/>`,
+        `<polyline points="${points}" fill="none" ${strokeAttrs(style)} stroke-linejoin="round" ` +
+          `stroke-linecap="round"/>`,
       );
     }
     for (const run of runs) {
       for (const p of run) {
         out.push(
-          `<circle cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="${fmt(style.pointRadius)}" fill="${style.color}" stroke="#ffffff" stroke-width="1"/>`,
+          `<circle cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="${fmt(style.pointRadius)}" ` +
+            `fill="${style.color}" stroke="#ffffff" stroke-width="1"/>`,
         );
       }
     }
@@ -387,21 +396,25 @@ export function buildTrendChartSvg(input: TrendChartInput): string {
     const needed = entryHeight + (remaining > 1 ? LEGEND_ENTRY_GAP + LEGEND_LINE_HEIGHT : 0);
     if (y + needed > legendBottom) {
       out.push(
-        `<text x="${fmt(legendX)}" y="${fmt(y + 4)}" font-size="${LEGEND_FONT_SIZE}" fill="#555555">+${remaining} more</text>`,
+        `<text x="${fmt(legendX)}" y="${fmt(y + 4)}" font-size="${LEGEND_FONT_SIZE}" ` +
+          `fill="#555555">+${remaining} more</text>`,
       );
       break;
     }
     const { style } = entry;
     out.push(
-      `<line x1="${fmt(legendX)}" y1="${fmt(y)}" x2="${fmt(legendX + LEGEND_SWATCH_WIDTH)}" y2="${fmt(y)}" ${strokeAttrs(style)}/>`,
+      `<line x1="${fmt(legendX)}" y1="${fmt(y)}" x2="${fmt(legendX + LEGEND_SWATCH_WIDTH)}" ` +
+        `y2="${fmt(y)}" ${strokeAttrs(style)}/>`,
     );
     out.push(
-      `<circle cx="${fmt(legendX + LEGEND_SWATCH_WIDTH / 2)}" cy="${fmt(y)}" r="${fmt(style.pointRadius)}" fill="${style.color}" stroke="#ffffff" stroke-width="1"/>`,
+      `<circle cx="${fmt(legendX + LEGEND_SWATCH_WIDTH / 2)}" cy="${fmt(y)}" ` +
+        `r="${fmt(style.pointRadius)}" fill="${style.color}" stroke="#ffffff" stroke-width="1"/>`,
     );
     lines.forEach((line, li) => {
       const weight = entry.isOverall ? ' font-weight="bold"' : '';
       out.push(
-        `<text x="${fmt(textX)}" y="${fmt(y + 4 + li * LEGEND_LINE_HEIGHT)}" font-size="${LEGEND_FONT_SIZE}" fill="#333333"${weight}>${escapeXml(line)}</text>`,
+        `<text x="${fmt(textX)}" y="${fmt(y + 4 + li * LEGEND_LINE_HEIGHT)}" ` +
+          `font-size="${LEGEND_FONT_SIZE}" fill="#333333"${weight}>${escapeXml(line)}</text>`,
       );
     });
     y += entryHeight + LEGEND_ENTRY_GAP;

@@ -62,7 +62,9 @@ export function exportDocument(input: {
   const parts = [
     '# Your Alliance data',
     '',
-    `Exported ${input.exportedAt.toISOString()} for ${nameOf(input.userId)}. It holds the agreements you can read, as Markdown, and everything you wrote, as JSON at the end. Anonymous answers were never linked to you, so they appear only as the team's figures.`,
+    `Exported ${input.exportedAt.toISOString()} for ${nameOf(input.userId)}. It holds the agreements ` +
+      `you can read, as Markdown, and everything you wrote, as JSON at the end. Anonymous answers ` +
+      `were never linked to you, so they appear only as the team's figures.`,
     '',
   ];
   for (const alliance of input.alliances) {

@@ -79,7 +79,10 @@ export function describeSignal(kind: SignalKind, s: SignalSettings): string {
     case 'lowParticipation':
       return `Fewer than ${s.lowParticipation.percent}% answer, ${s.lowParticipation.pulses} pulses in a row`;
     case 'someoneAsks':
-      return `${s.someoneAsks.count} or more ${s.someoneAsks.count === 1 ? 'member asks' : 'members ask'} to renegotiate in a pulse`;
+      return (
+        `${s.someoneAsks.count} or more ` +
+        `${s.someoneAsks.count === 1 ? 'member asks' : 'members ask'} to renegotiate in a pulse`
+      );
     case 'membershipChange':
       return 'Someone joins or leaves the team';
     case 'reviewDate':

@@ -1,7 +1,8 @@
 import type { Logger } from '@slack/bolt';
 
 export const SOMETHING_WENT_WRONG =
-  'Something went wrong on our side and nothing was changed. Please try again in a minute; if it keeps happening, let whoever runs Alliance for your workspace know.';
+  'Something went wrong on our side and nothing was changed. Please try again in a minute; if it ' +
+  'keeps happening, let whoever runs Alliance for your workspace know.';
 
 interface Replyable {
   ack: (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>;

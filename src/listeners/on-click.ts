@@ -9,7 +9,8 @@ import type { ActionArgs, ListenerRegistry } from './registry.js';
 import { replyPrivately } from './reply.js';
 
 const TAMPERED =
-  'That button did not come from Alliance as it is now, so nothing was changed. Use `/alliance show` to see where things stand.';
+  'That button did not come from Alliance as it is now, so nothing was changed. Use `/alliance show` ' +
+  'to see where things stand.';
 
 export interface Click<T> {
   teamId: string;

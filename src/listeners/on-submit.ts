@@ -45,7 +45,8 @@ export function onSubmit<S extends z.ZodType>(
       await ack({
         response_action: 'update',
         view: noticeView(
-          'This form did not come from Alliance as it is now, so nothing was saved. Start again from the command or the button in Slack.',
+          'This form did not come from Alliance as it is now, so nothing was saved. Start again from ' +
+            'the command or the button in Slack.',
         ),
       });
       return;

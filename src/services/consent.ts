@@ -83,10 +83,12 @@ export function createConsentService(deps: ConsentDeps) {
       text: 'Everyone agreed: the alliance is in effect',
       blocks: [
         section(
-          `:tada: Everyone has agreed to version ${version.number} of *${escapeText(alliance.name)}*. It is now in effect.`,
+          `:tada: Everyone has agreed to version ${version.number} of ` +
+            `*${escapeText(alliance.name)}*. It is now in effect.`,
         ),
         contextBlock([
-          'Alliance will check in with short pulses on the schedule you chose. Thank you for taking the time to get this right together.',
+          'Alliance will check in with short pulses on the schedule you chose. Thank you for taking ' +
+            'the time to get this right together.',
         ]),
       ],
     });
@@ -231,7 +233,9 @@ export function createConsentService(deps: ConsentDeps) {
           channel: round.announcementChannel,
           threadTs: round.announcementTs,
           broadcast: true,
-          text: `${userMention(input.userId)} reopened the prompts for ${escapeText(alliance.name)}. Change your answers with Add my answers; the agreement will be compiled again.`,
+          text:
+            `${userMention(input.userId)} reopened the prompts for ${escapeText(alliance.name)}. ` +
+            `Change your answers with Add my answers; the agreement will be compiled again.`,
         },
         `alliance ${alliance.id}: announcing the reopening`,
       );

@@ -109,7 +109,10 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
         await tellPerson(
           alliance,
           round.startedBy,
-          `I saved *${escapeText(alliance.name)}*, but Slack would not let me post its announcement in ${channelMention(alliance.channelId)} (${posted.error}). The members still get their invitations by direct message. If the channel is private, add me with \`/invite @Alliance\`.`,
+          `I saved *${escapeText(alliance.name)}*, but Slack would not let me post its announcement ` +
+            `in ${channelMention(alliance.channelId)} (${posted.error}). The members still get ` +
+            `their invitations by direct message. If the channel is private, add me with \`/invite ` +
+            `@Alliance\`.`,
         );
       }
     }
@@ -335,7 +338,9 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
       await tellPerson(
         alliance,
         byUserId ?? store.design.round(roundId)?.startedBy ?? alliance.starterId,
-        `Version ${version.number} of *${escapeText(alliance.name)}* is compiled and saved, but I could not deliver it to ${failures.join(', ')}. Use \`/alliance show\` to see it; if the channel is private, add me with \`/invite @Alliance\`.`,
+        `Version ${version.number} of *${escapeText(alliance.name)}* is compiled and saved, but I ` +
+          `could not deliver it to ${failures.join(', ')}. Use \`/alliance show\` to see it; if ` +
+          `the channel is private, add me with \`/invite @Alliance\`.`,
       );
     }
     await refreshAnnouncement(roundId, version.number);

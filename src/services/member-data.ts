@@ -227,7 +227,10 @@ export function createMemberDataService(deps: MemberDataDeps) {
       alliance.teamId,
       {
         channel: alliance.channelId,
-        text: `:file_cabinet: ${userMention(input.userId)} archived *${escapeText(alliance.name)}*. There will be no more pulses, digests or signals; its history stays readable with \`/alliance show\`, and \`/alliance start\` can begin a new alliance here.`,
+        text:
+          `:file_cabinet: ${userMention(input.userId)} archived *${escapeText(alliance.name)}*. ` +
+          `There will be no more pulses, digests or signals; its history stays readable with ` +
+          `\`/alliance show\`, and \`/alliance start\` can begin a new alliance here.`,
       },
       `alliance ${alliance.id}: announcing the archive`,
     );

@@ -65,7 +65,9 @@ export function createNewcomerService(deps: NewcomerDeps) {
       alliance.teamId,
       {
         channel: alliance.channelId,
-        text: `:handshake: ${userMention(input.userId)} committed to *${escapeText(alliance.name)}* (version ${version.number}). Welcome!`,
+        text:
+          `:handshake: ${userMention(input.userId)} committed to *${escapeText(alliance.name)}* ` +
+          `(version ${version.number}). Welcome!`,
       },
       `alliance ${alliance.id}: announcing a newcomer's commitment`,
     );

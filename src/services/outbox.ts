@@ -102,7 +102,8 @@ export function createOutbox(deps: OutboxDeps) {
     if (delivery.attempts >= MAX_ATTEMPTS) {
       deliveries.finish(delivery.id, deps.owner, 'failed', failure.error);
       deps.logger.error(
-        `outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} attempts: ${failure.error}`,
+        `outbox: delivery ${delivery.id} (${delivery.kind}) gave up after ${delivery.attempts} ` +
+          `attempts: ${failure.error}`,
       );
       return 'failed';
     }

@@ -269,7 +269,10 @@ export function createSettingsService(deps: SettingsDeps) {
         alliance.teamId,
         {
           channel: alliance.channelId,
-          text: `${userMention(input.userId)} updated the settings of *${escapeText(alliance.name)}*: ${change.changes.join('; ')}. See them all with \`/alliance settings\`.`,
+          text:
+            `${userMention(input.userId)} updated the settings of ` +
+            `*${escapeText(alliance.name)}*: ${change.changes.join('; ')}. See them all with ` +
+            `\`/alliance settings\`.`,
         },
         `alliance ${alliance.id}: announcing a settings change`,
       );

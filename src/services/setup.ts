@@ -24,7 +24,8 @@ export interface SetupDeps {
 
 const CHANNEL_PROBLEMS: Record<Exclude<ChannelAccess, 'ok'>, string> = {
   'invite-needed':
-    "I'm not in this private channel, so I can't post there. Type `/invite @Alliance` in the channel, then submit again.",
+    "I'm not in this private channel, so I can't post there. Type `/invite @Alliance` in the " +
+    'channel, then submit again.',
   archived: 'This channel is archived. Pick an active channel.',
   'direct-message': "An alliance belongs to a team's channel, not a direct message.",
 };
@@ -59,11 +60,13 @@ export function createSetupService(deps: SetupDeps) {
     let members: string[] = [];
     if (channelMembers === null) {
       notes.push(
-        ":information_source: I'm not in this channel yet. If it is private, add me first by typing `/invite @Alliance` in it.",
+        ":information_source: I'm not in this channel yet. If it is private, add me first by typing " +
+          '`/invite @Alliance` in it.',
       );
     } else if (channelMembers.length > MAX_PREFILLED_MEMBERS) {
       notes.push(
-        `:information_source: This channel has ${channelMembers.length} people, so pick the alliance's members yourself.`,
+        `:information_source: This channel has ${channelMembers.length} people, so pick the ` +
+          `alliance's members yourself.`,
       );
     } else {
       const bot = botUserId(input.teamId);

@@ -377,7 +377,8 @@ export class SlackSender {
         ({ button }) => `${String(button.action_id)}${button.value !== undefined ? `=${String(button.value)}` : ''}`,
       );
       throw new ImpossibleUserAction(
-        `no button action_id=${actionId}${value !== undefined ? ` value=${value}` : ''} on ${where}; buttons there: ${seen.length ? seen.join(', ') : '(none)'}`,
+        `no button action_id=${actionId}${value !== undefined ? ` value=${value}` : ''} on ${where}; ` +
+          `buttons there: ${seen.length ? seen.join(', ') : '(none)'}`,
       );
     }
     if (matches.length > 1 && value === undefined) {
@@ -539,7 +540,8 @@ export class SlackSender {
           // Errors can only be shown under input blocks of the submitted view.
           if (!inputBlockIds.has(blockId))
             throw new Error(
-              `SlackSender: response_action errors names block ${blockId}, which is not an input block of view ${view.id}`,
+              `SlackSender: response_action errors names block ${blockId}, which is not an input ` +
+                `block of view ${view.id}`,
             );
           out[blockId] = String(message);
         }
@@ -885,7 +887,8 @@ export function stateValues(
     const owners = elements.filter((e) => e.actionId === key);
     if (owners.length === 0) {
       throw impossible(
-        `no input with action_id or block_id=${key}; inputs are: ${elements.map((e) => `${e.blockId}/${e.actionId}`).join(', ') || '(none)'}`,
+        `no input with action_id or block_id=${key}; inputs are: ` +
+          `${elements.map((e) => `${e.blockId}/${e.actionId}`).join(', ') || '(none)'}`,
       );
     }
     if (owners.length > 1)

@@ -77,7 +77,8 @@ export async function backupDatabase(
   const destination = resolve(destinationPath);
   if (!existsSync(source) || !statSync(source).isFile()) {
     throw new BackupError(
-      `There is no database at DATABASE_PATH (${source}); set DATABASE_PATH as for npm start (see Configuration in README.md).`,
+      `There is no database at DATABASE_PATH (${source}); set DATABASE_PATH as for npm start (see ` +
+        `Configuration in README.md).`,
     );
   }
   if (existsSync(destination)) {

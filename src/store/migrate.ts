@@ -68,12 +68,14 @@ export function checkApplied(applied: readonly AppliedRow[], known: readonly Mig
     const file = known.find((m) => m.version === row.version);
     if (!file) {
       throw new MigrationError(
-        `The database at this DATABASE_PATH has migration ${row.name}, which this build of Alliance does not know; run a newer build or point DATABASE_PATH at another database.`,
+        `The database at this DATABASE_PATH has migration ${row.name}, which this build of Alliance ` +
+          `does not know; run a newer build or point DATABASE_PATH at another database.`,
       );
     }
     if (file.checksum !== row.checksum) {
       throw new MigrationError(
-        `Migration ${file.name} was edited after it was applied to this database; restore the original file and put the change in a new migration.`,
+        `Migration ${file.name} was edited after it was applied to this database; restore the ` +
+          `original file and put the change in a new migration.`,
       );
     }
   }

@@ -156,7 +156,8 @@ function chips(choices: { value: string; label: string; avatar?: string }[], sel
   return `<div class="bk-chips">${choices
     .map(
       (c) =>
-        `<label class="bk-chip"><input type="checkbox" name="${escapeHtml(name)}" value="${escapeHtml(c.value)}"${set.has(c.value) ? ' checked' : ''}>${c.avatar ?? ''}<span>${escapeHtml(c.label)}</span></label>`,
+        `<label class="bk-chip"><input type="checkbox" name="${escapeHtml(name)}" ` +
+        `value="${escapeHtml(c.value)}"${set.has(c.value) ? ' checked' : ''}>${c.avatar ?? ''}<span>${escapeHtml(c.label)}</span></label>`,
     )
     .join('')}</div>`;
 }
@@ -171,7 +172,9 @@ function initials(name: string): string {
 }
 
 function miniAvatar(person: Person): string {
-  return `<span class="bk-mini-avatar" data-user="${escapeHtml(person.id)}">${escapeHtml(initials(person.name))}</span>`;
+  return (
+    `<span class="bk-mini-avatar" ` + `data-user="${escapeHtml(person.id)}">${escapeHtml(initials(person.name))}</span>`
+  );
 }
 
 function choiceList(element: Obj, selected: unknown, kind: 'radio' | 'checkbox', name: string, ctx: RenderContext) {
@@ -182,7 +185,11 @@ function choiceList(element: Obj, selected: unknown, kind: 'radio' | 'checkbox',
       const description = isObj(o.description)
         ? `<span class="bk-choice-description">${renderText(o.description, ctx)}</span>`
         : '';
-      return `<label class="bk-choice"><input type="${kind}" name="${escapeHtml(name)}" value="${escapeHtml(value)}"${set.has(value) ? ' checked' : ''}><span class="bk-choice-text"><span>${renderText(o.text, ctx)}</span>${description}</span></label>`;
+      return (
+        `<label class="bk-choice"><input type="${kind}" name="${escapeHtml(name)}" ` +
+        `value="${escapeHtml(value)}"${set.has(value) ? ' checked' : ''}><span ` +
+        `class="bk-choice-text"><span>${renderText(o.text, ctx)}</span>${description}</span></label>`
+      );
     })
     .join('')}</div>`;
 }
@@ -237,7 +244,10 @@ export function renderElement(
       return `<input class="bk-field" type="url"${common} value="${escapeHtml(text)}">`;
     case 'number_input': {
       const decimal = element.is_decimal_allowed === true;
-      return `<input class="bk-field bk-number" type="number" step="${decimal ? 'any' : '1'}"${attr('min', str(element.min_value))}${attr('max', str(element.max_value))}${common} value="${escapeHtml(text)}">`;
+      return (
+        `<input class="bk-field bk-number" type="number" ` +
+        `step="${decimal ? 'any' : '1'}"${attr('min', str(element.min_value))}${attr('max', str(element.max_value))}${common} value="${escapeHtml(text)}">`
+      );
     }
     case 'static_select':
     case 'external_select':
@@ -380,7 +390,10 @@ function renderBlock(block: unknown, ctx: RenderContext, options: BlocksOptions)
     case 'markdown':
       return `<div class="bk-markdown"${idAttr}>${renderMrkdwn(str(block.text) ?? '', ctx)}</div>`;
     default:
-      return `<div class="bk-unsupported"${idAttr}>A ${escapeHtml(String(block.type))} block (not shown in this demo)</div>`;
+      return (
+        `<div class="bk-unsupported"${idAttr}>A ${escapeHtml(String(block.type))} block (not ` +
+        `shown in this demo)</div>`
+      );
   }
 }
 

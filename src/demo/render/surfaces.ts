@@ -55,7 +55,11 @@ export function dayLabel(at: Date, now: Date, timeZone: string): string {
 }
 
 export function avatar(author: Author, size: 'big' | 'small' = 'big'): string {
-  return `<span class="avatar avatar-${size}${author.isApp ? ' avatar-app' : ''}" style="background:${escapeHtml(author.color)}" aria-hidden="true">${escapeHtml(author.initials)}</span>`;
+  return (
+    `<span class="avatar avatar-${size}${author.isApp ? ' avatar-app' : ''}" ` +
+    `style="background:${escapeHtml(author.color)}" ` +
+    `aria-hidden="true">${escapeHtml(author.initials)}</span>`
+  );
 }
 
 export function renderMessage(message: MessageView, ctx: RenderContext): string {
@@ -67,8 +71,11 @@ export function renderMessage(message: MessageView, ctx: RenderContext): string 
   const files = message.files
     .map((f) =>
       f.isImage
-        ? `<figure class="msg-file"><figcaption>${escapeHtml(f.title)}</figcaption><a href="${escapeHtml(f.url)}" target="_blank" rel="noopener"><img src="${escapeHtml(f.url)}" alt="${escapeHtml(f.altText ?? f.title)}"></a></figure>`
-        : `<a class="msg-file-link" href="${escapeHtml(f.url)}" target="_blank" rel="noopener">📎 ${escapeHtml(f.title)}</a>`,
+        ? `<figure class="msg-file"><figcaption>${escapeHtml(f.title)}</figcaption><a ` +
+          `href="${escapeHtml(f.url)}" target="_blank" rel="noopener"><img ` +
+          `src="${escapeHtml(f.url)}" alt="${escapeHtml(f.altText ?? f.title)}"></a></figure>`
+        : `<a class="msg-file-link" href="${escapeHtml(f.url)}" target="_blank" rel="noopener">📎 ` +
+          `${escapeHtml(f.title)}</a>`,
     )
     .join('');
   const replies =
@@ -85,7 +92,11 @@ export function renderMessage(message: MessageView, ctx: RenderContext): string 
     .join(' ');
   const ephemeralNote = message.ephemeral ? '<div class="msg-only-you">👁 Only visible to you</div>' : '';
   const pinnedNote = message.pinned ? '<div class="msg-pin-note">📌 Pinned</div>' : '';
-  return `<article class="${classes}" id="msg-${escapeHtml(message.ts.replace('.', '-'))}" data-ts="${escapeHtml(message.ts)}" data-channel="${escapeHtml(message.channel)}"${message.ephemeral ? ' data-ephemeral="true"' : ''}>${pinnedNote}${ephemeralNote}<div class="msg-row">${avatar(message.author)}<div class="msg-main"><div class="msg-meta"><span class="msg-author">${escapeHtml(message.author.name)}</span>${message.author.isApp ? '<span class="app-badge">APP</span>' : ''}<time class="msg-time" datetime="${at.toISOString()}">${escapeHtml(clockTime(at, ctx.timeZone))}</time>${message.edited ? '<span class="msg-edited">(edited)</span>' : ''}</div><div class="msg-body">${body}</div>${files}${replies}</div></div></article>`;
+  return (
+    `<article class="${classes}" id="msg-${escapeHtml(message.ts.replace('.', '-'))}" ` +
+    `data-ts="${escapeHtml(message.ts)}" ` +
+    `data-channel="${escapeHtml(message.channel)}"${message.ephemeral ? ' data-ephemeral="true"' : ''}>${pinnedNote}${ephemeralNote}<div class="msg-row">${avatar(message.author)}<div class="msg-main"><div class="msg-meta"><span class="msg-author">${escapeHtml(message.author.name)}</span>${message.author.isApp ? '<span class="app-badge">APP</span>' : ''}<time class="msg-time" datetime="${at.toISOString()}">${escapeHtml(clockTime(at, ctx.timeZone))}</time>${message.edited ? '<span class="msg-edited">(edited)</span>' : ''}</div><div class="msg-body">${body}</div>${files}${replies}</div></div></article>`
+  );
 }
 
 /** Messages oldest first, with a divider for each new day (in the reader's zone). */
@@ -128,7 +139,16 @@ export function renderModal(view: ModalModel, ctx: RenderContext, errors?: Recor
     view.submit !== null
       ? `<button type="submit" class="bk-button bk-primary modal-submit">${renderPlainText(view.submit)}</button>`
       : '';
-  return `<form class="modal" role="dialog" aria-modal="true" aria-label="${escapeHtml(view.title)}" data-view-id="${escapeHtml(view.id)}" data-hash="${escapeHtml(view.hash)}" novalidate><header class="modal-header">${back}<span class="modal-app-icon" aria-hidden="true">A</span><h2 class="modal-title">${renderPlainText(view.title)}</h2><button type="button" class="modal-x" data-close-view aria-label="Close">×</button></header><div class="modal-body">${body}</div><footer class="modal-footer"><button type="button" class="bk-button modal-close" data-close-view>${renderPlainText(close)}</button>${submit}</footer></form>`;
+  return (
+    `<form class="modal" role="dialog" aria-modal="true" aria-label="${escapeHtml(view.title)}" ` +
+    `data-view-id="${escapeHtml(view.id)}" data-hash="${escapeHtml(view.hash)}" novalidate><header ` +
+    `class="modal-header">${back}<span class="modal-app-icon" aria-hidden="true">A</span><h2 ` +
+    `class="modal-title">${renderPlainText(view.title)}</h2><button type="button" class="modal-x" ` +
+    `data-close-view aria-label="Close">×</button></header><div ` +
+    `class="modal-body">${body}</div><footer class="modal-footer"><button type="button" ` +
+    `class="bk-button modal-close" ` +
+    `data-close-view>${renderPlainText(close)}</button>${submit}</footer></form>`
+  );
 }
 
 export function renderHome(view: { id: string; blocks: readonly unknown[] } | undefined, ctx: RenderContext): string {

@@ -15,7 +15,8 @@ export const peerContractTemplate: Template = {
       id: 'what_who',
       title: 'What and who',
       intro:
-        'Pin down the result in words and numbers, and everyone it involves. Vague answers here come back as disputes later.',
+        'Pin down the result in words and numbers, and everyone it involves. Vague answers here come ' +
+        'back as disputes later.',
       prompts: [
         {
           id: 'what_who.deliverables',
@@ -157,7 +158,8 @@ export const peerContractTemplate: Template = {
       id: 'relationship',
       title: 'The relationship',
       intro:
-        'Beyond the result: what you each hope to get from working together, and what a great partnership looks like to you.',
+        'Beyond the result: what you each hope to get from working together, and what a great ' +
+        'partnership looks like to you.',
       prompts: [
         {
           id: 'relationship.hopes',
@@ -205,7 +207,8 @@ export const peerContractTemplate: Template = {
       id: 'safeguards',
       title: 'Safeguards',
       intro:
-        'Name what could damage the partnership and agree how you will handle it. This is also where you decide when to renegotiate.',
+        'Name what could damage the partnership and agree how you will handle it. This is also where ' +
+        'you decide when to renegotiate.',
       prompts: [
         {
           id: 'safeguards.triggers',

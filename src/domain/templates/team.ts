@@ -12,7 +12,8 @@ export const teamTemplate: Template = {
       id: 'atmosphere',
       title: 'The atmosphere',
       intro:
-        'Describe the climate you want to work in together. Be concrete: what would someone notice if they spent a day with this team?',
+        'Describe the climate you want to work in together. Be concrete: what would someone notice ' +
+        'if they spent a day with this team?',
       prompts: [
         {
           id: 'atmosphere.culture',
@@ -44,7 +45,8 @@ export const teamTemplate: Template = {
       id: 'co_responsibility',
       title: 'Co-responsibility',
       intro:
-        'Say what you personally own and what the others can rely on you for. Your answers here become your commitments, and pulses will ask how you are keeping them.',
+        'Say what you personally own and what the others can rely on you for. Your answers here ' +
+        'become your commitments, and pulses will ask how you are keeping them.',
       prompts: [
         {
           id: 'co_responsibility.accountable',
@@ -76,7 +78,8 @@ export const teamTemplate: Template = {
       id: 'behavior',
       title: 'Behavioral agreements',
       intro:
-        'Agree now, while things are calm, how you want to act when they are not: under pressure, in conflict, when a decision is hard.',
+        'Agree now, while things are calm, how you want to act when they are not: under pressure, in ' +
+        'conflict, when a decision is hard.',
       prompts: [
         {
           id: 'behavior.difficult',

@@ -68,7 +68,8 @@ export function renderDiff(diff: { fromNumber: number; changes: PromptDiff[] }):
   if (diff.changes.length === 0) {
     return [
       section(
-        `*What changed since version ${diff.fromNumber}:* nothing. The answers are the same; this version asks everyone to confirm them again.`,
+        `*What changed since version ${diff.fromNumber}:* nothing. The answers are the same; this ` +
+          `version asks everyone to confirm them again.`,
       ),
     ];
   }
@@ -77,7 +78,10 @@ export function renderDiff(diff: { fromNumber: number; changes: PromptDiff[] }):
       const who = userMention(c.userId);
       if (c.kind === 'added') return `➕ ${who} added: “${escapeText(truncate(c.text, CHANGE_TEXT_MAX))}”`;
       if (c.kind === 'removed') return `➖ ${who} removed: “${escapeText(truncate(c.before, CHANGE_TEXT_MAX))}”`;
-      return `✏️ ${who} changed “${escapeText(truncate(c.before, CHANGE_TEXT_MAX))}” to “${escapeText(truncate(c.after, CHANGE_TEXT_MAX))}”`;
+      return (
+        `✏️ ${who} changed “${escapeText(truncate(c.before, CHANGE_TEXT_MAX))}” to ` +
+        `“${escapeText(truncate(c.after, CHANGE_TEXT_MAX))}”`
+      );
     });
     return `*${escapeText(d.label)}* _(${escapeText(d.sectionTitle)})_\n${lines.join('\n')}`;
   });
@@ -98,11 +102,16 @@ function statusBlocks(model: AgreementMessageModel): Block[] {
     return [
       section(
         model.versionNumber === 1
-          ? 'Here is our agreement, in our own words. Read it through, then say where you stand: agree, or raise a reservation first. It takes effect when every member has agreed.'
-          : `Here is the renegotiated agreement. Read what changed, then say where you stand. Version ${model.diff?.fromNumber ?? model.versionNumber - 1} stays in effect until every member agrees to this one.`,
+          ? 'Here is our agreement, in our own words. Read it through, then say where you stand: ' +
+              'agree, or raise a reservation first. It takes effect when every member has agreed.'
+          : `Here is the renegotiated agreement. Read what changed, then say where you stand. ` +
+              `Version ${model.diff?.fromNumber ?? model.versionNumber - 1} stays in effect until ` +
+              `every member agrees to this one.`,
       ),
       context([
-        `${model.consent.agreed.length} of ${model.consent.agreed.length + model.consent.waiting.length} agreed. ${consentLine(model.consent)}`,
+        `${model.consent.agreed.length} of ` +
+          `${model.consent.agreed.length + model.consent.waiting.length} agreed. ` +
+          `${consentLine(model.consent)}`,
       ]),
       actions(
         [
@@ -148,7 +157,9 @@ export function buildAgreementMessages(model: AgreementMessageModel): { main: Sl
     ...renderAgreementContent(model.content),
   ];
   const footer = context([
-    `Version ${model.versionNumber} · compiled ${slackDate(model.compiledAt, '{date_short_pretty}')} from the answers of ${model.content.members.length} members · fingerprint \`${model.contentHash.slice(0, 12)}\``,
+    `Version ${model.versionNumber} · compiled ${slackDate(model.compiledAt, '{date_short_pretty}')} ` +
+      `from the answers of ${model.content.members.length} members · fingerprint ` +
+      `\`${model.contentHash.slice(0, 12)}\``,
   ]);
 
   const fitsInMain = LIMITS.messageBlocks - top.length - 1; // leave room for the footer
@@ -196,7 +207,10 @@ export function buildReservationModal(input: {
     close: plain('Cancel', 24),
     blocks: [
       section(
-        `Saying what worries you now is part of a good agreement. Your reservation about *${escapeText(input.allianceName)}* (version ${input.versionNumber}) is shared with the members, with your name, and later pulses will ask whether it is still a concern. You can still agree afterwards.`,
+        `Saying what worries you now is part of a good agreement. Your reservation about ` +
+          `*${escapeText(input.allianceName)}* (version ${input.versionNumber}) is shared with the ` +
+          `members, with your name, and later pulses will ask whether it is still a concern. You ` +
+          `can still agree afterwards.`,
       ),
       {
         type: 'input',
@@ -221,10 +235,13 @@ export function buildReservationNotice(input: { userId: string; concern: string;
     text: 'A member shared a reservation about the agreement',
     blocks: [
       section(
-        `:warning: ${userMention(input.userId)} has a reservation:\n>${quoted(input.concern, 1000)}\n*How we'll keep an eye on it:* ${quoted(input.watch, 600)}`,
+        `:warning: ${userMention(input.userId)} has a ` +
+          `reservation:\n>${quoted(input.concern, 1000)}\n*How we'll keep an eye on it:* ` +
+          `${quoted(input.watch, 600)}`,
       ),
       context([
-        'Pulses will ask whether this is still a concern. Talk it through; the agreement takes effect when everyone has agreed.',
+        'Pulses will ask whether this is still a concern. Talk it through; the agreement takes ' +
+          'effect when everyone has agreed.',
       ]),
     ],
   };

@@ -56,14 +56,21 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
     blocks.push(header(`Renegotiating: ${truncate(model.allianceName, 120)}`));
     blocks.push(
       section(
-        `${userMention(model.renegotiation.startedBy)} reopened version ${model.renegotiation.fromVersion} of *${name}*.${reason}\nYour answers from version ${model.renegotiation.fromVersion} are filled in: change what no longer holds, keep what does. Version ${model.renegotiation.fromVersion} stays in effect until everyone agrees to the new one.`,
+        `${userMention(model.renegotiation.startedBy)} reopened version ` +
+          `${model.renegotiation.fromVersion} of *${name}*.${reason}\nYour answers from version ` +
+          `${model.renegotiation.fromVersion} are filled in: change what no longer holds, keep ` +
+          `what does. Version ${model.renegotiation.fromVersion} stays in effect until everyone ` +
+          `agrees to the new one.`,
       ),
     );
   } else {
     blocks.push(header(`Let's design our alliance: ${truncate(model.allianceName, 110)}`));
     blocks.push(
       section(
-        `${userMention(model.starterId)} started *${name}* (${escapeText(model.template.name)}) for ${channelMention(model.channelId)}. Each member answers a few prompts in their own time (${escapeText(steps)}); the answers become our written agreement, and everyone is asked to agree to it.`,
+        `${userMention(model.starterId)} started *${name}* (${escapeText(model.template.name)}) for ` +
+          `${channelMention(model.channelId)}. Each member answers a few prompts in their own time ` +
+          `(${escapeText(steps)}); the answers become our written agreement, and everyone is asked ` +
+          `to agree to it.`,
       ),
     );
   }
@@ -86,7 +93,8 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
     );
     blocks.push(
       context([
-        'The agreement is compiled when everyone has answered, or earlier when a member presses Compile now (at least two answers needed). You can change your answers until then.',
+        'The agreement is compiled when everyone has answered, or earlier when a member presses ' +
+          'Compile now (at least two answers needed). You can change your answers until then.',
       ]),
     );
   }
@@ -101,8 +109,13 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
 export function buildDesignInvitation(model: DesignRoundModel, recipientId: string): { text: string; blocks: Block[] } {
   const name = escapeText(model.allianceName);
   const intro = model.renegotiation
-    ? `${userMention(model.renegotiation.startedBy)} reopened *${name}* in ${channelMention(model.channelId)} to renegotiate it. Your current answers are filled in; change what no longer holds.`
-    : `${userMention(model.starterId)} invited you to design *${name}* with ${model.members.length - 1} ${model.members.length - 1 === 1 ? 'other' : 'others'} in ${channelMention(model.channelId)}. It takes about ten minutes, and you can stop and pick up where you left off.`;
+    ? `${userMention(model.renegotiation.startedBy)} reopened *${name}* in ` +
+      `${channelMention(model.channelId)} to renegotiate it. Your current answers are filled in; ` +
+      `change what no longer holds.`
+    : `${userMention(model.starterId)} invited you to design *${name}* with ` +
+      `${model.members.length - 1} ${model.members.length - 1 === 1 ? 'other' : 'others'} in ` +
+      `${channelMention(model.channelId)}. It takes about ten minutes, and you can stop and pick ` +
+      `up where you left off.`;
   const alreadyDone = model.finished.includes(recipientId)
     ? '\nYou have already added your answers; you can still change them until the agreement is compiled.'
     : '';
@@ -185,7 +198,8 @@ export function buildDesignDoneView(allianceName: string, progress: string): Mod
     blocks: [
       section(`:white_check_mark: Thank you, your answers for *${escapeText(allianceName)}* are saved.`),
       section(
-        `${progress}\nYou can change your answers with *Add my answers* until the agreement is compiled; everyone will then be asked to agree to it.`,
+        `${progress}\nYou can change your answers with *Add my answers* until the agreement is ` +
+          `compiled; everyone will then be asked to agree to it.`,
       ),
     ],
   };

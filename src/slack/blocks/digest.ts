@@ -65,7 +65,8 @@ export function buildDigestMessages(model: DigestMessageModel): {
   if (model.celebrate) {
     blocks.push(
       section(
-        `:tada: *Time to celebrate!* ${escapeText(describeCelebration(figures.celebration.target))}: the target you agreed on is met. Take a moment to notice what made it work.`,
+        `:tada: *Time to celebrate!* ${escapeText(describeCelebration(figures.celebration.target))}: ` +
+          `the target you agreed on is met. Take a moment to notice what made it work.`,
       ),
     );
   }
@@ -79,7 +80,8 @@ export function buildDigestMessages(model: DigestMessageModel): {
   } else {
     blocks.push(
       section(
-        `*Participation:* ${latest.answered} of ${latest.invited} answered the pulse of ${slackDate(latest.scheduledAt, '{date_short_pretty}')}.`,
+        `*Participation:* ${latest.answered} of ${latest.invited} answered the pulse of ` +
+          `${slackDate(latest.scheduledAt, '{date_short_pretty}')}.`,
       ),
     );
     if (figures.shown) {
@@ -94,7 +96,8 @@ export function buildDigestMessages(model: DigestMessageModel): {
     } else {
       blocks.push(
         section(
-          `Too few members answered to show the figures without risking anyone's anonymity (at least ${figures.threshold} answers are needed).`,
+          `Too few members answered to show the figures without risking anyone's anonymity (at least ` +
+            `${figures.threshold} answers are needed).`,
         ),
       );
     }
@@ -152,7 +155,8 @@ export function buildDigestMessages(model: DigestMessageModel): {
   const few = `not shown: fewer than ${figures.threshold} answers would be behind it`;
   details.push(
     section(
-      `*Reservations still a concern:* ${figures.stillConcerns ?? few}\n*Commitments at risk or needing help:* ${figures.commitmentsAtRisk ?? few}`,
+      `*Reservations still a concern:* ${figures.stillConcerns ?? few}\n*Commitments at risk or ` +
+        `needing help:* ${figures.commitmentsAtRisk ?? few}`,
     ),
   );
   let withheld = false;
@@ -171,14 +175,16 @@ export function buildDigestMessages(model: DigestMessageModel): {
   if (withheld || !figures.shown) {
     details.push(
       context([
-        `Comments written by fewer than ${figures.threshold} people are not shown, so no one can be recognised by what they wrote.`,
+        `Comments written by fewer than ${figures.threshold} people are not shown, so no one can be ` +
+          `recognised by what they wrote.`,
       ]),
     );
   }
   if (figures.anonymous && figures.shown && figures.latest && figures.latest.answered < PRECISE_FROM) {
     details.push(
       context([
-        `With fewer than ${PRECISE_FROM} anonymous answers, averages are shown as half-point ranges, so colleagues comparing notes cannot work out anyone's rating.`,
+        `With fewer than ${PRECISE_FROM} anonymous answers, averages are shown as half-point ranges, ` +
+          `so colleagues comparing notes cannot work out anyone's rating.`,
       ]),
     );
   }
@@ -198,7 +204,8 @@ export function buildDigestReadyMessage(model: { allianceId: string; allianceNam
     text: `The weekly digest of ${name} is ready for its members`,
     blocks: [
       section(
-        `:bar_chart: The weekly digest of *${name}* is ready. It is shared with the alliance's members only: *See the digest* shows it to you privately if you are one.`,
+        `:bar_chart: The weekly digest of *${name}* is ready. It is shared with the alliance's ` +
+          `members only: *See the digest* shows it to you privately if you are one.`,
       ),
       actions([
         button({

@@ -84,7 +84,8 @@ export function buildHelpMessage(unknown?: string): HelpMessage {
   );
   blocks.push(
     context([
-      'An alliance is the written agreement a team designs together: the atmosphere you want, what each of you can be counted on for, and how you act when things get difficult.',
+      'An alliance is the written agreement a team designs together: the atmosphere you want, what ' +
+        'each of you can be counted on for, and how you act when things get difficult.',
     ]),
   );
   return { text, blocks };

@@ -92,7 +92,9 @@ function waitingBlocks(item: WaitingItem): Block[] {
     case 'consent':
       return [
         section(
-          `:handshake: Version ${item.versionNumber} of ${name} is waiting for your consent (${item.agreed} of ${item.asked} agreed). Read it in its message first; \`/alliance show\` finds it.`,
+          `:handshake: Version ${item.versionNumber} of ${name} is waiting for your consent ` +
+            `(${item.agreed} of ${item.asked} agreed). Read it in its message first; \`/alliance ` +
+            `show\` finds it.`,
         ),
         actions([
           button({
@@ -125,7 +127,9 @@ function waitingBlocks(item: WaitingItem): Block[] {
     case 'reservation':
       return [
         section(
-          `:warning: Your reservation about version ${item.versionNumber} of ${name} is still open: ${quoted(item.concern, 200)} Pulses ask whether it is still a concern; if the agreement should change, start a renegotiation.`,
+          `:warning: Your reservation about version ${item.versionNumber} of ${name} is still open: ` +
+            `${quoted(item.concern, 200)} Pulses ask whether it is still a concern; if the ` +
+            `agreement should change, start a renegotiation.`,
         ),
         actions([
           button({
@@ -152,7 +156,8 @@ function waitingBlocks(item: WaitingItem): Block[] {
 
 function summaryText(a: AllianceSummary): string {
   const lines = [
-    `*${escapeText(a.name)}* in ${channelMention(a.channelId)}: ${STATUS[a.status]}${a.versionNumber ? `, version ${a.versionNumber}` : ''}.`,
+    `*${escapeText(a.name)}* in ${channelMention(a.channelId)}: ` +
+      `${STATUS[a.status]}${a.versionNumber ? `, version ${a.versionNumber}` : ''}.`,
   ];
   if (a.proposed)
     lines.push(
@@ -178,10 +183,14 @@ export function buildHomeView(model: HomeModel): HomeView {
   if (model.alliances.length === 0) {
     blocks.push(
       section(
-        'Alliance helps a team agree how it works together (the atmosphere you want, what each of you can be counted on for, how you act when things get difficult), check in on it, and renegotiate it when it no longer holds.',
+        'Alliance helps a team agree how it works together (the atmosphere you want, what each of ' +
+          'you can be counted on for, how you act when things get difficult), check in on it, and ' +
+          'renegotiate it when it no longer holds.',
       ),
       section(
-        'You are not part of an alliance yet. To start one, type `/alliance start` in your team’s channel: Alliance walks everyone through a few prompts, writes up the agreement and asks each member to agree.',
+        'You are not part of an alliance yet. To start one, type `/alliance start` in your team’s ' +
+          'channel: Alliance walks everyone through a few prompts, writes up the agreement and ' +
+          'asks each member to agree.',
       ),
     );
   } else {

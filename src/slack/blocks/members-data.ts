@@ -29,8 +29,10 @@ export function buildLeaveModal(input: { allianceId: string; allianceName: strin
     title: 'Leave the alliance',
     submit: 'Leave',
     body: [
-      `You are about to leave *${name}*. You will get no more of its pulses or invitations, and the team will see that you left (it may be a reason to renegotiate).`,
-      'Your name stays on the versions you agreed to: they are what the team agreed at the time. To be forgotten entirely, use `/alliance forget me` instead.',
+      `You are about to leave *${name}*. You will get no more of its pulses or invitations, and the ` +
+        `team will see that you left (it may be a reason to renegotiate).`,
+      'Your name stays on the versions you agreed to: they are what the team agreed at the time. To ' +
+        'be forgotten entirely, use `/alliance forget me` instead.',
     ],
   });
 }
@@ -43,8 +45,12 @@ export function buildForgetModal(): ModalView {
     title: 'Forget me',
     submit: 'Delete my data',
     body: [
-      'This deletes, in every alliance of this workspace: your answers and drafts, your named check-ins, whether you answered a pulse, your commitments’ statuses, your consents and reservations, and the messages queued for you. You leave every alliance you belong to.',
-      'Agreements the team made keep a placeholder, “a former member”, instead of your name and your words, so they still read as a whole. Anonymous answers were never linked to you and stay part of the team’s figures.',
+      'This deletes, in every alliance of this workspace: your answers and drafts, your named ' +
+        'check-ins, whether you answered a pulse, your commitments’ statuses, your consents and ' +
+        'reservations, and the messages queued for you. You leave every alliance you belong to.',
+      'Agreements the team made keep a placeholder, “a former member”, instead of your name and your ' +
+        'words, so they still read as a whole. Anonymous answers were never linked to you and stay ' +
+        'part of the team’s figures.',
       'This cannot be undone. To keep a copy first, use `/alliance export`.',
     ],
   });
@@ -59,8 +65,10 @@ export function buildArchiveModal(input: { allianceId: string; allianceName: str
     title: 'Archive the alliance',
     submit: 'Archive it',
     body: [
-      `Archiving *${name}* ends it: no more pulses, digests or signals, and an open pulse closes now. The channel is told who archived it.`,
-      'Its history stays readable with `/alliance show`, and `/alliance start` can begin a new alliance in this channel.',
+      `Archiving *${name}* ends it: no more pulses, digests or signals, and an open pulse closes ` +
+        `now. The channel is told who archived it.`,
+      'Its history stays readable with `/alliance show`, and `/alliance start` can begin a new ' +
+        'alliance in this channel.',
     ],
   });
 }

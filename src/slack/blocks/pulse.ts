@@ -50,7 +50,9 @@ export function buildPulseInvitation(model: PulseMessageModel): { text: string; 
     text: `How is the alliance going? Check in on ${name} before ${closing(model.closesAt)}.`,
     blocks: [
       section(
-        `:wave: *How is the alliance going?*\nTake a minute to say how well ${channelMention(model.channelId)} is living *${name}*. The pulse is open until ${closing(model.closesAt)}.`,
+        `:wave: *How is the alliance going?*\nTake a minute to say how well ` +
+          `${channelMention(model.channelId)} is living *${name}*. The pulse is open until ` +
+          `${closing(model.closesAt)}.`,
       ),
       actions([
         button({
@@ -72,7 +74,9 @@ export function buildPulseReminder(model: PulseMessageModel): { text: string; bl
     text: `A reminder: the pulse for ${name} closes ${closing(model.closesAt)}.`,
     blocks: [
       section(
-        `:hourglass_flowing_sand: A reminder: the pulse for *${name}* closes ${closing(model.closesAt)}. It takes about a minute, and every answer helps the team see how it is doing.`,
+        `:hourglass_flowing_sand: A reminder: the pulse for *${name}* closes ` +
+          `${closing(model.closesAt)}. It takes about a minute, and every answer helps the team ` +
+          `see how it is doing.`,
       ),
       actions([
         button({
@@ -172,7 +176,8 @@ export function buildCheckInView(model: CheckInViewModel): ModalView {
   const prev = model.previous;
   const blocks: Block[] = [
     section(
-      `How well are we living *${escapeText(model.allianceName)}*? Open until ${closing(model.closesAt)}.${prev ? ' Your earlier answer is filled in; change what you like.' : ''}`,
+      `How well are we living *${escapeText(model.allianceName)}*? Open until ` +
+        `${closing(model.closesAt)}.${prev ? ' Your earlier answer is filled in; change what you like.' : ''}`,
     ),
     context([anonymityNote(model.anonymous)]),
   ];
@@ -313,5 +318,8 @@ export function buildPulseClosedMessage(model: PulseMessageModel & { answered: b
 /** A click after a pulse closed: when it closed and when the next one opens. */
 export function pulseClosedText(closedAt: Date, nextOpensAt: Date | null): string {
   const next = nextOpensAt ? ` The next one opens ${slackDate(nextOpensAt, '{date_short_pretty} at {time}')}.` : '';
-  return `This pulse closed ${slackDate(closedAt, '{date_short_pretty} at {time}')}, so answers can no longer be added or changed.${next}`;
+  return (
+    `This pulse closed ${slackDate(closedAt, '{date_short_pretty} at {time}')}, so answers can ` +
+    `no longer be added or changed.${next}`
+  );
 }

@@ -27,11 +27,13 @@ export function buildSettingsModal(model: SettingsModalModel): ModalView {
   );
   const blocks: Block[] = [
     section(
-      `Settings of *${escapeText(model.allianceName)}*. Changes apply from the next pulse; the channel is told what changed.`,
+      `Settings of *${escapeText(model.allianceName)}*. Changes apply from the next pulse; the ` +
+        `channel is told what changed.`,
     ),
     membersInput(
       model.members,
-      'People you add get the next pulse; people you remove get no more pulses. Their past answers stay in earlier versions.',
+      'People you add get the next pulse; people you remove get no more pulses. Their past answers ' +
+        'stay in earlier versions.',
     ),
     ...scheduleBlocks(
       {

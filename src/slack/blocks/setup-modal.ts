@@ -106,7 +106,9 @@ export function scheduleBlocks(d: ScheduleDefaults, extraPulseBlocks: Block[] = 
       {
         optional: true,
         hint: plain(
-          'Anonymity keeps anyone, Alliance and whoever runs it included, from linking an answer to you; it cannot stop people in a very small team who compare notes from guessing. Turning it off later needs every member to agree, and never reveals earlier pulses.',
+          'Anonymity keeps anyone, Alliance and whoever runs it included, from linking an answer to ' +
+            'you; it cannot stop people in a very small team who compare notes from guessing. ' +
+            'Turning it off later needs every member to agree, and never reveals earlier pulses.',
           2000,
         ),
       },
@@ -124,7 +126,8 @@ export function scheduleBlocks(d: ScheduleDefaults, extraPulseBlocks: Block[] = 
       },
       {
         hint: plain(
-          'With anonymous pulses, averages and comments from fewer answers than this stay hidden, so no one can be singled out. At least 3.',
+          'With anonymous pulses, averages and comments from fewer answers than this stay hidden, so ' +
+            'no one can be singled out. At least 3.',
           2000,
         ),
       },
@@ -147,7 +150,10 @@ export function buildSetupModal(defaults: SetupDefaults, notes: readonly string[
   const templateOptions = TEMPLATES.map((t) => option(t.name, t.id, t.summary));
   const blocks: Block[] = [
     section(
-      'An alliance is the agreement your team designs together: the atmosphere you want, what each of you can be counted on for, and how you will act when things get difficult. Choose who takes part and how often Alliance checks in; each member then answers the prompts in their own time.',
+      'An alliance is the agreement your team designs together: the atmosphere you want, what each ' +
+        'of you can be counted on for, and how you will act when things get difficult. Choose who ' +
+        'takes part and how often Alliance checks in; each member then answers the prompts in ' +
+        'their own time.',
     ),
     context(['Step 1 of 2']),
     ...notes.map((note) => context([note])),
@@ -205,7 +211,9 @@ export function buildSetupSignalsModal(input_: {
     close: plain('Cancel', 24),
     blocks: [
       section(
-        `Almost there: agree how *${escapeText(input_.allianceName)}* will know it needs renegotiating, and when you will celebrate. The defaults suit most teams; you can change them later with \`/alliance settings\`.`,
+        `Almost there: agree how *${escapeText(input_.allianceName)}* will know it needs ` +
+          `renegotiating, and when you will celebrate. The defaults suit most teams; you can ` +
+          `change them later with \`/alliance settings\`.`,
       ),
       context(['Step 2 of 2']),
       ...buildSignalsBlocks(input_.signals, input_.celebration),

@@ -42,7 +42,8 @@ export function buildShowMessage(model: ShowModel): { text: string; blocks: Bloc
   if (!model.version) {
     blocks.push(
       section(
-        `*${name}* is still being designed. ${model.designProgress ?? ''}\nThe agreement appears here once it is compiled.`,
+        `*${name}* is still being designed. ${model.designProgress ?? ''}\nThe agreement appears ` +
+          `here once it is compiled.`,
       ),
     );
   } else {
@@ -58,7 +59,9 @@ export function buildShowMessage(model: ShowModel): { text: string; blocks: Bloc
   }
   blocks.push(
     section(
-      `*Members (${model.members.length}):* ${model.members.map(userMention).join(', ') || '_none_'}\n*Open reservations:* ${model.openReservations}`,
+      `*Members (${model.members.length}):* ` +
+        `${model.members.map(userMention).join(', ') || '_none_'}\n*Open reservations:* ` +
+        `${model.openReservations}`,
     ),
   );
   if (model.versions.length > 1) {
@@ -66,7 +69,8 @@ export function buildShowMessage(model: ShowModel): { text: string; blocks: Bloc
       .slice(-15)
       .map(
         (v) =>
-          `• v${v.number}: ${STATUS_WORDS[v.status] ?? v.status}, ${slackDate(v.activatedAt ?? v.compiledAt, '{date_short}')}${v.origin ? ` (${escapeText(truncate(v.origin, 120))})` : ''}`,
+          `• v${v.number}: ${STATUS_WORDS[v.status] ?? v.status}, ` +
+          `${slackDate(v.activatedAt ?? v.compiledAt, '{date_short}')}${v.origin ? ` (${escapeText(truncate(v.origin, 120))})` : ''}`,
       );
     blocks.push(section(`*Versions*\n${lines.join('\n')}`));
   }

@@ -48,7 +48,9 @@ export function buildSignalsBlocks(signals: SignalSettings, celebration: Celebra
   return [
     { type: 'header', text: plain('When should we renegotiate?', 150) },
     section(
-      'Agree now on the signals that would tell you the agreement no longer holds. When one shows up, Alliance posts it in the channel with its evidence and offers to start a renegotiation.',
+      'Agree now on the signals that would tell you the agreement no longer holds. When one shows ' +
+        'up, Alliance posts it in the channel with its evidence and offers to start a ' +
+        'renegotiation.',
     ),
     {
       type: 'input',
@@ -125,7 +127,8 @@ export function buildSignalsBlocks(signals: SignalSettings, celebration: Celebra
     }),
     { type: 'header', text: plain('When do we celebrate?', 150) },
     context([
-      'Decide up front what success looks like, so you notice it when it comes. The weekly digest says so, once per streak.',
+      'Decide up front what success looks like, so you notice it when it comes. The weekly digest ' +
+        'says so, once per streak.',
     ]),
     {
       type: 'input',

@@ -16,7 +16,9 @@ export function buildJoinInvitation(input: { allianceId: string; allianceName: s
     text: `The team in this channel has an alliance: ${name}`,
     blocks: [
       section(
-        `The team in ${channelMention(input.channelId)} works by an agreement it designed together, *${name}*, shared with its members. If you would like to be part of it, ask to join: a member admits you, and you then read the agreement and choose whether to commit to it.`,
+        `The team in ${channelMention(input.channelId)} works by an agreement it designed together, ` +
+          `*${name}*, shared with its members. If you would like to be part of it, ask to join: a ` +
+          `member admits you, and you then read the agreement and choose whether to commit to it.`,
       ),
       actions([
         button({
@@ -44,7 +46,8 @@ export function buildJoinRequest(input: {
       text: `${who} was admitted to ${name}`,
       blocks: [
         section(
-          `:wave: ${who} asked to join *${name}*; ${userMention(input.admittedBy)} admitted them. They can now read the agreement and commit to it.`,
+          `:wave: ${who} asked to join *${name}*; ${userMention(input.admittedBy)} admitted them. ` +
+            `They can now read the agreement and commit to it.`,
         ),
       ],
     };
@@ -53,7 +56,8 @@ export function buildJoinRequest(input: {
     text: `${who} asks to join ${name}`,
     blocks: [
       section(
-        `:wave: ${who} asks to join *${name}*. Any member can admit them; they will then read the agreement and choose whether to commit to it.`,
+        `:wave: ${who} asks to join *${name}*. Any member can admit them; they will then read the ` +
+          `agreement and choose whether to commit to it.`,
       ),
       actions([
         button({
@@ -96,7 +100,9 @@ export function buildPrivacyChangeMessage(input: {
     .map((p) => `• ${p}`)
     .join('\n');
   const head = section(
-    `:lock: ${userMention(input.proposedBy)} proposes to change the privacy of *${name}*:\n${what}\nIt weakens what members were promised, so it applies only once every member has agreed, and never to pulses and posts that came before.`,
+    `:lock: ${userMention(input.proposedBy)} proposes to change the privacy of ` +
+      `*${name}*:\n${what}\nIt weakens what members were promised, so it applies only once every ` +
+      `member has agreed, and never to pulses and posts that came before.`,
   );
   const progress = `${input.agreed.length} of ${input.agreed.length + input.waiting.length} agreed${
     input.waiting.length > 0 ? `; waiting for ${input.waiting.map(userMention).join(', ')}` : ''
@@ -119,7 +125,8 @@ export function buildPrivacyChangeMessage(input: {
     input.status === 'applied'
       ? ':white_check_mark: Every member agreed: the change applies from now on.'
       : input.status === 'declined'
-        ? `${input.decidedBy ? userMention(input.decidedBy) : 'A member'} chose to keep things as they are, so nothing changed.`
+        ? `${input.decidedBy ? userMention(input.decidedBy) : 'A member'} chose to keep things as ` +
+          `they are, so nothing changed.`
         : 'A newer proposal replaced this one.';
   return { text: `Privacy change for ${name}: ${input.status}`, blocks: [head, context([outcome])] };
 }

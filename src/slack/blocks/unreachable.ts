@@ -23,7 +23,9 @@ export function buildUnreachableReport(input: {
     text: `I can't reach a member of ${name} by direct message`,
     blocks: [
       section(
-        `I couldn't send a direct message to ${userMention(input.memberId)} about *${name}* in ${channelMention(input.channelId)}: ${why}. They will miss invitations and pulses until this is fixed; I won't keep retrying.`,
+        `I couldn't send a direct message to ${userMention(input.memberId)} about *${name}* in ` +
+          `${channelMention(input.channelId)}: ${why}. They will miss invitations and pulses until ` +
+          `this is fixed; I won't keep retrying.`,
       ),
       context(['If they have left the team, remove them from the alliance in `/alliance settings`.']),
     ],
