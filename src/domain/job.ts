@@ -22,4 +22,6 @@ export const JOB_KINDS = {
   pulseClose: 'pulse.close',
   signalsDaily: 'signals.daily',
   digestPost: 'digest.post',
+  /** An uninstalled workspace's grace period is over: everything it has is deleted. */
+  workspacePurge: 'workspace.purge',
 } as const;

@@ -9,9 +9,11 @@ import { createDigestsRepo } from './digests-repo.js';
 import { createDmChannelsRepo } from './dm-channels-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
+import { createInstallationsRepo } from './installations-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
 import { createPrivacyChangesRepo } from './privacy-changes-repo.js';
 import { createPulsesRepo } from './pulses-repo.js';
+import { createTenancyRepo } from './tenancy-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
 
 /** All repositories over one connection. SQL lives in these modules and nowhere else. */
@@ -35,6 +37,8 @@ export function createStore(db: Db) {
     digests: createDigestsRepo(db),
     admissions: createAdmissionsRepo(db),
     privacyChanges: createPrivacyChangesRepo(db),
+    installations: createInstallationsRepo(db),
+    tenancy: createTenancyRepo(db),
   };
 }
 
