@@ -10,5 +10,6 @@ export function buildJobHandlers(services: Services): Record<string, JobHandler>
     [JOB_KINDS.pulseClose]: (job, now) => services.pulseSchedule.runClose(job, now),
     [JOB_KINDS.signalsDaily]: (job, now) => services.flags.runDaily(job, now),
     [JOB_KINDS.digestPost]: (job, now) => services.digests.runScheduled(job, now),
+    [JOB_KINDS.workspacePurge]: (job, now) => services.workspace.runPurge(job, now),
   };
 }

@@ -26,7 +26,7 @@ import { reactionsOf } from './reactions.js';
 import { createRenegotiationRoundService } from './renegotiation-round.js';
 import { createSettingsService } from './settings.js';
 import { createSetupService } from './setup.js';
-import { createWorkspaceService } from './workspace.js';
+import { createWorkspaceService, type WorkspaceInstallations } from './workspace.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -43,6 +43,9 @@ export interface ServiceDeps {
   dms?: DmSender;
   /** Seals anonymous answers while their pulse is open. */
   sealer: AnswerSealer;
+  /** Installed in many workspaces (OAuth): their tokens, and how long an uninstalled one's data is kept. */
+  installations?: WorkspaceInstallations | undefined;
+  purgeAfterDays?: number | undefined;
 }
 
 /**
@@ -82,7 +85,12 @@ export function buildServices(deps: ServiceDeps) {
   const privacy = createPrivacyService({ store, gateway, events });
   const digests = createDigestService({ store, gateway, publisher });
   const home = createHomeService({ store, gateway });
-  const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
+  const workspace = createWorkspaceService({
+    store,
+    logger: logger.child('workspace'),
+    installations: deps.installations,
+    purgeAfterDays: deps.purgeAfterDays,
+  });
   const outbox = createOutbox({
     store,
     dms: deps.dms ?? createDmSender({ clients, timer: realTimer }),
