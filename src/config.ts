@@ -244,9 +244,16 @@ export function parseSlackConfig(env: Env): SlackConfig {
  * The tick command needs the database settings, and the bot token only if something due talks to
  * Slack; a token that is set must still be well-formed.
  */
-export function parseTickConfig(
-  env: Env,
-): RuntimeConfig & { botToken: string | undefined; signingSecret: string | undefined } {
+export function parseTickConfig(env: Env): RuntimeConfig & {
+  botToken: string | undefined;
+  signingSecret: string | undefined;
+  /** Installed in many workspaces: their tokens are in the database, opened with this configuration. */
+  oauth?: OAuthConfig;
+} {
+  if (wantsOAuth(env)) {
+    const { slack, oauth, ...runtime } = parseOAuthConfig(env);
+    return { ...runtime, botToken: undefined, signingSecret: slack.signingSecret, oauth };
+  }
   const runtime = parseRuntimeConfig(env);
   const token = slackSchema.shape.SLACK_BOT_TOKEN.optional().safeParse(env.SLACK_BOT_TOKEN);
   if (!token.success)
@@ -256,6 +263,23 @@ export function parseTickConfig(
   if (!secret.success)
     throw new ConfigError(describe(secret.error.issues.map((i) => ({ ...i, path: ['SLACK_SIGNING_SECRET'] }))));
   return { ...runtime, botToken: token.data, signingSecret: secret.data };
+}
+
+/** `npm run rotate-key`: the database and the two keys, nothing of Slack. */
+export function parseKeyConfig(
+  env: Env,
+): RuntimeConfig & { encryptionKey: Buffer; previousEncryptionKey: Buffer | undefined } {
+  const runtime = parseRuntimeConfig(env);
+  const parsed = oauthSchema
+    .pick({ INSTALLATION_ENCRYPTION_KEY: true, INSTALLATION_ENCRYPTION_KEY_PREVIOUS: true })
+    .safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(describe(parsed.error.issues, "see 'Rotating the encryption key' in README.md"));
+  return {
+    ...runtime,
+    encryptionKey: parsed.data.INSTALLATION_ENCRYPTION_KEY,
+    previousEncryptionKey: parsed.data.INSTALLATION_ENCRYPTION_KEY_PREVIOUS,
+  };
 }
 
 /** One workspace (SLACK_BOT_TOKEN) unless the OAuth variables are set. */

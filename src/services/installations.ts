@@ -203,6 +203,7 @@ export function createInstallationService(deps: InstallationDeps) {
   async function renewOrWait(first: StoredInstallation): Promise<Installation> {
     const key = keyOf(first);
     const started = timer.now();
+    let waited = false;
     let row = first;
     for (;;) {
       const now = clock.now();
@@ -224,6 +225,10 @@ export function createInstallationService(deps: InstallationDeps) {
       }
       // Another process is renewing right now. The token it is replacing works until it expires.
       if (!expired(opened, now)) return opened;
+      if (!waited) {
+        waited = true;
+        logger.info(`${where(key)}: another process is renewing the expired bot token; waiting for it`);
+      }
       if (timer.now() - started > REFRESH_CLAIM_MS) {
         throw new Error(`${where(key)}: the bot token expired and another process did not finish renewing it`);
       }
