@@ -161,22 +161,25 @@ export function createInstallationService(deps: InstallationDeps) {
 
   /** The installation for Bolt's query, opened and fresh; undefined when there is none. */
   async function find(query: InstallationQuery): Promise<Installation | undefined> {
-    const enterpriseId = query.enterpriseId ?? null;
-    let row: StoredInstallation | undefined;
-    if (query.isEnterpriseInstall && enterpriseId) row = store.installations.get({ enterpriseId, teamId: null });
-    else if (query.teamId) {
-      row = store.installations.forTeam(query.teamId, enterpriseId);
-      // A workspace of an org-wide install is met through its requests: remember it, so its
-      // scheduled work can find the organization's token.
-      if (row && row.teamId === null) {
-        store.tenancy.registerIfMissing({
-          teamId: query.teamId,
-          botUserId: row.botUserId,
-          enterpriseId: row.enterpriseId,
-          now: clock.now(),
-        });
-      }
-    } else if (enterpriseId) row = store.installations.get({ enterpriseId, teamId: null });
+    const teamId = query.teamId ?? null;
+    // A request names its organization when Slack sends it; otherwise the workspace's is remembered.
+    const enterpriseId = query.enterpriseId ?? (teamId ? store.tenancy.enterpriseOf(teamId) : null);
+    const row =
+      query.isEnterpriseInstall || !teamId
+        ? enterpriseId
+          ? store.installations.get({ enterpriseId, teamId: null })
+          : undefined
+        : store.installations.forTeam(teamId, enterpriseId);
+    // A workspace of an org-wide install is met through its requests: remember it and its
+    // organization, so its scheduled work finds the organization's token.
+    if (row && row.teamId === null && teamId) {
+      store.tenancy.registerIfMissing({
+        teamId,
+        botUserId: row.botUserId,
+        enterpriseId: row.enterpriseId,
+        now: clock.now(),
+      });
+    }
     return row ? fresh(row) : undefined;
   }
 

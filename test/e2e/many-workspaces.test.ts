@@ -633,3 +633,98 @@ describe('token rotation, for scheduled jobs with no request', () => {
     expect(hasAction(invite, ACTIONS.checkIn)).toBe(true);
   });
 });
+
+describe('an Enterprise Grid organization installing Alliance org-wide', () => {
+  let h: ManyHarness;
+  afterEach(async () => h?.close());
+
+  const GRID = 'E0GRID';
+  const ONE = 'T0GONE';
+  const TWO = 'T0GTWO';
+
+  it('one org-wide installation serves each workspace of the organization, keyed by organization and workspace', async () => {
+    h = await bootMany({
+      workspaces: [
+        { teamId: ONE, teamName: 'Grid one', botUserId: 'UBOTGRID', botId: 'BGRID', enterpriseId: GRID },
+        { teamId: TWO, teamName: 'Grid two', botUserId: 'UBOTGRID', botId: 'BGRID', enterpriseId: GRID },
+      ],
+      arrange: (fake) => {
+        const people = fake.teamId === ONE ? ACME_PEOPLE : BETA_PEOPLE;
+        for (const id of people) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+        fake.addChannel({
+          id: fake.teamId === ONE ? 'CONE' : 'CTWO',
+          name: 'team',
+          members: people,
+          botIsMember: true,
+        });
+      },
+    });
+    h.hub.addOrganization({ id: GRID, name: 'Grid Org', botUserId: 'UBOTGRID', botId: 'BGRID' });
+    const installed = await h.install(GRID);
+    expect(installed.status).toBe(200);
+    expect(installed.page).toContain('Alliance is now installed in <strong>Grid Org</strong>');
+    expect(h.app.store.installations.get({ enterpriseId: GRID, teamId: null })).toMatchObject({
+      isEnterpriseInstall: true,
+      enterpriseName: 'Grid Org',
+      botUserId: 'UBOTGRID',
+    });
+
+    // The first request from a workspace of the organization names it (as Slack does in Grid).
+    const one = h.workspaces[ONE] as WorkspaceHarness;
+    const help = await one.slack.raw({
+      body: new URLSearchParams({
+        team_id: ONE,
+        team_domain: 'gridone',
+        enterprise_id: GRID,
+        enterprise_name: 'Grid Org',
+        is_enterprise_install: 'true',
+        channel_id: 'CONE',
+        channel_name: 'team',
+        user_id: 'UANNA',
+        user_name: 'uanna',
+        command: '/alliance',
+        text: 'help',
+        api_app_id: 'A0ALLIANCE',
+        response_url: one.fake.responseUrl({ channel: 'CONE', userId: 'UANNA' }),
+        trigger_id: one.fake.mintTriggerId('UANNA'),
+      }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(help.text).toContain('/alliance start');
+    expect(h.app.store.tenancy.enterpriseOf(ONE)).toBe(GRID);
+
+    // From then on the workspace's requests and its scheduled work find the organization's token.
+    await activateAlliance(one, { channelId: 'CONE', starter: 'UANNA', members: ACME_PEOPLE });
+    h.hub.clearCalls();
+    await h.tickAt(PULSE);
+    for (const id of ACME_PEOPLE) expect(dmsWith(one, id, ACTIONS.checkIn)).toHaveLength(1);
+    const orgToken = h.hub.tokensOf(GRID)[0]?.token;
+    expect(h.hub.calls().length).toBeGreaterThan(3);
+    expect(h.hub.calls().every((c) => c.teamId === ONE && c.token === orgToken && c.error === undefined)).toBe(true);
+    // The other workspace, never seen, has no data and nothing was sent there.
+    expect(h.app.store.tenancy.enterpriseOf(TWO)).toBeNull();
+    expect((h.workspaces[TWO] as WorkspaceHarness).fake.calls()).toHaveLength(0);
+
+    // The organization uninstalls: the org-wide installation goes, and its workspaces stop.
+    h.hub.uninstall(GRID);
+    const envelope = {
+      token: 'fake-verification-token',
+      team_id: ONE,
+      enterprise_id: GRID,
+      api_app_id: 'A0ALLIANCE',
+      event: { type: 'app_uninstalled', event_ts: '1767862800.000100' },
+      type: 'event_callback',
+      event_id: 'EvGRIDGONE',
+      event_time: Math.floor(h.clock.now().getTime() / 1000),
+      authorizations: [
+        { enterprise_id: GRID, team_id: null, user_id: 'UBOTGRID', is_bot: true, is_enterprise_install: true },
+      ],
+      is_ext_shared_channel: false,
+    };
+    const gone = await one.slack.raw({ body: JSON.stringify(envelope), contentType: 'application/json' });
+    expect(gone.status).toBe(200);
+    expect(h.app.store.installations.get({ enterpriseId: GRID, teamId: null })).toBeUndefined();
+    expect(h.app.store.tenancy.uninstalledAt(ONE)).toEqual(h.clock.now());
+    expect(h.app.store.jobs.forSubject(ONE).some((j) => j.kind === JOB_KINDS.workspacePurge)).toBe(true);
+  });
+});
