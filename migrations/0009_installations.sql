@@ -36,6 +36,8 @@ CREATE TABLE installations (
   PRIMARY KEY (enterprise_id, team_id),
   CHECK (team_id <> '' OR (enterprise_id <> '' AND is_enterprise_install = 1))
 ) WITHOUT ROWID;
+-- A workspace's own installation is looked up by team id on every Web API call.
+CREATE INDEX installations_team ON installations (team_id) WHERE team_id <> '';
 
 -- The organization a workspace belongs to (Enterprise Grid), so its token can be found when the
 -- installation is org-wide.

@@ -6,6 +6,9 @@ import type { Store } from '../store/index.js';
 /** Slack retries an event for about an hour; a day of event ids is plenty to recognise retries. */
 const EVENT_MEMORY_MS = 86_400_000;
 
+/** Alliances deleted per transaction when a workspace is purged. */
+const PURGE_STEP = 5;
+
 /**
  * Installed in many workspaces (OAuth), the app keeps each workspace's tokens in the installation
  * store: what losing access removes, and when the installation now in place was made.
@@ -101,20 +104,36 @@ export function createWorkspaceService(deps: {
    */
   async function runPurge(job: Job, now: Date): Promise<void> {
     const teamId = job.teamId;
-    const uninstalledAt = store.tenancy.uninstalledAt(teamId);
-    if (!uninstalledAt || deps.purgeAfterDays === undefined) return;
-    const due = purgeDueAt(uninstalledAt, deps.purgeAfterDays);
+    const due = purgeDue(teamId);
+    if (!due) return;
     if (now.getTime() < due.getTime()) {
       store.jobs.schedule({ teamId, kind: JOB_KINDS.workspacePurge, subjectId: teamId, runAt: due, now });
       return;
+    }
+    // Alliance by alliance in short transactions, letting other work in between; checked again
+    // before each step, so a workspace installed again meanwhile keeps what is left.
+    let alliances = 0;
+    for (;;) {
+      if (!purgeDue(teamId)) return;
+      const deleted = store.tenancy.purgeAlliances(teamId, PURGE_STEP);
+      if (deleted === 0) break;
+      alliances += deleted;
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const deleted = store.tenancy.purge(teamId);
     // Deleted rows are zeroed in the database (secure_delete); the WAL must not keep them either.
     store.truncateWal();
     const rows = Object.values(deleted).reduce((sum, n) => sum + n, 0);
     deps.logger.info(
-      `workspace ${teamId}: grace period over; ${rows} rows deleted from ${Object.keys(deleted).length} tables`,
+      `workspace ${teamId}: grace period over; ${alliances} alliance(s) and ${rows} other rows deleted, from every table`,
     );
+  }
+
+  /** When an uninstalled workspace's data is due to go; undefined when it is installed (or gone). */
+  function purgeDue(teamId: string): Date | undefined {
+    const uninstalledAt = store.tenancy.uninstalledAt(teamId);
+    if (!uninstalledAt || deps.purgeAfterDays === undefined) return undefined;
+    return purgeDueAt(uninstalledAt, deps.purgeAfterDays);
   }
 
   /**

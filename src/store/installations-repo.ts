@@ -95,12 +95,8 @@ export function createInstallationsRepo(db: Db) {
       refresh_token = excluded.refresh_token, expires_at = excluded.expires_at, installed_at = excluded.installed_at,
       generation = installations.generation + 1, refresh_owner = NULL, refresh_until = NULL, refreshed_at = NULL`);
   const byKey = db.prepare('SELECT * FROM installations WHERE enterprise_id = @e AND team_id = @t');
-  // A workspace's own installation first, else its organization's org-wide one.
-  const forTeam = db.prepare(`
-    SELECT i.* FROM installations i
-     WHERE i.team_id = @t
-        OR (i.team_id = '' AND i.enterprise_id = @e AND @e <> '')
-     ORDER BY i.team_id = '' LIMIT 1`);
+  // A workspace's own installation (by the team index), else its organization's org-wide one.
+  const ownInstall = db.prepare("SELECT * FROM installations WHERE team_id = ? AND team_id <> '' LIMIT 1");
   const claim = db.prepare(`
     UPDATE installations SET refresh_owner = @owner, refresh_until = @until
      WHERE enterprise_id = @e AND team_id = @t AND generation = @generation
@@ -150,7 +146,9 @@ export function createInstallationsRepo(db: Db) {
     },
     /** The installation serving a workspace: its own, else its organization's org-wide one. */
     forTeam(teamId: string, enterpriseId: string | null): StoredInstallation | undefined {
-      const row = forTeam.get({ t: teamId, e: enterpriseId ?? '' }) as InstallationRow | undefined;
+      const own = ownInstall.get(teamId) as InstallationRow | undefined;
+      const row =
+        own ?? (enterpriseId ? (byKey.get({ e: enterpriseId, t: '' }) as InstallationRow | undefined) : undefined);
       return row ? toStored(row) : undefined;
     },
     /**

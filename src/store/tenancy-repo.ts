@@ -36,6 +36,10 @@ export function createTenancyRepo(db: Db) {
     'SELECT team_id, uninstalled_at FROM workspaces WHERE uninstalled_at IS NOT NULL ORDER BY team_id',
   );
 
+  const deleteAlliances = db.prepare(
+    'DELETE FROM alliances WHERE id IN (SELECT id FROM alliances WHERE team_id = ? ORDER BY id LIMIT ?)',
+  );
+
   /** Every table with a team_id column, read from the schema itself so a new table cannot be missed. */
   function tenantTables(): TenantTable[] {
     const names = db
@@ -81,6 +85,17 @@ export function createTenancyRepo(db: Db) {
       }));
     },
     tenantTables,
+    /**
+     * Deletes up to `limit` of the workspace's alliances with everything that hangs off them (ON
+     * DELETE CASCADE), in one short transaction; returns how many went. A large workspace is purged
+     * in such steps so other writers never wait long for the lock.
+     */
+    purgeAlliances(teamId: string, limit: number): number {
+      return writeTransaction(db, () => {
+        db.pragma('defer_foreign_keys = ON');
+        return deleteAlliances.run(teamId, limit).changes;
+      });
+    },
     /**
      * Deletes every row of the workspace in every table that has a team_id (tables without one hang
      * off those by ON DELETE CASCADE), in one transaction. Foreign keys are checked at commit, so the
