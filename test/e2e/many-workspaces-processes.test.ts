@@ -132,4 +132,33 @@ describe('many workspaces, across processes', () => {
     expect(reply.delivered?.ok).toBe(true);
     expect(JSON.stringify(a.fake.ephemerals('UANNA').at(-1))).toContain('/alliance start');
   });
+
+  it('the compiled app started with the OAuth variables serves the install flow, and stops cleanly on SIGTERM', async () => {
+    h = await bootMany({
+      workspaces: [{ teamId: ACME, teamName: 'Acme', botUserId: 'UBOTACME', botToken: 'xoxb-acme-fake' }],
+      arrange,
+    });
+    await h.app.stop();
+    dir = tempDir('alliance-start-');
+    const run = runEntry(
+      'dist/main.js',
+      [],
+      { ...environment(h), SLACK_OAUTH_AUTHORIZE_URL: h.hub.authorizeUrl, PORT: '0' },
+      dir.path,
+    );
+    await waitFor(() => /HTTP mode on port \d+/.test(run.output().stdout), 15_000, 'the app to report its port');
+    const { stdout } = run.output();
+    expect(stdout).toContain('Alliance is running for the workspaces that install it (0 installed so far)');
+    const port = Number(/HTTP mode on port (\d+)/.exec(stdout)?.[1]);
+    const install = await fetch(`http://127.0.0.1:${port}/slack/install`, { redirect: 'manual' });
+    expect(install.status).toBe(302);
+    expect(install.headers.get('location')).toMatch(new RegExp(`^${h.hub.authorizeUrl}\\?`));
+    expect(install.headers.getSetCookie().join(';')).toContain('slack-app-oauth-state=');
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    const all = result.stdout + result.stderr;
+    expect(all).not.toContain(h.config.oauth.clientSecret);
+    expect(all).not.toContain(h.config.oauth.encryptionKey.toString('base64'));
+  });
 });
