@@ -45,12 +45,12 @@ export function expired(installation: Pick<Installation, 'expiresAt'>, now: Date
   return installation.expiresAt !== null && installation.expiresAt.getTime() <= now.getTime();
 }
 
-/** After an uninstall, a workspace's data is kept this long (a reinstall resumes it), then deleted. */
-export const DEFAULT_PURGE_AFTER_DAYS = 30;
+const DAY_MS = 86_400_000;
 
-export const DAY_MS = 86_400_000;
-
-/** When an uninstalled workspace's data is due to be deleted. */
+/**
+ * When an uninstalled workspace's data is due to be deleted: it is kept `purgeAfterDays` (the grace
+ * period) so a reinstall resumes it.
+ */
 export function purgeDueAt(uninstalledAt: Date, purgeAfterDays: number): Date {
   return new Date(uninstalledAt.getTime() + purgeAfterDays * DAY_MS);
 }
