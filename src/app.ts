@@ -2,18 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
-import type { AppConfig } from './config.js';
+import type { StartConfig } from './config.js';
 import { HEALTH_PATH, type HealthServer, healthHandler, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
+import { type ManyWorkspaces, prepareManyWorkspaces } from './many-workspaces.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
 import { buildJobHandlers } from './scheduler/jobs.js';
 import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
 import { createAnswerSealer } from './services/answer-sealer.js';
 import { buildServices, type ServiceDeps } from './services/index.js';
-import { createSlackClient, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
+import { createSlackClient, type SlackClients, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
 import {
   checkSlackTokens,
+  type Identity,
   listenFailure,
   prepareDatabase,
   runningDetails,
@@ -24,7 +26,8 @@ import { createStore, type Store } from './store/index.js';
 export { StartupError } from './startup-checks.js';
 
 export interface StartOptions {
-  config: AppConfig;
+  /** One workspace (a bot token) or many (installed through OAuth). */
+  config: StartConfig;
   clock: Clock;
   logger: AppLogger;
   /** 'cron' ticks every minute in-process; 'manual' leaves ticking to the caller (tests, tick CLI). */
@@ -55,26 +58,45 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   // answers, profiles); it never reaches the logs, whatever LOG_LEVEL says.
   const slackLogger = logger.child('slack', 'info');
   const clientOptions = webClientOptions({ slackApiUrl: config.slackApiUrl, logger: slackLogger });
-  const client = createSlackClient(config.slack.botToken, clientOptions);
+  const owner = processOwner();
   const socketMode = config.slack.appToken !== undefined;
-  const identity = await checkSlackTokens(config, logger).catch((error: unknown) => {
-    db.close();
-    throw error;
-  });
-  store.workspaces.register({
-    teamId: identity.teamId,
-    teamName: identity.teamName,
-    botUserId: identity.botUserId,
-    now: clock.now(),
-  });
-  const clients = singleWorkspaceClients(identity.teamId, client);
+  let identity: Identity | undefined;
+  let many: ManyWorkspaces | undefined;
+  let clients: SlackClients;
+  if ('oauth' in config) {
+    try {
+      many = prepareManyWorkspaces({ oauth: config.oauth, store, clock, logger, clientOptions, owner });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    clients = many.clients;
+  } else {
+    const client = createSlackClient(config.slack.botToken, clientOptions);
+    identity = await checkSlackTokens(config, logger).catch((error: unknown) => {
+      db.close();
+      throw error;
+    });
+    store.workspaces.register({
+      teamId: identity.teamId,
+      teamName: identity.teamName,
+      botUserId: identity.botUserId,
+      now: clock.now(),
+    });
+    clients = singleWorkspaceClients(identity.teamId, client);
+  }
 
   const healthz = { path: HEALTH_PATH, method: ['GET'], handler: healthHandler(db) };
   const app = new App({
-    token: config.slack.botToken,
-    botId: identity.botId,
-    botUserId: identity.botUserId,
-    tokenVerificationEnabled: false,
+    // Many workspaces: each request is authorized from the installation store.
+    ...(many
+      ? many.boltOptions
+      : {
+          token: config.slack.botToken,
+          botId: identity?.botId,
+          botUserId: identity?.botUserId,
+          tokenVerificationEnabled: false,
+        }),
     signingSecret: config.slack.signingSecret,
     // In Socket Mode /healthz has a server of its own (startHealthServer).
     ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { customRoutes: [healthz] }),
@@ -94,8 +116,18 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   };
 
   const sealer = createAnswerSealer(config.slack.signingSecret);
-  const core = composeCore({ store, clock, logger, clients, sealer });
-  store.transaction(() => core.services.memberData.ensureRetentionScheduled(identity.teamId, clock.now()));
+  const core = composeCore({
+    store,
+    clock,
+    logger,
+    clients,
+    sealer,
+    owner,
+    ...(many && 'oauth' in config
+      ? { installations: many.installations, purgeAfterDays: config.oauth.uninstallGraceDays }
+      : {}),
+  });
+  if (many) core.services.workspace.schedulePurges(clock.now());
   registerListeners(app, { clock, logger, ...core.services }, track);
   const tick = core.tick;
 
@@ -120,8 +152,9 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     throw error;
   }
   logger.info(
-    `Alliance is running for workspace ${identity.teamId} in ` +
-      `${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`,
+    identity
+      ? `Alliance is running for workspace ${identity.teamId} in ${socketMode ? 'Socket Mode' : `HTTP mode on port ${port}`}`
+      : `Alliance is running for the workspaces that install it (${many?.installations.count() ?? 0} installed so far) in HTTP mode on port ${port}; they install it from /slack/install`,
   );
   for (const line of runningDetails({ socketMode, port, databasePath: config.databasePath })) logger.info(line);
 
@@ -147,12 +180,17 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   };
 }
 
+/** Names this process in lease columns (jobs, deliveries, token refreshes). */
+function processOwner(): string {
+  return `alliance-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
 /**
  * Services and the scheduler over a store and Slack clients. Shared by the running app and the
  * tick command, so both run exactly the same jobs.
  */
-export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
-  const deps: ServiceDeps = { ...input, owner: `alliance-${process.pid}-${randomUUID().slice(0, 8)}` };
+export function composeCore(input: Omit<ServiceDeps, 'owner'> & { owner?: string }) {
+  const deps: ServiceDeps = { ...input, owner: input.owner ?? processOwner() };
   const services = buildServices(deps);
   const schedulerDeps: SchedulerDeps = {
     jobs: deps.store.jobs,

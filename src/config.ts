@@ -66,7 +66,119 @@ export interface SlackConfig {
   appToken: string | undefined;
 }
 
+/** One workspace: the bot token from SLACK_BOT_TOKEN. */
 export type AppConfig = RuntimeConfig & { slack: SlackConfig };
+
+/** Many workspaces: installed through Slack's OAuth flow, each workspace's tokens in the database. */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** 32 bytes; tokens are sealed under it. */
+  encryptionKey: Buffer;
+  /** The key before the current one, while stored tokens are re-sealed (`npm run rotate-key`). */
+  previousEncryptionKey: Buffer | undefined;
+  /** Slack's authorize page; tests point it at a fake. */
+  authorizeUrl: string;
+  /** Days an uninstalled workspace's data is kept before it is deleted. */
+  uninstallGraceDays: number;
+}
+
+export type OAuthAppConfig = RuntimeConfig & {
+  slack: { signingSecret: string; botToken?: undefined; appToken?: undefined };
+  oauth: OAuthConfig;
+};
+
+/** What `npm start` runs with: one workspace, or many. */
+export type StartConfig = AppConfig | OAuthAppConfig;
+
+export const DEFAULT_AUTHORIZE_URL = 'https://slack.com/oauth/v2/authorize';
+export const DEFAULT_UNINSTALL_GRACE_DAYS = 30;
+const README_OAUTH = "see 'One workspace or many' in README.md";
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'INSTALLATION_ENCRYPTION_KEY'];
+
+/** 32 random bytes, written as base64 (44 characters) or hex (64). */
+const encryptionKey = z.string().transform((text, ctx) => {
+  const trimmed = text.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}={0,1}$/.test(trimmed)
+      ? Buffer.from(trimmed, 'base64')
+      : undefined;
+  if (bytes?.length !== 32) {
+    ctx.issues.push({
+      code: 'custom',
+      input: text,
+      message:
+        'must be 32 random bytes written as base64 (44 characters) or hex (64); make one with `openssl rand -base64 32`',
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const required = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
+const oauthSchema = z.object({
+  SLACK_CLIENT_ID: required(
+    z.string({ error: 'is not set' }).regex(/^\d+\.\d+$/, {
+      error: "must be the Client ID from your Slack app's Basic Information page, such as 1234567890.1234567890",
+    }),
+  ),
+  SLACK_CLIENT_SECRET: required(
+    z
+      .string({ error: 'is not set' })
+      .min(16, { error: "is too short to be the Client Secret from your Slack app's Basic Information page" }),
+  ),
+  SLACK_STATE_SECRET: required(
+    z.string({ error: 'is not set' }).min(16, { error: 'must be at least 16 characters; use a long random string' }),
+  ),
+  INSTALLATION_ENCRYPTION_KEY: required(z.string({ error: 'is not set' }).pipe(encryptionKey)),
+  INSTALLATION_ENCRYPTION_KEY_PREVIOUS: optionalText.pipe(encryptionKey.optional()),
+  SLACK_SIGNING_SECRET: slackSchema.shape.SLACK_SIGNING_SECRET,
+  SLACK_OAUTH_AUTHORIZE_URL: optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${DEFAULT_AUTHORIZE_URL}` }).optional(),
+  ),
+  UNINSTALL_GRACE_DAYS: z.preprocess(
+    (v) => (v === '' || v === undefined ? String(DEFAULT_UNINSTALL_GRACE_DAYS) : v),
+    z.coerce
+      .number({ error: 'must be a whole number of days' })
+      .int({ error: 'must be a whole number of days' })
+      .min(0, { error: 'must be a whole number of days' })
+      .max(3650, { error: 'must be at most 3650 days' }),
+  ),
+});
+
+/** True when any variable of the OAuth (many workspaces) configuration is set. */
+export function wantsOAuth(env: Env): boolean {
+  return OAUTH_VARIABLES.some((name) => (env[name] ?? '') !== '');
+}
+
+export function parseOAuthConfig(env: Env): OAuthAppConfig {
+  const runtime = parseRuntimeConfig(env);
+  const both = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN'].filter((name) => (env[name] ?? '') !== '');
+  if (both.length > 0) {
+    throw new ConfigError(
+      `Alliance cannot start: ${both.join(' and ')} ${both.length > 1 ? 'are' : 'is'} set together with the OAuth variables; set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and INSTALLATION_ENCRYPTION_KEY for many (served over HTTP, not Socket Mode), not both (${README_OAUTH}).`,
+    );
+  }
+  const parsed = oauthSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describe(parsed.error.issues, README_OAUTH));
+  const data = parsed.data;
+  return {
+    ...runtime,
+    slack: { signingSecret: data.SLACK_SIGNING_SECRET },
+    oauth: {
+      clientId: data.SLACK_CLIENT_ID,
+      clientSecret: data.SLACK_CLIENT_SECRET,
+      stateSecret: data.SLACK_STATE_SECRET,
+      encryptionKey: data.INSTALLATION_ENCRYPTION_KEY,
+      previousEncryptionKey: data.INSTALLATION_ENCRYPTION_KEY_PREVIOUS,
+      authorizeUrl: data.SLACK_OAUTH_AUTHORIZE_URL ?? DEFAULT_AUTHORIZE_URL,
+      uninstallGraceDays: data.UNINSTALL_GRACE_DAYS,
+    },
+  };
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -89,7 +201,7 @@ export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
-function describe(issues: readonly z.core.$ZodIssue[]): string {
+function describe(issues: readonly z.core.$ZodIssue[], hint = README_SETUP): string {
   const missing: string[] = [];
   const malformed: string[] = [];
   for (const issue of issues) {
@@ -99,9 +211,9 @@ function describe(issues: readonly z.core.$ZodIssue[]): string {
   }
   if (missing.length > 0) {
     const names = missing.join(' and ');
-    return `Alliance cannot start: set ${names} in the environment or in .env (${README_SETUP}).`;
+    return `Alliance cannot start: set ${names} in the environment or in .env (${hint}).`;
   }
-  return `Alliance cannot start: ${malformed.join('; ')} (${README_SETUP}).`;
+  return `Alliance cannot start: ${malformed.join('; ')} (${hint}).`;
 }
 
 export function parseRuntimeConfig(env: Env): RuntimeConfig {
@@ -133,9 +245,16 @@ export function parseSlackConfig(env: Env): SlackConfig {
  * The tick command needs the database settings, and the bot token only if something due talks to
  * Slack; a token that is set must still be well-formed.
  */
-export function parseTickConfig(
-  env: Env,
-): RuntimeConfig & { botToken: string | undefined; signingSecret: string | undefined } {
+export function parseTickConfig(env: Env): RuntimeConfig & {
+  botToken: string | undefined;
+  signingSecret: string | undefined;
+  /** Installed in many workspaces: their tokens are in the database, opened with this configuration. */
+  oauth?: OAuthConfig;
+} {
+  if (wantsOAuth(env)) {
+    const { slack, oauth, ...runtime } = parseOAuthConfig(env);
+    return { ...runtime, botToken: undefined, signingSecret: slack.signingSecret, oauth };
+  }
   const runtime = parseRuntimeConfig(env);
   const token = slackSchema.shape.SLACK_BOT_TOKEN.optional().safeParse(env.SLACK_BOT_TOKEN);
   if (!token.success)
@@ -147,6 +266,25 @@ export function parseTickConfig(
   return { ...runtime, botToken: token.data, signingSecret: secret.data };
 }
 
-export function parseConfig(env: Env): AppConfig {
+/** `npm run rotate-key`: the database and the two keys, nothing of Slack. */
+export function parseKeyConfig(
+  env: Env,
+): RuntimeConfig & { encryptionKey: Buffer; previousEncryptionKey: Buffer | undefined } {
+  const runtime = parseRuntimeConfig(env);
+  const parsed = oauthSchema
+    .pick({ INSTALLATION_ENCRYPTION_KEY: true, INSTALLATION_ENCRYPTION_KEY_PREVIOUS: true })
+    .safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(describe(parsed.error.issues, "see 'Rotating the encryption key' in README.md"));
+  return {
+    ...runtime,
+    encryptionKey: parsed.data.INSTALLATION_ENCRYPTION_KEY,
+    previousEncryptionKey: parsed.data.INSTALLATION_ENCRYPTION_KEY_PREVIOUS,
+  };
+}
+
+/** One workspace (SLACK_BOT_TOKEN) unless the OAuth variables are set. */
+export function parseConfig(env: Env): StartConfig {
+  if (wantsOAuth(env)) return parseOAuthConfig(env);
   return { ...parseRuntimeConfig(env), slack: parseSlackConfig(env) };
 }

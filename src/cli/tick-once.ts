@@ -1,7 +1,8 @@
 import { composeCore } from '../app.js';
 import { fixedClock } from '../clock.js';
-import { ConfigError, type RuntimeConfig } from '../config.js';
+import { ConfigError, type OAuthConfig, type RuntimeConfig } from '../config.js';
 import type { AppLogger } from '../logger.js';
+import { prepareManyWorkspaces } from '../many-workspaces.js';
 import type { RunDueReport } from '../scheduler/run-due.js';
 import { type AnswerSealer, createAnswerSealer } from '../services/answer-sealer.js';
 import { createSlackClient, type SlackClients, webClientOptions } from '../slack/clients.js';
@@ -28,6 +29,8 @@ export async function runTickOnce(input: {
   runtime: RuntimeConfig;
   botToken: string | undefined;
   signingSecret: string | undefined;
+  /** Installed in many workspaces: each workspace's token comes from the installation store. */
+  oauth?: OAuthConfig | undefined;
   at: Date;
   logger: AppLogger;
 }): Promise<RunDueReport> {
@@ -35,6 +38,33 @@ export async function runTickOnce(input: {
   const db = prepareDatabase(input.runtime.databasePath, input.at);
   try {
     const store = createStore(db);
+    const clock = fixedClock(input.at);
+    const sealer = input.signingSecret ? createAnswerSealer(input.signingSecret) : missingSecretSealer;
+    if (input.oauth) {
+      const owner = `alliance-tick-${process.pid}`;
+      const many = prepareManyWorkspaces({
+        oauth: input.oauth,
+        store,
+        clock,
+        logger: input.logger,
+        clientOptions: webClientOptions({
+          slackApiUrl: input.runtime.slackApiUrl,
+          logger: input.logger.child('slack'),
+        }),
+        owner,
+      });
+      const core = composeCore({
+        store,
+        clock,
+        logger: input.logger,
+        clients: many.clients,
+        sealer,
+        owner,
+        installations: many.installations,
+        purgeAfterDays: input.oauth.uninstallGraceDays,
+      });
+      return await core.tick(input.at);
+    }
     const token = input.botToken;
     if (!token && (store.jobs.hasDue(input.at) || store.deliveries.hasDue(input.at))) {
       throw new ConfigError(
@@ -59,8 +89,6 @@ export async function runTickOnce(input: {
         return client;
       },
     };
-    const clock = fixedClock(input.at);
-    const sealer = input.signingSecret ? createAnswerSealer(input.signingSecret) : missingSecretSealer;
     const core = composeCore({ store, clock, logger: input.logger, clients, sealer });
     return await core.tick(input.at);
   } finally {

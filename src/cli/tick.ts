@@ -64,10 +64,10 @@ async function main(): Promise<number> {
   }
   loadDotEnv();
   // The tick only needs Slack when something is due; a missing token is reported by the job that needs it.
-  const { botToken, signingSecret, ...runtime } = parseTickConfig(process.env);
+  const { botToken, signingSecret, oauth, ...runtime } = parseTickConfig(process.env);
   const logger = createLogger(runtime.logLevel, 'alliance-tick');
   const { runTickOnce } = await import('./tick-once.js');
-  const report = await runTickOnce({ runtime, botToken, signingSecret, at, logger });
+  const report = await runTickOnce({ runtime, botToken, signingSecret, oauth, at, logger });
   const summary =
     report.ran.length === 0
       ? 'nothing was due'

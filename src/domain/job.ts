@@ -23,4 +23,6 @@ export const JOB_KINDS = {
   signalsDaily: 'signals.daily',
   digestPost: 'digest.post',
   retentionDaily: 'retention.daily',
+  /** An uninstalled workspace's grace period is over: everything it has is deleted. */
+  workspacePurge: 'workspace.purge',
 } as const;

@@ -11,5 +11,6 @@ export function buildJobHandlers(services: Services): Record<string, JobHandler>
     [JOB_KINDS.signalsDaily]: (job, now) => services.flags.runDaily(job, now),
     [JOB_KINDS.digestPost]: (job, now) => services.digests.runScheduled(job, now),
     [JOB_KINDS.retentionDaily]: (job, now) => services.memberData.runRetention(job, now),
+    [JOB_KINDS.workspacePurge]: (job, now) => services.workspace.runPurge(job, now),
   };
 }

@@ -27,7 +27,7 @@ import { reactionsOf } from './reactions.js';
 import { createRenegotiationRoundService } from './renegotiation-round.js';
 import { createSettingsService } from './settings.js';
 import { createSetupService } from './setup.js';
-import { createWorkspaceService } from './workspace.js';
+import { createWorkspaceService, type WorkspaceInstallations } from './workspace.js';
 
 export interface ServiceDeps {
   store: Store;
@@ -44,6 +44,9 @@ export interface ServiceDeps {
   dms?: DmSender;
   /** Seals anonymous answers while their pulse is open. */
   sealer: AnswerSealer;
+  /** Installed in many workspaces (OAuth): their tokens, and how long an uninstalled one's data is kept. */
+  installations?: WorkspaceInstallations | undefined;
+  purgeAfterDays?: number | undefined;
 }
 
 /**
@@ -93,7 +96,12 @@ export function buildServices(deps: ServiceDeps) {
     publisher,
     logger: logger.child('members'),
   });
-  const workspace = createWorkspaceService({ store, logger: logger.child('workspace') });
+  const workspace = createWorkspaceService({
+    store,
+    logger: logger.child('workspace'),
+    installations: deps.installations,
+    purgeAfterDays: deps.purgeAfterDays,
+  });
   const outbox = createOutbox({
     store,
     dms,
@@ -104,7 +112,7 @@ export function buildServices(deps: ServiceDeps) {
   });
 
   events.install(
-    reactionsOf({ designRound, consent, pulseSchedule, flags, digests, membership, outbox, privacy, home }),
+    reactionsOf({ designRound, consent, pulseSchedule, flags, digests, membership, outbox, privacy, home, memberData }),
   );
 
   return {

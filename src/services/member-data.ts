@@ -239,6 +239,12 @@ export function createMemberDataService(deps: MemberDataDeps) {
 
   // ---- Retention -----------------------------------------------------------------------------
 
+  /** Atomic, once a pulse closes (comments now exist): its workspace's retention job is scheduled. */
+  function ensureRetentionFor(allianceId: string, now: Date): void {
+    const alliance = store.alliances.get(allianceId);
+    if (alliance) ensureRetentionScheduled(alliance.teamId, now);
+  }
+
   /** Idempotent: the workspace's daily retention job is scheduled. */
   function ensureRetentionScheduled(teamId: string, now: Date): void {
     store.jobs.scheduleIfNone({
@@ -293,6 +299,7 @@ export function createMemberDataService(deps: MemberDataDeps) {
     openArchive,
     archive,
     ensureRetentionScheduled,
+    ensureRetentionFor,
     runRetention,
     retention,
   };

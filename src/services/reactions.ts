@@ -4,6 +4,7 @@ import type { DigestService } from './digests.js';
 import type { ReactionTable } from './events.js';
 import type { FlagService } from './flags.js';
 import type { HomeService } from './home.js';
+import type { MemberDataService } from './member-data.js';
 import type { MembershipService } from './membership.js';
 import type { Outbox } from './outbox.js';
 import type { PrivacyService } from './privacy.js';
@@ -19,6 +20,7 @@ export interface ReactingServices {
   outbox: Outbox;
   privacy: PrivacyService;
   home: HomeService;
+  memberData: MemberDataService;
 }
 
 /**
@@ -69,6 +71,10 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
       },
     ],
     pulseClosed: [
+      {
+        does: 'keep its workspace’s comment retention running',
+        atomic: (e, now) => s.memberData.ensureRetentionFor(e.allianceId, now),
+      },
       { does: 'evaluate the renegotiation signals', after: (e, now) => s.flags.afterPulseClosed(e.allianceId, now) },
       {
         does: 'bring the Home of those it touches up to date',

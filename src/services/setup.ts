@@ -179,7 +179,22 @@ export function createSetupService(deps: SetupDeps) {
     return { ok: false, problem: NOTICES.justStartedElsewhere };
   }
 
-  return { prepareStart, checkSetup, createAlliance };
+  /**
+   * Step 2 as the modal submits it. Step 1 comes back in private_metadata, which a crafted client
+   * can rewrite, so what Slack knows (the channel, who may take part) is checked again, in the
+   * workspace the submission came from, before anything is stored.
+   */
+  async function createCheckedAlliance(input: Parameters<typeof createAlliance>[0]): Promise<CreateResult> {
+    const previous = store.alliances.bySetupView(input.viewId);
+    if (previous) return { ok: true, allianceId: previous.id, fresh: false, events: [] };
+    const again = await checkSetup({ teamId: input.teamId, userId: input.userId, form: input.form, now: input.now });
+    if (!again.ok) {
+      return { ok: false, problem: Object.values(again.errors)[0] ?? 'Please start again with `/alliance start`.' };
+    }
+    return createAlliance(input);
+  }
+
+  return { prepareStart, checkSetup, createAlliance, createCheckedAlliance };
 }
 
 export type SetupService = ReturnType<typeof createSetupService>;

@@ -4,8 +4,8 @@ import { webApi } from '@slack/bolt';
 export type SlackClient = webApi.WebClient;
 
 /**
- * Hands out the Web API client for a workspace. Today one bot token serves one workspace; when
- * Alliance is installed in many, this is where per-workspace tokens will be looked up.
+ * Hands out the Web API client for a workspace: the one bot token of a single-workspace install,
+ * or (installed in many) a client that asks the installation store for the workspace's token.
  */
 export interface SlackClients {
   forTeam(teamId: string): SlackClient;
@@ -51,6 +51,49 @@ export function singleWorkspaceClients(teamId: string, client: SlackClient): Sla
     forTeam(requested) {
       if (requested !== teamId) {
         throw new Error(`no Slack token for workspace ${requested}; this installation serves ${teamId}`);
+      }
+      return client;
+    },
+  };
+}
+
+/** Where a workspace's current bot token comes from when Alliance is installed in many. */
+export interface WorkspaceTokens {
+  /** The token that works in the workspace now (renewed first when it is about to expire). */
+  tokenFor(teamId: string): Promise<string>;
+}
+
+/**
+ * A Web API client for one workspace whose every call carries the workspace's current token, looked
+ * up when the call is made: a token renewed or revoked since the client was made is never used.
+ */
+class WorkspaceClient extends webApi.WebClient {
+  constructor(
+    private readonly tokens: WorkspaceTokens,
+    private readonly workspace: string,
+    options: webApi.WebClientOptions,
+  ) {
+    super(undefined, options);
+  }
+
+  override async apiCall(method: string, options: Record<string, unknown> = {}): Promise<webApi.WebAPICallResult> {
+    const token = await this.tokens.tokenFor(this.workspace);
+    return super.apiCall(method, { ...options, token });
+  }
+}
+
+/**
+ * One client per workspace over the installation store. Each is made with the workspace's id as
+ * `teamId`, as Bolt does, so a call made with an organization-wide token names its workspace.
+ */
+export function installedWorkspaceClients(tokens: WorkspaceTokens, options: webApi.WebClientOptions): SlackClients {
+  const clients = new Map<string, SlackClient>();
+  return {
+    forTeam(teamId) {
+      let client = clients.get(teamId);
+      if (!client) {
+        client = new WorkspaceClient(tokens, teamId, { ...options, teamId });
+        clients.set(teamId, client);
       }
       return client;
     },

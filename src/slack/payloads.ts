@@ -36,7 +36,19 @@ export const eventEnvelopeSchema = z.object({
   event_id: z.string().min(1),
 });
 
-export const tokensRevokedSchema = eventEnvelopeSchema.extend({
+/**
+ * `app_uninstalled` and `tokens_revoked`: when Slack says it happened, and in an Enterprise Grid
+ * organization whether it was the org-wide installation.
+ */
+export const accessLostEnvelopeSchema = eventEnvelopeSchema.extend({
+  event_time: z.number().int().positive().optional(),
+  enterprise_id: slackId.nullish(),
+  authorizations: z
+    .array(z.object({ enterprise_id: slackId.nullish(), is_enterprise_install: z.boolean().optional() }))
+    .optional(),
+});
+
+export const tokensRevokedSchema = accessLostEnvelopeSchema.extend({
   event: z.object({
     type: z.literal('tokens_revoked'),
     tokens: z.object({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }),

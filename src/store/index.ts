@@ -10,10 +10,12 @@ import { createDmChannelsRepo } from './dm-channels-repo.js';
 import { createEventsRepo } from './events-repo.js';
 import { createFlagsRepo } from './flags-repo.js';
 import { createHomeViewsRepo } from './home-views-repo.js';
+import { createInstallationsRepo } from './installations-repo.js';
 import { createJobsRepo } from './jobs-repo.js';
 import { createPeopleRepo } from './people-repo.js';
 import { createPrivacyChangesRepo } from './privacy-changes-repo.js';
 import { createPulsesRepo } from './pulses-repo.js';
+import { createTenancyRepo } from './tenancy-repo.js';
 import { createWorkspacesRepo } from './workspaces-repo.js';
 
 /** All repositories over one connection. SQL lives in these modules and nowhere else. */
@@ -39,6 +41,8 @@ export function createStore(db: Db) {
     privacyChanges: createPrivacyChangesRepo(db),
     homeViews: createHomeViewsRepo(db),
     people: createPeopleRepo(db),
+    installations: createInstallationsRepo(db),
+    tenancy: createTenancyRepo(db),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Job, JobRecord } from '../domain/job.js';
+import { JOB_KINDS, type Job, type JobRecord } from '../domain/job.js';
 import type { Db } from './db.js';
 
 interface JobRow {
@@ -37,14 +37,14 @@ export function createJobsRepo(db: Db) {
 
   // One statement picks and claims the oldest due row. SQLite runs it under the write lock, so two
   // processes cannot claim the same row; a row whose lease expired (its runner died) is due again.
-  // Rows of uninstalled workspaces are left alone.
+  // Rows of uninstalled workspaces are left alone, except the one that deletes their data.
   const claimNext = db.prepare(`
     UPDATE jobs
        SET state = 'running', lease_owner = @owner, lease_expires_at = @leaseUntil, attempts = attempts + 1
      WHERE id = (
        SELECT j.id FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
         WHERE j.run_at <= @now
-          AND w.uninstalled_at IS NULL
+          AND (w.uninstalled_at IS NULL OR j.kind = @purgeKind)
           AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_expires_at <= @now))
         ORDER BY j.run_at, j.id
         LIMIT 1)
@@ -65,7 +65,7 @@ export function createJobsRepo(db: Db) {
   const bySubject = db.prepare('SELECT * FROM jobs WHERE subject_id = ? ORDER BY run_at, id');
   const anyDue = db.prepare(`
     SELECT 1 FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
-     WHERE w.uninstalled_at IS NULL AND j.run_at <= @now
+     WHERE (w.uninstalled_at IS NULL OR j.kind = @purgeKind) AND j.run_at <= @now
        AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_expires_at <= @now))
      LIMIT 1`);
   const nextPending = db.prepare(
@@ -79,9 +79,12 @@ export function createJobsRepo(db: Db) {
       insert.run({ ...input, runAt: input.runAt.getTime(), now: input.now.getTime() });
     },
     claimNext(owner: string, now: Date, leaseMs: number): Job | undefined {
-      const row = claimNext.get({ owner, now: now.getTime(), leaseUntil: now.getTime() + leaseMs }) as
-        | JobRow
-        | undefined;
+      const row = claimNext.get({
+        owner,
+        now: now.getTime(),
+        leaseUntil: now.getTime() + leaseMs,
+        purgeKind: JOB_KINDS.workspacePurge,
+      }) as JobRow | undefined;
       return row ? toRecord(row) : undefined;
     },
     complete(id: number, owner: string, now: Date): void {
@@ -107,7 +110,7 @@ export function createJobsRepo(db: Db) {
       return cancelPending.run({ subjectId, kind, now: now.getTime() }).changes;
     },
     hasDue(now: Date): boolean {
-      return anyDue.get({ now: now.getTime() }) !== undefined;
+      return anyDue.get({ now: now.getTime(), purgeKind: JOB_KINDS.workspacePurge }) !== undefined;
     },
     forSubject(subjectId: string): JobRecord[] {
       return (bySubject.all(subjectId) as JobRow[]).map(toRecord);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAckLatency, formatAckLatency } from './ack-latency.js';
 import { benchDigestFigures, formatDigestFigures } from './digest-figures.js';
 import { benchFanout, formatFanout } from './fanout.js';
+import { benchInstallations, formatInstallations } from './installations.js';
 
 export interface Benchmark {
   name: string;
@@ -41,6 +42,12 @@ export const BENCHMARKS: Benchmark[] = [
     description:
       "every alliance's digest figures vs one raw SQL GROUP BY, 1,000 alliances × 20 members × 104 pulses (targets: ratio ≤ 2, peak RSS ≤ 300 MB)",
     run: async () => formatDigestFigures(await benchDigestFigures()),
+  },
+  {
+    name: 'installations',
+    description:
+      'many workspaces: token lookup per Web API call among 1,000 installations, the OAuth install flow, purging a workspace (targets: lookup ≤ 50 µs, longest write-lock hold ≤ 250 ms)',
+    run: async () => formatInstallations(await benchInstallations()),
   },
 ];
 

@@ -172,9 +172,8 @@ function initials(name: string): string {
 }
 
 function miniAvatar(person: Person): string {
-  return (
-    `<span class="bk-mini-avatar" ` + `data-user="${escapeHtml(person.id)}">${escapeHtml(initials(person.name))}</span>`
-  );
+  const id = escapeHtml(person.id);
+  return `<span class="bk-mini-avatar" data-user="${id}">${escapeHtml(initials(person.name))}</span>`;
 }
 
 function choiceList(element: Obj, selected: unknown, kind: 'radio' | 'checkbox', name: string, ctx: RenderContext) {

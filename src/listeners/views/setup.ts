@@ -98,10 +98,10 @@ export function registerSetupView(on: ListenerRegistry, deps: ListenerDeps): voi
   });
 
   // Step 2: the signals and celebration; now the alliance is created, then announced.
-  onSubmit(on, deps, VIEWS.setupSignals, carriedSetup, (s): SubmitOutcome => {
+  onSubmit(on, deps, VIEWS.setupSignals, carriedSetup, async (s): Promise<SubmitOutcome> => {
     const signals = validateSignalsForm(readSignalsForm(s.values));
     if (!signals.ok) return { kind: 'errors', errors: errorsOn(signals.errors, SIGNAL_FIELD_BLOCKS) };
-    const created = deps.setup.createAlliance({
+    const created = await deps.setup.createCheckedAlliance({
       teamId: s.teamId,
       userId: s.userId,
       viewId: s.viewId,
