@@ -19,9 +19,9 @@
  *   Unknown tokens answer `invalid_auth`; revoked ones (uninstalled) `token_revoked`.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FakeSlack } from './fake-slack.js';
+import { listenLocally, simulatorServer } from './local-server.js';
 
 export interface FakeSlackHubOptions {
   clientId?: string;
@@ -141,21 +141,12 @@ export class FakeSlackHub {
     this.appId = options.appId ?? 'A0ALLIANCE';
     this.rotation = options.tokenRotation;
     this.clock = options.now ?? (() => Date.now());
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(error instanceof Error ? error.stack : error));
-      });
-    });
+    this.server = simulatorServer((req, res) => this.route(req, res));
   }
 
   static async start(options: FakeSlackHubOptions = {}): Promise<FakeSlackHub> {
     const hub = new FakeSlackHub(options);
-    await new Promise<void>((resolve, reject) => {
-      hub.server.once('error', reject);
-      hub.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    hub.port = (hub.server.address() as AddressInfo).port;
+    hub.port = await listenLocally(hub.server);
     return hub;
   }
 

@@ -13,9 +13,9 @@
  * limiter and failures injected with `failNext`.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { checkMessage, isObject, validateView } from './block-kit.js';
+import { listenLocally, simulatorServer } from './local-server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -526,21 +526,12 @@ export class FakeSlack {
       isAdmin: false,
     });
     this.handlers = this.buildHandlers();
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(error instanceof Error ? error.stack : error));
-      });
-    });
+    this.server = simulatorServer((req, res) => this.route(req, res));
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     const fake = new FakeSlack(options);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.port = await listenLocally(fake.server);
     return fake;
   }
 

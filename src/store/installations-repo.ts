@@ -1,28 +1,17 @@
+import type { Installation } from '../domain/installation.js';
 import type { Db } from './db.js';
 
 /**
  * Installations as stored: the tokens are sealed bytes (the store never sees a token in the clear;
  * sealing and opening happen above it). Keys: '' stands for "none" in enterprise_id and team_id.
  */
-export interface StoredInstallation {
-  enterpriseId: string | null;
-  teamId: string | null;
-  isEnterpriseInstall: boolean;
-  teamName: string | null;
-  enterpriseName: string | null;
-  appId: string | null;
-  botId: string | null;
-  botUserId: string;
-  botScopes: string[];
-  installerUserId: string | null;
+export interface StoredInstallation extends Omit<Installation, 'botToken' | 'refreshToken'> {
   keyId: string;
   botToken: Buffer;
   refreshToken: Buffer | null;
-  expiresAt: Date | null;
   generation: number;
   refreshOwner: string | null;
   refreshUntil: Date | null;
-  installedAt: Date;
   refreshedAt: Date | null;
 }
 
