@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
+import { composeCore } from './core.js';
 import { HEALTH_PATH, type HealthServer, healthHandler, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
-import { buildJobHandlers } from './scheduler/jobs.js';
-import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
+import type { RunDueReport } from './scheduler/run-due.js';
 import { createAnswerSealer } from './services/answer-sealer.js';
-import { buildServices, type ServiceDeps } from './services/index.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
 import {
   checkSlackTokens,
@@ -143,24 +141,4 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
       db.close();
     },
   };
-}
-
-/**
- * Services and the scheduler over a store and Slack clients. Shared by the running app and the
- * tick command, so both run exactly the same jobs.
- */
-export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
-  const deps: ServiceDeps = { ...input, owner: `alliance-${process.pid}-${randomUUID().slice(0, 8)}` };
-  const services = buildServices(deps);
-  const schedulerDeps: SchedulerDeps = {
-    jobs: deps.store.jobs,
-    handlers: buildJobHandlers(services),
-    steps: [
-      { name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) },
-      { name: 'forget old event ids', run: async (now) => services.workspace.forgetOldEvents(now) },
-    ],
-    logger: deps.logger.child('scheduler'),
-    owner: deps.owner,
-  };
-  return { services, tick: (now: Date) => runDue(schedulerDeps, now) };
 }

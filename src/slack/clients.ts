@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import { webApi } from '@slack/bolt';
+import * as webApi from '@slack/web-api';
 
 export type SlackClient = webApi.WebClient;
 

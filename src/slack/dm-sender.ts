@@ -1,4 +1,4 @@
-import { webApi } from '@slack/bolt';
+import * as webApi from '@slack/web-api';
 import type { Timer } from '../clock.js';
 import type { Block } from './blocks/kit.js';
 import { type SlackClient, type SlackClients, slackErrorCode } from './clients.js';

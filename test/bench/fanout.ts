@@ -21,8 +21,8 @@
  *   DMs are those of their alliance's pulse.
  */
 import { performance } from 'node:perf_hooks';
-import { composeCore } from '../../src/app.js';
 import { fixedClock } from '../../src/clock.js';
+import { composeCore } from '../../src/core.js';
 import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
 import { type AllianceSettings, allianceSettingsSchema } from '../../src/domain/alliance.js';
 import type { DeliveryState } from '../../src/domain/delivery.js';

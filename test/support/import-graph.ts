@@ -26,7 +26,7 @@ export function layerOf(file: string): string {
   const [top, second] = file.split('/');
   if (top !== 'src') throw new Error(`${file} is not under src/`);
   if (second === undefined) throw new Error(`${file} has no path`);
-  if (['app.ts', 'main.ts', 'cli', 'demo', 'startup-checks.ts', 'health.ts'].includes(second)) return 'entry';
+  if (['app.ts', 'core.ts', 'main.ts', 'cli', 'demo', 'startup-checks.ts', 'health.ts'].includes(second)) return 'entry';
   if (['clock.ts', 'logger.ts', 'config.ts'].includes(second)) return 'kernel';
   const folder = second.replace(/\.ts$/, '');
   if (!(folder in LAYERS)) throw new Error(`${file}: src/${second} belongs to no layer; add it to LAYERS`);
