@@ -56,25 +56,31 @@ export function createOutbox(deps: OutboxDeps) {
       return 'cancelled';
     }
     const { dms, store } = deps;
-    // The DM channel is opened once per person and remembered: later messages take one call.
-    let channel = delivery.dmChannelId ?? store.dmChannels.get(delivery.teamId, delivery.userId);
-    if (!channel) {
-      const opened = await dms.open(delivery.teamId, delivery.userId);
-      if (!opened.ok) return failed(delivery, opened, now);
-      channel = opened.channel;
-      store.dmChannels.remember(delivery.teamId, delivery.userId, channel, now);
-    }
-    if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
+    const { teamId, userId } = delivery;
+    // Each message takes one call: to the remembered DM channel, or, the first time, to the person's
+    // user id, which Slack answers with the DM channel's id; that is remembered for next time.
+    let channel = delivery.dmChannelId ?? store.dmChannels.get(teamId, userId);
     if (delivery.attempts > 1) {
-      const found = await dms.findDelivered(delivery.teamId, channel, delivery.id);
+      // An earlier attempt may have reached Slack without its answer reaching us: look in the DM
+      // before sending again. Looking needs the DM's id; if that attempt was a first message, ask
+      // Slack for it (only on this recovery path).
+      if (!channel) {
+        const opened = await dms.open(teamId, userId);
+        if (!opened.ok) return failed(delivery, opened, now);
+        channel = opened.channel;
+        store.dmChannels.remember(teamId, userId, channel, now);
+      }
+      if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
+      const found = await dms.findDelivered(teamId, channel, delivery.id);
       if (!found.ok) return failed(delivery, found, now);
       if (found.ts) {
         deliveries.markSent(delivery.id, deps.owner, channel, found.ts, now);
         return 'sent';
       }
     }
-    const posted = await dms.post(delivery.teamId, channel, message, delivery.id);
+    const posted = await dms.post(teamId, channel ?? userId, message, delivery.id);
     if (!posted.ok) return failed(delivery, posted, now);
+    if (posted.channel !== channel) store.dmChannels.remember(teamId, userId, posted.channel, now);
     deliveries.markSent(delivery.id, deps.owner, posted.channel, posted.ts, now);
     return 'sent';
   }
@@ -95,7 +101,7 @@ export function createOutbox(deps: OutboxDeps) {
       return 'unreachable';
     }
     if (failure.meaning === 'stale-channel') {
-      // A remembered DM channel that no longer works: forget it, and open a fresh one next time.
+      // A remembered DM channel that no longer works: forget it; the next attempt goes to the person's id.
       deps.store.dmChannels.forget(delivery.teamId, delivery.userId);
       deliveries.clearDmChannel(delivery.id);
     }

@@ -13,8 +13,8 @@
  *   reported and then sent by catch-up ticks a minute apart, as the minute cron would, so "lost"
  *   means lost for good, not merely late.
  * - The floor is what the rate limit allows at best, defined as deliveries ÷ limit;
- *   at first contact the app makes two calls per delivery (conversations.open, then
- *   chat.postMessage), so the floor by API calls made is printed too. Both ratios are printed; the
+ *   at first contact each delivery is still one call (chat.postMessage to the person's user id,
+ *   answered with the DM's id); the floor by API calls made is printed too. Both ratios are printed; the
  *   target is about the first.
  * - Lost: a member without an invitation DM (the check-in button) for the pulse; duplicates: a
  *   member with more than one. Each member belongs to exactly one alliance, so a member's invitation
@@ -47,7 +47,8 @@ export interface FanoutOptions {
   /** The fake's workspace-wide limit, calls per second across all methods. Default 100. */
   limitPerSecond?: number;
   /**
-   * True: nobody has had a DM from Alliance yet, so every delivery opens one first (two calls).
+   * True: nobody has had a DM from Alliance yet, so every delivery is addressed to the person's user id
+   * (still one call: Slack answers with the DM's id, which is remembered).
    * False (default): members already got their design invitations, as in the real flow, so their
    * DM channels are known and each delivery is one call.
    */
@@ -371,7 +372,7 @@ function verdict(r: FanoutResult): string {
 
 export function formatFanout(r: FanoutResult): string {
   const lines = [
-    `${r.alliances} alliances × ${r.membersPerAlliance} members, a pulse due at the same instant, ${r.firstContact ? 'first contact (no DM opened yet: conversations.open + chat.postMessage each)' : 'DM channels known from the design invitations (one chat.postMessage each)'}; fake Slack limited to ` +
+    `${r.alliances} alliances × ${r.membersPerAlliance} members, a pulse due at the same instant, ${r.firstContact ? "first contact (no DM known yet: one chat.postMessage to each person's user id)" : 'DM channels known from the design invitations (one chat.postMessage each)'}; fake Slack limited to ` +
       `${r.limitPerSecond} calls/s workspace-wide (all methods, 429 + Retry-After beyond)`,
     `  setup ${seconds(r.setupMs)} (not timed); pulse.open jobs run: ${r.pulseOpenJobs.done}${r.pulseOpenJobs.other > 0 ? ` (+${r.pulseOpenJobs.other} other/failed)` : ''}`,
     `  total time (one tick): ${seconds(r.tickMs)}; first API call after ${seconds(r.firstCallAfterMs)}, last after ${seconds(r.lastCallAfterMs)}`,
