@@ -3,9 +3,10 @@ import { App } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import { composeCore } from './core.js';
-import { HEALTH_PATH, type HealthServer, healthHandler, startHealthServer } from './health.js';
+import { type HealthServer, operatorRoutes, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
+import { createPrometheusMetrics } from './prometheus.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
 import type { RunDueReport } from './scheduler/run-due.js';
 import { createAnswerSealer } from './services/answer-sealer.js';
@@ -52,7 +53,13 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   // Bolt's and the Web API client's debug output dumps whole payloads and API responses (people's
   // answers, profiles); it never reaches the logs, whatever LOG_LEVEL says.
   const slackLogger = logger.child('slack', 'info');
-  const clientOptions = webClientOptions({ slackApiUrl: config.slackApiUrl, logger: slackLogger });
+  // The operator's counters, for GET /metrics; one registry per running app.
+  const { metrics, registry } = createPrometheusMetrics();
+  const clientOptions = webClientOptions({
+    slackApiUrl: config.slackApiUrl,
+    logger: slackLogger,
+    onRateLimited: metrics.rateLimited,
+  });
   const client = createSlackClient(config.slack.botToken, clientOptions);
   const socketMode = config.slack.appToken !== undefined;
   const identity = await checkSlackTokens(config, logger).catch((error: unknown) => {
@@ -67,15 +74,15 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   });
   const clients = singleWorkspaceClients(identity.teamId, client);
 
-  const healthz = { path: HEALTH_PATH, method: ['GET'], handler: healthHandler(db) };
+  const routes = operatorRoutes(db, registry);
   const app = new App({
     token: config.slack.botToken,
     botId: identity.botId,
     botUserId: identity.botUserId,
     tokenVerificationEnabled: false,
     signingSecret: config.slack.signingSecret,
-    // In Socket Mode /healthz has a server of its own (startHealthServer).
-    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { customRoutes: [healthz] }),
+    // In Socket Mode /healthz and /metrics have a server of their own (startHealthServer).
+    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { customRoutes: routes }),
     logger: slackLogger,
     // Without an explicit level Bolt resets the logger it is given to INFO.
     logLevel: slackLogger.getLevel(),
@@ -92,15 +99,15 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   };
 
   const sealer = createAnswerSealer(config.slack.signingSecret);
-  const core = composeCore({ store, clock, logger, clients, sealer });
-  registerListeners(app, { clock, logger, ...core.services }, track);
+  const core = composeCore({ store, clock, logger, clients, sealer, metrics });
+  registerListeners(app, { clock, logger, ...core.services }, track, metrics);
   const tick = core.tick;
 
   let port = config.port;
   let health: HealthServer | undefined;
   try {
     if (socketMode) {
-      health = await startHealthServer(config.port, db);
+      health = await startHealthServer(config.port, routes);
       port = health.port;
       await socketModeConnected(app.start(), logger);
     } else {

@@ -20,6 +20,7 @@ export function composeCore(input: Omit<ServiceDeps, 'owner'>) {
     ],
     logger: deps.logger.child('scheduler'),
     owner: deps.owner,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   return { services, tick: (now: Date) => runDue(schedulerDeps, now) };
 }

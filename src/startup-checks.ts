@@ -332,7 +332,11 @@ export async function socketModeConnected(starting: Promise<unknown>, logger: Ap
 
 /** What the person running Alliance needs once it is up: where its data is and how to reach it. */
 export function runningDetails(input: { socketMode: boolean; port: number; databasePath: string }): string[] {
-  const lines = [`Database: ${resolve(input.databasePath)}`, `Health check: http://localhost:${input.port}/healthz`];
+  const lines = [
+    `Database: ${resolve(input.databasePath)}`,
+    `Health check: http://localhost:${input.port}/healthz`,
+    `Metrics (Prometheus): http://localhost:${input.port}/metrics`,
+  ];
   if (input.socketMode) {
     lines.push('Connected to Slack over Socket Mode: Slack needs no request URL');
   } else {

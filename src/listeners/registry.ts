@@ -10,6 +10,8 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { AppLogger } from '../logger.js';
+import { type Metrics, noMetrics, type RequestKind } from '../metrics.js';
+import { noteOutcome, outcomeOf } from './outcome.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -59,54 +61,107 @@ export class ListenerRegistry {
 
   /**
    * Installs the routers. `track` wraps each request's work so shutdown can wait for it;
-   * `beforeEvent` may drop an event (Slack's retries of one already handled).
+   * `beforeEvent` may drop an event (Slack's retries of one already handled). `metrics` counts each
+   * request by kind and outcome and times its ack.
    */
   install(
     app: App,
-    options: { logger: AppLogger; track: <T>(work: Promise<T>) => Promise<T>; beforeEvent: (body: unknown) => boolean },
+    options: {
+      logger: AppLogger;
+      track: <T>(work: Promise<T>) => Promise<T>;
+      beforeEvent: (body: unknown) => boolean;
+      metrics?: Metrics;
+    },
   ): void {
     const { logger, track } = options;
-    for (const [name, handler] of this.commands) app.command(name, (args) => track(handler(args)));
+    const metrics = options.metrics ?? noMetrics;
+    const measured = <A extends Measurable>(kind: RequestKind, args: A, work: (args: A) => Promise<void>) =>
+      track(measure(metrics, kind, args, work));
+    for (const [name, handler] of this.commands) app.command(name, (args) => measured('command', args, handler));
 
     if (this.actions.size > 0) {
-      app.action<BlockAction>({ type: 'block_actions', action_id: /.*/ }, async (args) => {
-        const handler = this.actions.get(args.action.action_id);
-        if (!handler) {
-          // Link buttons and retired ids still need an ack, or Slack shows the user an error.
-          await args.ack();
-          logger.debug(`actions: no handler for ${args.action.action_id}`);
-          return;
-        }
-        await track(handler(args));
-      });
+      app.action<BlockAction>({ type: 'block_actions', action_id: /.*/ }, (args) =>
+        measured('action', args, async (args) => {
+          const handler = this.actions.get(args.action.action_id);
+          if (!handler) {
+            // Link buttons and retired ids still need an ack, or Slack shows the user an error.
+            await args.ack();
+            logger.debug(`actions: no handler for ${args.action.action_id}`);
+            return;
+          }
+          await handler(args);
+        }),
+      );
     }
     if (this.submissions.size > 0 || this.closures.size > 0) {
       // One listener for both kinds of view payload (no `type` constraint matches both).
-      app.view({ callback_id: /.*/ }, async (args) => {
-        if (args.body.type === 'view_submission') {
-          const handler = this.submissions.get(args.view.callback_id);
-          if (!handler) {
-            await args.ack();
-            logger.warn(`views: no handler for the submission of ${args.view.callback_id}`);
+      app.view({ callback_id: /.*/ }, (args) =>
+        measured('view', args, async (args) => {
+          if (args.body.type === 'view_submission') {
+            const handler = this.submissions.get(args.view.callback_id);
+            if (!handler) {
+              await args.ack();
+              noteOutcome(args.context, 'refused');
+              logger.warn(`views: no handler for the submission of ${args.view.callback_id}`);
+              return;
+            }
+            await handler(args as ViewArgs);
             return;
           }
-          await track(handler(args as ViewArgs));
-          return;
-        }
-        const handler = this.closures.get(args.view.callback_id);
-        if (!handler) {
-          await args.ack();
-          return;
-        }
-        await track(handler(args as ViewClosedArgs));
-      });
+          const handler = this.closures.get(args.view.callback_id);
+          if (!handler) {
+            await args.ack();
+            return;
+          }
+          await handler(args as ViewClosedArgs);
+        }),
+      );
     }
     if (this.events.size > 0) {
       app.event(/.*/, async (args) => {
         const handler = this.events.get(args.event.type);
         if (!handler || !options.beforeEvent(args.body)) return;
-        await track(handler(args));
+        await measured('event', args, handler);
       });
     }
   }
+}
+
+/** What measuring a request needs of Bolt's listener arguments: its context, and its ack where it has one. */
+interface Measurable {
+  context: AllMiddlewareArgs['context'];
+  // biome-ignore lint/suspicious/noExplicitAny: each kind's ack takes its own response type
+  ack?: (...response: any[]) => Promise<void>;
+}
+
+/**
+ * Runs one request's work, timing its ack and counting its outcome. Bolt hands each listener
+ * arguments of its own, so wrapping `ack` here changes nothing for any other listener. (Bolt acks
+ * events itself, before any listener runs: they are counted, not timed.)
+ */
+async function measure<A extends Measurable>(
+  metrics: Metrics,
+  kind: RequestKind,
+  args: A,
+  work: (args: A) => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  const ack = args.ack;
+  if (ack) {
+    let timed = false;
+    args.ack = (...response) => {
+      if (!timed) {
+        timed = true;
+        metrics.acked(kind, (performance.now() - started) / 1000);
+      }
+      return ack(...response);
+    };
+  }
+  try {
+    await work(args);
+  } catch (error) {
+    metrics.request(kind, 'failed');
+    throw error;
+  }
+  metrics.request(kind, outcomeOf(args.context));
 }

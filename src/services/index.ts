@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, realTimer } from '../clock.js';
 import { DELIVERY_KINDS } from '../domain/delivery.js';
 import type { AppLogger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { SlackClients } from '../slack/clients.js';
 import { createDirectory, type Directory } from '../slack/directory.js';
 import { createDmSender, type DmSender } from '../slack/dm-sender.js';
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   dms?: DmSender;
   /** Seals anonymous answers while their pulse is open. */
   sealer: AnswerSealer;
+  /** What the operator's GET /metrics counts (deliveries, pulses); nothing is counted unless given. */
+  metrics?: Metrics;
 }
 
 /**
@@ -72,6 +75,7 @@ export function buildServices(deps: ServiceDeps) {
     events,
     logger: logger.child('pulses'),
     sealer: deps.sealer,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const checkIn = createCheckInService({ store, gateway, sealer: deps.sealer });
   const flags = createFlagService({ store, gateway });
@@ -89,6 +93,7 @@ export function buildServices(deps: ServiceDeps) {
     events,
     logger: logger.child('outbox'),
     owner: deps.owner,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     renderers: {
       [DELIVERY_KINDS.designInvite]: (d) => designRound.renderInvitation(d.subjectId, d.userId),
       [DELIVERY_KINDS.pulseInvite]: (d, now) => pulseSchedule.renderInvitation(d.subjectId, d.userId, now),

@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Delivery } from '../domain/delivery.js';
+import { type DeliveryOutcome, type Metrics, noMetrics } from '../metrics.js';
 import type { Block } from '../slack/blocks/kit.js';
 import type { DmFailure, DmSender } from '../slack/dm-sender.js';
 import type { Store } from '../store/index.js';
@@ -24,6 +25,8 @@ export interface OutboxDeps {
   leaseMs?: number;
   /** Records a member turning out to be unreachable, so what follows (telling the starter…) happens. */
   events: Events;
+  /** Counts each attempt's outcome for the operator. */
+  metrics?: Metrics;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -43,6 +46,14 @@ export function createOutbox(deps: OutboxDeps) {
   const concurrency = deps.concurrency ?? 4;
   // Long enough for a large fan-out under rate limits; a row whose lease lapses is reconciled, not resent blindly.
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
+  const metrics = deps.metrics ?? noMetrics;
+  const counted: Record<string, DeliveryOutcome> = {
+    sent: 'sent',
+    retry: 'retried',
+    unreachable: 'unreachable',
+    failed: 'failed',
+    cancelled: 'cancelled',
+  };
 
   async function send(
     delivery: Delivery,
@@ -127,6 +138,7 @@ export function createOutbox(deps: OutboxDeps) {
         if (!delivery) return;
         const outcome = await send(delivery, now);
         counts[outcome] = (counts[outcome] ?? 0) + 1;
+        metrics.delivery(counted[outcome] ?? 'failed');
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));

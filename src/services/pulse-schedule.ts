@@ -14,6 +14,7 @@ import {
 } from '../domain/pulse.js';
 import { nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { getTemplate } from '../domain/templates/index.js';
+import type { Metrics } from '../metrics.js';
 import { buildPulseClosedMessage, buildPulseInvitation, buildPulseReminder } from '../slack/blocks/pulse.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
@@ -26,6 +27,8 @@ export interface PulseScheduleDeps {
   events: Events;
   logger: Logger;
   sealer: AnswerSealer;
+  /** Counts pulses opened and closed for the operator. */
+  metrics?: Metrics;
 }
 
 /** Pulses over time: scheduling, opening with the invitations, the reminder, and closing. */
@@ -77,8 +80,8 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     }
   }
 
-  /** Opens a pulse: its row, its invitees, their invitations, and its reminder and close jobs. */
-  function openPulse(alliance: Alliance, versionId: number, at: Date, now: Date): void {
+  /** Opens a pulse: its row, its invitees, their invitations, and its reminder and close jobs. Says whether it did. */
+  function openPulse(alliance: Alliance, versionId: number, at: Date, now: Date): boolean {
     const window = pulseWindow(at, alliance.settings.pulse, now);
     const pulseId = store.pulses.create({
       teamId: alliance.teamId,
@@ -94,7 +97,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
       threshold: alliance.settings.anonymityThreshold,
       now,
     });
-    if (pulseId === null) return;
+    if (pulseId === null) return false;
     const { teamId } = alliance;
     const members = store.alliances.members(alliance.id);
     store.pulses.addInvitees(pulseId, teamId, members);
@@ -123,6 +126,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
         now,
       });
     }
+    return true;
   }
 
   /** Job `pulse.open`: opens the due pulse (or records it skipped after downtime) and schedules the next. */
@@ -131,9 +135,9 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     if (alliance?.status !== 'active' || alliance.activeVersionId === null) return;
     const versionId = alliance.activeVersionId;
     const plan = planPulseRun(pulseSchedule(alliance), alliance.settings.pulse, job.runAt, now);
-    store.transaction(() => {
+    const opened = store.transaction(() => {
       recordSkipped(alliance, versionId, plan.skipped, now);
-      if (plan.open) openPulse(alliance, versionId, plan.open, now);
+      const opened = plan.open ? openPulse(alliance, versionId, plan.open, now) : false;
       store.jobs.schedule({
         teamId: alliance.teamId,
         kind: JOB_KINDS.pulseOpen,
@@ -141,7 +145,9 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
         runAt: plan.next,
         now,
       });
+      return opened;
     });
+    if (opened) deps.metrics?.pulseOpened();
     if (plan.skipped.length > 0) {
       deps.logger.info(
         `alliance ${alliance.id}: ${plan.skipped.length} pulse(s) missed while down, recorded as skipped`,
@@ -212,6 +218,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     });
     const frozen = store.pulses.get(pulse.id);
     if (!closed || !frozen) return;
+    deps.metrics?.pulseClosed();
     if (pulse.anonymous) store.truncateWal();
     await retireMessages(frozen, alliance, closed.answered);
     await deps.events.publish(events, now);

@@ -32,10 +32,22 @@ export function quietRateLimits(logger: Logger): Logger {
 export function webClientOptions(options: {
   slackApiUrl: string | undefined;
   logger: Logger;
+  /** Told of every 429 Slack answers (the client then waits out its Retry-After and tries again). */
+  onRateLimited?: () => void;
 }): webApi.WebClientOptions {
+  const { onRateLimited } = options;
   return {
     logger: quietRateLimits(options.logger),
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    ...(onRateLimited
+      ? {
+          fetch: async (url, init) => {
+            const response = await globalThis.fetch(url, init);
+            if (response.status === 429) onRateLimited();
+            return response;
+          },
+        }
+      : {}),
     // Slack answers 429 with Retry-After; the client pauses that long and retries. A few quick
     // retries also ride out brief 5xx blips without holding a tick for half an hour.
     retryConfig: { retries: 5, factor: 4, minTimeout: 50, maxTimeout: 15_000, randomize: true },

@@ -4,6 +4,7 @@ import { NOTICES } from '../../slack/notices.js';
 import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyToCommandFailure } from '../failures.js';
+import { noteOutcome } from '../outcome.js';
 import type { CommandArgs } from '../registry.js';
 
 /** A subcommand handler acks itself: some answer at once, others ack and then open a modal. */
@@ -28,6 +29,7 @@ export function handleAllianceCommand(
   return async (args: CommandArgs): Promise<void> => {
     const parsed = commandPayloadSchema.safeParse(args.command);
     if (!parsed.success) {
+      noteOutcome(args.context, 'refused');
       deps.logger.warn(
         'command: payload did not match the expected shape',
         parsed.error.issues.map((i) => i.path.join('.')),
@@ -56,6 +58,7 @@ export function handleAllianceCommand(
     try {
       await table[subcommand](tracked, parsed.data, rest);
     } catch (error) {
+      noteOutcome(args.context, 'failed');
       await replyToCommandFailure(
         { ack: args.ack, respond: args.respond, acked },
         deps.logger,
