@@ -22,10 +22,10 @@ export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type Handler<A> = (args: A) => Promise<void>;
 
 /**
- * Collects the app's handlers by id, then installs one Bolt listener per kind that routes by
- * action_id, callback_id or event type. Bolt runs every registered listener's matching for every
- * request, so a handful of routers answers Slack faster than one listener per id (measured by the
- * ack-latency benchmark). The routing keys are the constants in `ids.ts`.
+ * Collects the app's handlers by id, then installs one Bolt middleware that routes every request by
+ * its kind and its action_id, callback_id, command or event type. Bolt runs every registered
+ * listener's matching for every request, so one router answers Slack faster than a listener per id
+ * or per kind (measured by the ack-latency benchmark). The routing keys are the constants in `ids.ts`.
  */
 export class ListenerRegistry {
   private readonly actions = new Map<string, Handler<ActionArgs>>();
@@ -77,53 +77,56 @@ export class ListenerRegistry {
     const metrics = options.metrics ?? noMetrics;
     const measured = <A extends Measurable>(kind: RequestKind, args: A, work: (args: A) => Promise<void>) =>
       track(measure(metrics, kind, args, work));
-    for (const [name, handler] of this.commands) app.command(name, (args) => measured('command', args, handler));
 
-    if (this.actions.size > 0) {
-      app.action<BlockAction>({ type: 'block_actions', action_id: /.*/ }, (args) =>
-        measured('action', args, async (args) => {
-          const handler = this.actions.get(args.action.action_id);
-          if (!handler) {
-            // Link buttons and retired ids still need an ack, or Slack shows the user an error.
-            await args.ack();
-            logger.debug(`actions: no handler for ${args.action.action_id}`);
-            return;
-          }
-          await handler(args);
-        }),
-      );
-    }
-    if (this.submissions.size > 0 || this.closures.size > 0) {
-      // One listener for both kinds of view payload (no `type` constraint matches both).
-      app.view({ callback_id: /.*/ }, (args) =>
-        measured('view', args, async (args) => {
-          if (args.body.type === 'view_submission') {
-            const handler = this.submissions.get(args.view.callback_id);
-            if (!handler) {
-              await args.ack();
-              noteOutcome(args.context, 'refused');
-              logger.warn(`views: no handler for the submission of ${args.view.callback_id}`);
-              return;
-            }
-            await handler(args as ViewArgs);
-            return;
-          }
-          const handler = this.closures.get(args.view.callback_id);
-          if (!handler) {
-            await args.ack();
-            return;
-          }
-          await handler(args as ViewClosedArgs);
-        }),
-      );
-    }
-    if (this.events.size > 0) {
-      app.event(/.*/, async (args) => {
+    const action = async (args: ActionArgs) => {
+      const handler = this.actions.get(args.action.action_id);
+      if (!handler) {
+        // Link buttons and retired ids still need an ack, or Slack shows the user an error.
+        await args.ack();
+        logger.debug(`actions: no handler for ${args.action.action_id}`);
+        return;
+      }
+      await handler(args);
+    };
+    const view = async (args: ViewArgs | ViewClosedArgs) => {
+      if (args.body.type === 'view_submission') {
+        const handler = this.submissions.get(args.view.callback_id);
+        if (!handler) {
+          await args.ack();
+          noteOutcome(args.context, 'refused');
+          logger.warn(`views: no handler for the submission of ${args.view.callback_id}`);
+          return;
+        }
+        await handler(args as ViewArgs);
+        return;
+      }
+      const handler = this.closures.get(args.view.callback_id);
+      if (!handler) {
+        await args.ack();
+        return;
+      }
+      await handler(args as ViewClosedArgs);
+    };
+
+    // One Bolt middleware routes every kind. Bolt runs the matching of every registered listener for
+    // every request; with none registered, a request costs Bolt only its global middleware. What
+    // Alliance does not handle (shortcuts, options…) goes on to Bolt as before.
+    app.use(async (args) => {
+      const body = args.body as { type?: unknown };
+      if ('command' in args && args.command) {
+        const handler = this.commands.get(args.command.command);
+        if (handler) return measured('command', args as unknown as CommandArgs, handler);
+      } else if (body.type === 'block_actions') {
+        return measured('action', args as unknown as ActionArgs, action);
+      } else if (body.type === 'view_submission' || body.type === 'view_closed') {
+        return measured('view', args as unknown as ViewArgs | ViewClosedArgs, view);
+      } else if (body.type === 'event_callback' && 'event' in args && args.event) {
         const handler = this.events.get(args.event.type);
         if (!handler || !options.beforeEvent(args.body)) return;
-        await measured('event', args, handler);
-      });
-    }
+        return measured('event', args as unknown as EventArgs, handler);
+      }
+      await args.next();
+    });
   }
 }
 
@@ -135,9 +138,9 @@ interface Measurable {
 }
 
 /**
- * Runs one request's work, timing its ack and counting its outcome. Bolt hands each listener
- * arguments of its own, so wrapping `ack` here changes nothing for any other listener. (Bolt acks
- * events itself, before any listener runs: they are counted, not timed.)
+ * Runs one request's work, timing its ack and counting its outcome. Bolt hands each middleware
+ * arguments of its own, so wrapping `ack` here changes nothing for anything else. (Bolt acks
+ * events itself, before any middleware runs: they are counted, not timed.)
  */
 async function measure<A extends Measurable>(
   metrics: Metrics,

@@ -38,7 +38,8 @@ export function handleAllianceCommand(
       return;
     }
     const { subcommand, rest } = splitCommandText(parsed.data.text);
-    if (subcommand === null) {
+    // The help (asked for, or no subcommand) is one prebuilt ack: nothing to fail, nothing to wrap.
+    if (subcommand === null || subcommand === 'help') {
       await help(args, parsed.data, rest);
       return;
     }
