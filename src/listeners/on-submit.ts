@@ -82,7 +82,10 @@ export function onSubmit<S extends z.ZodType>(
     } else if (outcome.kind === 'update') await ack({ response_action: 'update', view: outcome.view });
     else if (outcome.kind === 'notice') await ack({ response_action: 'update', view: noticeView(outcome.text) });
     else await ack();
-    await outcome.after?.().catch((error: unknown) => {
+    if (!outcome.after) return;
+    // The slow part waits for a pause in requests (a second at most), so a burst is acked first.
+    await on.whenQuiet();
+    await outcome.after().catch((error: unknown) => {
       noteOutcome(context, 'failed');
       deps.logger.error(`view ${callbackId}: follow-up failed:`, slackErrorCode(error) ?? error);
     });

@@ -21,6 +21,9 @@ export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 type Handler<A> = (args: A) => Promise<void>;
 
+/** A pause in requests this long lets the follow-ups waiting for one run (see whenQuiet). */
+const QUIET_MS = 20;
+
 /**
  * Collects the app's handlers by id, then installs one Bolt middleware that routes every request by
  * its kind and its action_id, callback_id, command or event type. Bolt runs every registered
@@ -33,6 +36,10 @@ export class ListenerRegistry {
   private readonly closures = new Map<string, Handler<ViewClosedArgs>>();
   private readonly events = new Map<string, Handler<EventArgs>>();
   private readonly commands = new Map<string, Handler<CommandArgs>>();
+  /** When the last request arrived, and the follow-ups waiting for a pause (see whenQuiet). */
+  private lastArrival = Number.NEGATIVE_INFINITY;
+  private readonly waitingForQuiet = new Set<{ deadline: number; resolve: () => void }>();
+  private quietTimer: NodeJS.Timeout | undefined;
 
   private static add<A>(map: Map<string, Handler<A>>, key: string, handler: Handler<A>, what: string): void {
     if (map.has(key)) throw new Error(`two ${what} handlers for ${key}`);
@@ -60,6 +67,40 @@ export class ListenerRegistry {
   }
 
   /**
+   * Resolves once requests have paused for QUIET_MS, or after `maxWaitMs` at most. Slack gives an
+   * ack three seconds; the follow-up of an answer already given (updating a DM, posting in the
+   * channel) has no deadline, so under a burst of requests it waits for the burst to pass instead
+   * of taking CPU from the acks still to come. Otherwise it waits QUIET_MS at most.
+   */
+  whenQuiet(maxWaitMs = 1000): Promise<void> {
+    return new Promise((resolve) => {
+      this.waitingForQuiet.add({ deadline: performance.now() + maxWaitMs, resolve });
+      this.checkQuiet();
+    });
+  }
+
+  private checkQuiet(): void {
+    if (this.quietTimer !== undefined) return;
+    const now = performance.now();
+    const quietAt = this.lastArrival + QUIET_MS;
+    let next = quietAt;
+    for (const waiter of [...this.waitingForQuiet]) {
+      if (now >= quietAt || now >= waiter.deadline) {
+        this.waitingForQuiet.delete(waiter);
+        waiter.resolve();
+      } else next = Math.min(next, waiter.deadline);
+    }
+    if (this.waitingForQuiet.size === 0) return;
+    this.quietTimer = setTimeout(
+      () => {
+        this.quietTimer = undefined;
+        this.checkQuiet();
+      },
+      Math.max(1, next - now),
+    );
+  }
+
+  /**
    * Installs the routers. `track` wraps each request's work so shutdown can wait for it;
    * `beforeEvent` may drop an event (Slack's retries of one already handled). `metrics` counts each
    * request by kind and outcome and times its ack.
@@ -75,8 +116,10 @@ export class ListenerRegistry {
   ): void {
     const { logger, track } = options;
     const metrics = options.metrics ?? noMetrics;
-    const measured = <A extends Measurable>(kind: RequestKind, args: A, work: (args: A) => Promise<void>) =>
-      track(measure(metrics, kind, args, work));
+    const measured = <A extends Measurable>(kind: RequestKind, args: A, work: (args: A) => Promise<void>) => {
+      this.lastArrival = performance.now();
+      return track(measure(metrics, kind, args, work));
+    };
 
     const action = async (args: ActionArgs) => {
       const handler = this.actions.get(args.action.action_id);
