@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import { composeCore } from './core.js';
-import { type HealthServer, operatorRoutes, startHealthServer } from './health.js';
+import { type HealthServer, metricsRoute, openDatabaseAndServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
 import { createPrometheusMetrics } from './prometheus.js';
@@ -11,13 +10,8 @@ import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
 import type { RunDueReport } from './scheduler/run-due.js';
 import { createAnswerSealer } from './services/answer-sealer.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
-import {
-  checkSlackTokens,
-  listenFailure,
-  prepareDatabase,
-  runningDetails,
-  socketModeConnected,
-} from './startup-checks.js';
+import { checkSlackTokens, runningDetails, socketModeConnected } from './startup-checks.js';
+import type { Db } from './store/db.js';
 import { createStore, type Store } from './store/index.js';
 
 export { StartupError } from './startup-checks.js';
@@ -28,10 +22,16 @@ export interface StartOptions {
   logger: AppLogger;
   /** 'cron' ticks every minute in-process; 'manual' leaves ticking to the caller (tests, tick CLI). */
   scheduler: 'cron' | 'manual';
+  /**
+   * The database and the server on PORT, when the caller opened them first (npm start does, so
+   * /healthz answers while Bolt loads and Slack is asked about the tokens). They become the app's:
+   * it closes them when it stops, or fails to start.
+   */
+  opened?: { db: Db; server: HealthServer };
 }
 
 export interface RunningAlliance {
-  /** The HTTP port actually bound (HTTP mode), or the health-check port (Socket Mode). */
+  /** The port actually bound: /healthz, /metrics and (HTTP mode) Slack's requests. */
   port: number;
   store: Store;
   tick(now: Date): Promise<RunDueReport>;
@@ -44,10 +44,11 @@ export interface RunningAlliance {
  * The composition root: config → database → Slack client → services → listeners → scheduler.
  * It holds no behaviour of its own.
  */
-export async function startAlliance({ config, clock, logger, scheduler }: StartOptions): Promise<RunningAlliance> {
+export async function startAlliance(options: StartOptions): Promise<RunningAlliance> {
+  const { config, clock, logger, scheduler } = options;
+  const socketMode = config.slack.appToken !== undefined;
   // Each step that can fail for a reason the operator can fix says so in one sentence (StartupError).
-  logger.info(`Opening the database at ${config.databasePath}`);
-  const db = prepareDatabase(config.databasePath, clock.now());
+  const { db, server } = options.opened ?? (await openDatabaseAndServer(config, clock.now(), logger));
   const store = createStore(db);
 
   // Bolt's and the Web API client's debug output dumps whole payloads and API responses (people's
@@ -61,8 +62,8 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     onRateLimited: metrics.rateLimited,
   });
   const client = createSlackClient(config.slack.botToken, clientOptions);
-  const socketMode = config.slack.appToken !== undefined;
-  const identity = await checkSlackTokens(config, logger).catch((error: unknown) => {
+  const identity = await checkSlackTokens(config, logger).catch(async (error: unknown) => {
+    await server.close();
     db.close();
     throw error;
   });
@@ -74,15 +75,22 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   });
   const clients = singleWorkspaceClients(identity.teamId, client);
 
-  const routes = operatorRoutes(db, registry);
+  server.addRoute(metricsRoute(registry));
+  // HTTP mode: Bolt's receiver takes Slack's requests from the server already listening on PORT.
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret,
+        logger: slackLogger,
+        logLevel: slackLogger.getLevel(),
+      });
   const app = new App({
     token: config.slack.botToken,
     botId: identity.botId,
     botUserId: identity.botUserId,
     tokenVerificationEnabled: false,
     signingSecret: config.slack.signingSecret,
-    // In Socket Mode /healthz and /metrics have a server of their own (startHealthServer).
-    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { customRoutes: routes }),
+    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { receiver }),
     logger: slackLogger,
     // Without an explicit level Bolt resets the logger it is given to INFO.
     logLevel: slackLogger.getLevel(),
@@ -103,23 +111,13 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
   registerListeners(app, { clock, logger, ...core.services }, track, metrics);
   const tick = core.tick;
 
-  let port = config.port;
-  let health: HealthServer | undefined;
+  const port = server.port;
   try {
-    if (socketMode) {
-      health = await startHealthServer(config.port, routes);
-      port = health.port;
-      await socketModeConnected(app.start(), logger);
-    } else {
-      const listen = config.host ? { port: config.port, host: config.host } : config.port;
-      const server = await app.start(listen).catch((error: unknown) => {
-        throw listenFailure(error, config.port);
-      });
-      port = (server.address() as AddressInfo).port;
-    }
+    if (receiver) server.forward(receiver.requestListener);
+    else await socketModeConnected(app.start(), logger);
   } catch (error) {
     await app.stop().catch(() => {});
-    await health?.close();
+    await server.close();
     db.close();
     throw error;
   }
@@ -142,8 +140,9 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
       if (stopped) return;
       stopped = true;
       await ticker?.stop();
-      await app.stop();
-      await health?.close();
+      // HTTP mode: Bolt's receiver was never started on a server of its own; closing ours stops it.
+      if (socketMode) await app.stop();
+      await server.close();
       await Promise.allSettled([...inFlight]);
       db.close();
     },

@@ -69,9 +69,5 @@ export function singleWorkspaceClients(teamId: string, client: SlackClient): Sla
   };
 }
 
-/** The `error` string of a Slack Web API error (e.g. 'channel_not_found'), if it is one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const data = (error as { data?: { error?: unknown } }).data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
+// Kept apart from the client so that code which only reads errors does not load the client.
+export { slackErrorCode } from './errors.js';
