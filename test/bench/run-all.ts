@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAckLatency, formatAckLatency } from './ack-latency.js';
 import { benchDigestFigures, formatDigestFigures } from './digest-figures.js';
 import { benchFanout, formatFanout } from './fanout.js';
+import { benchStartup, formatStartup } from './startup.js';
 
 export interface Benchmark {
   name: string;
@@ -26,6 +27,12 @@ export interface Benchmark {
 }
 
 export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'startup',
+    description:
+      'npm run tick on an empty database and npm start until /healthz answers, vs a plain node floor (targets: ≤ 2×, ≤ 1.5×), idle RSS (≤ 120 MB)',
+    run: async () => formatStartup(await benchStartup()),
+  },
   {
     name: 'ack-help',
     group: 'ack-latency',
