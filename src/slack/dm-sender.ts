@@ -80,7 +80,7 @@ export function createDmSender(deps: { clients: SlackClients; timer: Timer }): D
     if (!watched.has(client)) {
       watched.add(client);
       const own = pacer;
-      client.on(webApi.WebClientEvent.RATE_LIMITED, () => own.rateLimited());
+      client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) => own.rateLimited(retryAfterSeconds));
     }
     return pacer;
   }
