@@ -1,26 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { Clock } from './clock.js';
 import type { StartConfig } from './config.js';
-import { HEALTH_PATH, type HealthServer, healthHandler, startHealthServer } from './health.js';
+import { composeCore, processOwner } from './core.js';
+import { type HealthServer, metricsRoute, openDatabaseAndServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { AppLogger } from './logger.js';
 import { type ManyWorkspaces, prepareManyWorkspaces } from './many-workspaces.js';
+import { createPrometheusMetrics } from './prometheus.js';
 import { type MinuteTicker, startMinuteTicker } from './scheduler/cron.js';
-import { buildJobHandlers } from './scheduler/jobs.js';
-import { type RunDueReport, runDue, type SchedulerDeps } from './scheduler/run-due.js';
+import type { RunDueReport } from './scheduler/run-due.js';
 import { createAnswerSealer } from './services/answer-sealer.js';
-import { buildServices, type ServiceDeps } from './services/index.js';
 import { createSlackClient, type SlackClients, singleWorkspaceClients, webClientOptions } from './slack/clients.js';
-import {
-  checkSlackTokens,
-  type Identity,
-  listenFailure,
-  prepareDatabase,
-  runningDetails,
-  socketModeConnected,
-} from './startup-checks.js';
+import { checkSlackTokens, type Identity, runningDetails, socketModeConnected } from './startup-checks.js';
+import type { Db } from './store/db.js';
 import { createStore, type Store } from './store/index.js';
 
 export { StartupError } from './startup-checks.js';
@@ -32,10 +24,16 @@ export interface StartOptions {
   logger: AppLogger;
   /** 'cron' ticks every minute in-process; 'manual' leaves ticking to the caller (tests, tick CLI). */
   scheduler: 'cron' | 'manual';
+  /**
+   * The database and the server on PORT, when the caller opened them first (npm start does, so
+   * /healthz answers while Bolt loads and Slack is asked about the tokens). They become the app's:
+   * it closes them when it stops, or fails to start.
+   */
+  opened?: { db: Db; server: HealthServer };
 }
 
 export interface RunningAlliance {
-  /** The HTTP port actually bound (HTTP mode), or the health-check port (Socket Mode). */
+  /** The port actually bound: /healthz, /metrics and (HTTP mode) Slack's requests. */
   port: number;
   store: Store;
   tick(now: Date): Promise<RunDueReport>;
@@ -48,18 +46,28 @@ export interface RunningAlliance {
  * The composition root: config → database → Slack client → services → listeners → scheduler.
  * It holds no behaviour of its own.
  */
-export async function startAlliance({ config, clock, logger, scheduler }: StartOptions): Promise<RunningAlliance> {
+export async function startAlliance(options: StartOptions): Promise<RunningAlliance> {
+  const { config, clock, logger, scheduler } = options;
+  const socketMode = config.slack.appToken !== undefined;
   // Each step that can fail for a reason the operator can fix says so in one sentence (StartupError).
-  logger.info(`Opening the database at ${config.databasePath}`);
-  const db = prepareDatabase(config.databasePath, clock.now());
+  const { db, server } = options.opened ?? (await openDatabaseAndServer(config, clock.now(), logger));
   const store = createStore(db);
 
   // Bolt's and the Web API client's debug output dumps whole payloads and API responses (people's
   // answers, profiles); it never reaches the logs, whatever LOG_LEVEL says.
   const slackLogger = logger.child('slack', 'info');
-  const clientOptions = webClientOptions({ slackApiUrl: config.slackApiUrl, logger: slackLogger });
+  // The operator's counters, for GET /metrics; one registry per running app.
+  const { metrics, registry } = createPrometheusMetrics();
+  const clientOptions = webClientOptions({
+    slackApiUrl: config.slackApiUrl,
+    logger: slackLogger,
+    onRateLimited: metrics.rateLimited,
+  });
   const owner = processOwner();
-  const socketMode = config.slack.appToken !== undefined;
+  const closeOpened = async () => {
+    await server.close();
+    db.close();
+  };
   let identity: Identity | undefined;
   let many: ManyWorkspaces | undefined;
   let clients: SlackClients;
@@ -67,14 +75,14 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     try {
       many = prepareManyWorkspaces({ oauth: config.oauth, store, clock, logger, clientOptions, owner });
     } catch (error) {
-      db.close();
+      await closeOpened();
       throw error;
     }
     clients = many.clients;
   } else {
     const client = createSlackClient(config.slack.botToken, clientOptions);
-    identity = await checkSlackTokens(config, logger).catch((error: unknown) => {
-      db.close();
+    identity = await checkSlackTokens(config, logger).catch(async (error: unknown) => {
+      await closeOpened();
       throw error;
     });
     store.workspaces.register({
@@ -86,11 +94,21 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     clients = singleWorkspaceClients(identity.teamId, client);
   }
 
-  const healthz = { path: HEALTH_PATH, method: ['GET'], handler: healthHandler(db) };
+  server.addRoute(metricsRoute(registry));
+  // HTTP mode: Bolt's receiver takes Slack's requests from the server already listening on PORT.
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret,
+        logger: slackLogger,
+        logLevel: slackLogger.getLevel(),
+        // Many workspaces: the receiver serves the install pages, and authorizes each request from
+        // the installation store.
+        ...many?.boltOptions,
+      });
   const app = new App({
-    // Many workspaces: each request is authorized from the installation store.
     ...(many
-      ? many.boltOptions
+      ? {}
       : {
           token: config.slack.botToken,
           botId: identity?.botId,
@@ -98,8 +116,7 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
           tokenVerificationEnabled: false,
         }),
     signingSecret: config.slack.signingSecret,
-    // In Socket Mode /healthz has a server of its own (startHealthServer).
-    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { customRoutes: [healthz] }),
+    ...(socketMode ? { socketMode: true, appToken: config.slack.appToken } : { receiver }),
     logger: slackLogger,
     // Without an explicit level Bolt resets the logger it is given to INFO.
     logLevel: slackLogger.getLevel(),
@@ -123,31 +140,22 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
     clients,
     sealer,
     owner,
+    metrics,
     ...(many && 'oauth' in config
       ? { installations: many.installations, purgeAfterDays: config.oauth.uninstallGraceDays }
       : {}),
   });
   if (many) core.services.workspace.schedulePurges(clock.now());
-  registerListeners(app, { clock, logger, ...core.services }, track);
+  registerListeners(app, { clock, logger, ...core.services }, track, metrics);
   const tick = core.tick;
 
-  let port = config.port;
-  let health: HealthServer | undefined;
+  const port = server.port;
   try {
-    if (socketMode) {
-      health = await startHealthServer(config.port, db);
-      port = health.port;
-      await socketModeConnected(app.start(), logger);
-    } else {
-      const listen = config.host ? { port: config.port, host: config.host } : config.port;
-      const server = await app.start(listen).catch((error: unknown) => {
-        throw listenFailure(error, config.port);
-      });
-      port = (server.address() as AddressInfo).port;
-    }
+    if (receiver) server.forward(receiver.requestListener);
+    else await socketModeConnected(app.start(), logger);
   } catch (error) {
     await app.stop().catch(() => {});
-    await health?.close();
+    await server.close();
     db.close();
     throw error;
   }
@@ -172,35 +180,11 @@ export async function startAlliance({ config, clock, logger, scheduler }: StartO
       if (stopped) return;
       stopped = true;
       await ticker?.stop();
-      await app.stop();
-      await health?.close();
+      // HTTP mode: Bolt's receiver was never started on a server of its own; closing ours stops it.
+      if (socketMode) await app.stop();
+      await server.close();
       await Promise.allSettled([...inFlight]);
       db.close();
     },
   };
-}
-
-/** Names this process in lease columns (jobs, deliveries, token refreshes). */
-function processOwner(): string {
-  return `alliance-${process.pid}-${randomUUID().slice(0, 8)}`;
-}
-
-/**
- * Services and the scheduler over a store and Slack clients. Shared by the running app and the
- * tick command, so both run exactly the same jobs.
- */
-export function composeCore(input: Omit<ServiceDeps, 'owner'> & { owner?: string }) {
-  const deps: ServiceDeps = { ...input, owner: input.owner ?? processOwner() };
-  const services = buildServices(deps);
-  const schedulerDeps: SchedulerDeps = {
-    jobs: deps.store.jobs,
-    handlers: buildJobHandlers(services),
-    steps: [
-      { name: 'outbox', run: async (now) => void (await services.outbox.drain(now)) },
-      { name: 'forget old event ids', run: async (now) => services.workspace.forgetOldEvents(now) },
-    ],
-    logger: deps.logger.child('scheduler'),
-    owner: deps.owner,
-  };
-  return { services, tick: (now: Date) => runDue(schedulerDeps, now) };
 }

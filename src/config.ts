@@ -256,7 +256,8 @@ export function parseTickConfig(env: Env): RuntimeConfig & {
     return { ...runtime, botToken: undefined, signingSecret: slack.signingSecret, oauth };
   }
   const runtime = parseRuntimeConfig(env);
-  const token = slackSchema.shape.SLACK_BOT_TOKEN.optional().safeParse(env.SLACK_BOT_TOKEN);
+  // A blank token (a .env copied from .env.example) is no token, as for the signing secret below.
+  const token = slackSchema.shape.SLACK_BOT_TOKEN.optional().safeParse(env.SLACK_BOT_TOKEN || undefined);
   if (!token.success)
     throw new ConfigError(describe(token.error.issues.map((i) => ({ ...i, path: ['SLACK_BOT_TOKEN'] }))));
   // Needed only to close an anonymous pulse (its answers are sealed with a key derived from it).

@@ -1,6 +1,7 @@
 import type { RunningAlliance } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_HINT, loadDotEnv, parseConfig } from './config.js';
+import { openDatabaseAndServer } from './health.js';
 import { type AppLogger, createLogger } from './logger.js';
 
 /** `npm start`: read the configuration, start Alliance, stop cleanly on SIGTERM/SIGINT. */
@@ -36,10 +37,12 @@ async function main(): Promise<void> {
 
   loadDotEnv();
   const config = parseConfig(process.env);
-  // Loaded after the configuration is known to be usable, so a missing variable is reported at once.
-  const { startAlliance } = await import('./app.js');
   logger = createLogger(config.logLevel);
-  running = await startAlliance({ config, clock: systemClock, logger, scheduler: 'cron' });
+  // The database first, then /healthz on PORT, before Bolt and the rest are even loaded: a process
+  // manager sees Alliance answer at once, and a database or port problem is told without delay.
+  const opened = await openDatabaseAndServer(config, systemClock.now(), logger);
+  const { startAlliance } = await import('./app.js');
+  running = await startAlliance({ config, clock: systemClock, logger, scheduler: 'cron', opened });
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
-import type { AppOptions, webApi } from '@slack/bolt';
+import type { AppOptions } from '@slack/bolt';
+import type * as webApi from '@slack/web-api';
 import type { Clock } from './clock.js';
 import type { OAuthConfig } from './config.js';
 import type { AppLogger } from './logger.js';

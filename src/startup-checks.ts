@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AppConfig } from './config.js';
 import type { AppLogger } from './logger.js';
-import { createSlackClient, slackErrorCode } from './slack/clients.js';
+import { slackErrorCode } from './slack/errors.js';
 import { type Db, openDatabase } from './store/db.js';
 import { MigrationError, migrate } from './store/migrate.js';
 
@@ -279,7 +279,9 @@ async function untilSlackAnswers<T>(
   }
 }
 
-function startupClient(token: string, config: AppConfig, logger: AppLogger) {
+/** Loaded when first needed, so opening the database and answering /healthz need not wait for it. */
+async function startupClient(token: string, config: AppConfig, logger: AppLogger) {
+  const { createSlackClient } = await import('./slack/clients.js');
   return createSlackClient(token, {
     logger: logger.child('slack', 'error'),
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
@@ -293,7 +295,7 @@ function startupClient(token: string, config: AppConfig, logger: AppLogger) {
 export async function identifyBot(config: AppConfig, logger: AppLogger): Promise<Identity> {
   const url = apiUrl(config);
   logger.info(`Waiting for Slack to confirm SLACK_BOT_TOKEN (auth.test at ${url})`);
-  const client = startupClient(config.slack.botToken, config, logger);
+  const client = await startupClient(config.slack.botToken, config, logger);
   try {
     const result = await untilSlackAnswers(
       'SLACK_BOT_TOKEN to be confirmed',
@@ -329,7 +331,7 @@ export async function identifyBot(config: AppConfig, logger: AppLogger): Promise
 export async function checkAppToken(config: AppConfig, appToken: string, logger: AppLogger): Promise<void> {
   const url = apiUrl(config);
   logger.info(`Waiting for Slack to accept SLACK_APP_TOKEN (apps.connections.open at ${url})`);
-  const client = startupClient(appToken, config, logger);
+  const client = await startupClient(appToken, config, logger);
   try {
     await untilSlackAnswers(
       'SLACK_APP_TOKEN to be accepted',
@@ -390,7 +392,11 @@ export async function socketModeConnected(starting: Promise<unknown>, logger: Ap
 
 /** What the person running Alliance needs once it is up: where its data is and how to reach it. */
 export function runningDetails(input: { socketMode: boolean; port: number; databasePath: string }): string[] {
-  const lines = [`Database: ${resolve(input.databasePath)}`, `Health check: http://localhost:${input.port}/healthz`];
+  const lines = [
+    `Database: ${resolve(input.databasePath)}`,
+    `Health check: http://localhost:${input.port}/healthz`,
+    `Metrics (Prometheus): http://localhost:${input.port}/metrics`,
+  ];
   if (input.socketMode) {
     lines.push('Connected to Slack over Socket Mode: Slack needs no request URL');
   } else {

@@ -95,6 +95,7 @@ describe('configuration', () => {
 
   it('lets the tick run without Slack credentials but still checks a token that is set', () => {
     expect(parseTickConfig({})).toMatchObject({ botToken: undefined, databasePath: 'data/alliance.db' });
+    expect(parseTickConfig({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' })).toMatchObject({ botToken: undefined });
     expect(() => parseTickConfig({ SLACK_BOT_TOKEN: 'nope' })).toThrow(/SLACK_BOT_TOKEN must be a bot token/);
   });
 });

@@ -1,6 +1,6 @@
-import { composeCore } from '../app.js';
 import { fixedClock } from '../clock.js';
 import { ConfigError, type OAuthConfig, type RuntimeConfig } from '../config.js';
+import { composeCore } from '../core.js';
 import type { AppLogger } from '../logger.js';
 import { prepareManyWorkspaces } from '../many-workspaces.js';
 import type { RunDueReport } from '../scheduler/run-due.js';

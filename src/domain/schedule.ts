@@ -39,8 +39,16 @@ const LOCAL_TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 // Fixed-offset aliases such as '+05:00' are not IANA names; luxon already rejects them, this keeps the shape explicit.
 const ZONE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
+// Asking the platform whether a zone exists builds an Intl.DateTimeFormat, which is slow, and
+// every alliance read from the database checks its zone: the answers for real zone names are
+// remembered (there are a few hundred of them; a name that does not exist is asked again).
+const knownZones = new Set<string>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return ZONE_NAME_PATTERN.test(zone) && IANAZone.isValidZone(zone);
+  if (knownZones.has(zone)) return true;
+  if (!ZONE_NAME_PATTERN.test(zone) || !IANAZone.isValidZone(zone)) return false;
+  knownZones.add(zone);
+  return true;
 }
 
 export const localScheduleSchema = z.object({

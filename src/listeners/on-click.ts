@@ -5,6 +5,7 @@ import type { Notice } from '../slack/notices.js';
 import { blockActionSchema } from '../slack/payloads.js';
 import type { ListenerDeps } from './deps.js';
 import { SOMETHING_WENT_WRONG } from './failures.js';
+import { noteOutcome } from './outcome.js';
 import type { ActionArgs, ListenerRegistry } from './registry.js';
 import { replyPrivately } from './reply.js';
 
@@ -39,6 +40,7 @@ export function onClick<S extends z.ZodType>(
     await args.ack();
     const body = blockActionSchema.safeParse(args.body);
     if (!body.success) {
+      noteOutcome(args.context, 'refused');
       deps.logger.warn(`action ${actionId}: payload did not match the expected shape`);
       return;
     }
@@ -47,6 +49,7 @@ export function onClick<S extends z.ZodType>(
       replyPrivately({ respond: args.respond, client: args.client, logger: deps.logger }, target, text);
     const value = valueSchema.safeParse(body.data.actions[0]?.value ?? '');
     if (!value.success) {
+      noteOutcome(args.context, 'refused');
       await reply(TAMPERED);
       return;
     }
@@ -56,6 +59,7 @@ export function onClick<S extends z.ZodType>(
       else if (outcome?.kind === 'view')
         await args.client.views.open({ trigger_id: body.data.trigger_id, view: outcome.view });
     } catch (error) {
+      noteOutcome(args.context, 'failed');
       deps.logger.error(`action ${actionId} failed:`, slackErrorCode(error) ?? error);
       await reply(SOMETHING_WENT_WRONG);
     }

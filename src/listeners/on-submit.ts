@@ -6,6 +6,7 @@ import type { Notice } from '../slack/notices.js';
 import { type StateValues, viewSubmissionSchema } from '../slack/payloads.js';
 import type { ListenerDeps } from './deps.js';
 import { SOMETHING_WENT_WRONG } from './failures.js';
+import { noteOutcome } from './outcome.js';
 import type { ListenerRegistry } from './registry.js';
 
 export interface Submission<M> {
@@ -38,10 +39,11 @@ export function onSubmit<S extends z.ZodType>(
   metaSchema: S,
   work: (submission: Submission<z.infer<S>>) => Promise<SubmitOutcome> | SubmitOutcome,
 ): void {
-  on.view(callbackId, async ({ ack, body }) => {
+  on.view(callbackId, async ({ ack, body, context }) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     const meta = parsed.success ? metaSchema.safeParse(parsed.data.view.private_metadata) : null;
     if (!parsed.success || !meta?.success) {
+      noteOutcome(context, 'refused');
       await ack({
         response_action: 'update',
         view: noticeView(
@@ -62,6 +64,7 @@ export function onSubmit<S extends z.ZodType>(
         values: view.state.values,
       });
     } catch (error) {
+      noteOutcome(context, 'failed');
       deps.logger.error(
         `view ${callbackId}: submission failed:`,
         slackErrorCode(error) ?? (error instanceof Error ? error.message : 'error'),
@@ -74,15 +77,19 @@ export function onSubmit<S extends z.ZodType>(
       );
       return;
     }
-    if (outcome.kind === 'errors') await ack({ response_action: 'errors', errors: outcome.errors });
-    else if (outcome.kind === 'update') await ack({ response_action: 'update', view: outcome.view });
+    if (outcome.kind === 'errors') {
+      noteOutcome(context, 'refused');
+      await ack({ response_action: 'errors', errors: outcome.errors });
+    } else if (outcome.kind === 'update') await ack({ response_action: 'update', view: outcome.view });
     else if (outcome.kind === 'notice') await ack({ response_action: 'update', view: noticeView(outcome.text) });
     else await ack();
-    await outcome
-      .after?.()
-      .catch((error: unknown) =>
-        deps.logger.error(`view ${callbackId}: follow-up failed:`, slackErrorCode(error) ?? error),
-      );
+    if (!outcome.after) return;
+    // The slow part waits for a pause in requests (a second at most), so a burst is acked first.
+    await on.whenQuiet();
+    await outcome.after().catch((error: unknown) => {
+      noteOutcome(context, 'failed');
+      deps.logger.error(`view ${callbackId}: follow-up failed:`, slackErrorCode(error) ?? error);
+    });
   });
 }
 

@@ -1,6 +1,11 @@
+import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
-import type { ResvgRenderOptions } from '@resvg/resvg-js';
-import { Resvg } from '@resvg/resvg-js';
+import type { Resvg as ResvgClass, ResvgRenderOptions } from '@resvg/resvg-js';
+
+// resvg (a native library) is loaded the first time a chart is drawn, not when the app or the tick
+// command starts: most processes never draw one.
+const load = createRequire(import.meta.url);
+let Resvg: typeof ResvgClass | undefined;
 
 /**
  * Options for rasterising our charts. Text renders with whatever system fonts exist on the host
@@ -15,6 +20,7 @@ export const PNG_RENDER_OPTIONS: ResvgRenderOptions = {
 
 /** Rasterises an SVG document to a PNG at its own width/height. Throws if the SVG cannot be parsed. */
 export function renderPng(svg: string): Buffer {
+  Resvg ??= (load('@resvg/resvg-js') as { Resvg: typeof ResvgClass }).Resvg;
   const resvg = new Resvg(svg, PNG_RENDER_OPTIONS);
   return resvg.render().asPng();
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Job } from '../domain/job.js';
+import { type JobOutcome, type Metrics, noMetrics } from '../metrics.js';
 import type { JobsRepo } from '../store/jobs-repo.js';
 
 /** A job handler does the work for one claimed row; throwing means "try again later". */
@@ -20,6 +21,8 @@ export interface SchedulerDeps {
   owner: string;
   /** How long a claim holds before another process may take the row over. */
   leaseMs?: number;
+  /** Counts jobs run and how late they started, for the operator. */
+  metrics?: Metrics;
 }
 
 export interface RunDueReport {
@@ -47,21 +50,29 @@ function describeError(error: unknown): string {
  */
 export async function runDue(deps: SchedulerDeps, now: Date): Promise<RunDueReport> {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const metrics = deps.metrics ?? noMetrics;
   const report: RunDueReport = { ran: [] };
+  const began = performance.now();
+  // How late a job starts: after its due time by the tick's instant, plus the jobs run before it.
+  const ran = (job: Job, outcome: JobOutcome, lagMs: number) => {
+    report.ran.push({ id: job.id, kind: job.kind, outcome });
+    metrics.job(job.kind, outcome, lagMs / 1000);
+  };
   for (let i = 0; i < MAX_JOBS_PER_TICK; i++) {
     const job = deps.jobs.claimNext(deps.owner, now, leaseMs);
     if (!job) break;
+    const lagMs = now.getTime() - job.runAt.getTime() + (performance.now() - began);
     const handler = deps.handlers[job.kind];
     if (!handler) {
       deps.jobs.fail(job.id, deps.owner, now, `no handler for job kind ${job.kind}`);
       deps.logger.error(`scheduler: no handler for job ${job.id} of kind ${job.kind}`);
-      report.ran.push({ id: job.id, kind: job.kind, outcome: 'failed' });
+      ran(job, 'failed', lagMs);
       continue;
     }
     try {
       await handler(job, now);
       deps.jobs.complete(job.id, deps.owner, now);
-      report.ran.push({ id: job.id, kind: job.kind, outcome: 'done' });
+      ran(job, 'done', lagMs);
     } catch (error) {
       const message = describeError(error);
       if (job.attempts >= MAX_ATTEMPTS) {
@@ -70,11 +81,11 @@ export async function runDue(deps: SchedulerDeps, now: Date): Promise<RunDueRepo
           `scheduler: job ${job.id} (${job.kind}) failed for good after ${job.attempts} attempts:`,
           error,
         );
-        report.ran.push({ id: job.id, kind: job.kind, outcome: 'failed' });
+        ran(job, 'failed', lagMs);
       } else {
         deps.jobs.retryLater(job.id, deps.owner, new Date(now.getTime() + retryDelayMs(job.attempts)), message);
         deps.logger.warn(`scheduler: job ${job.id} (${job.kind}) will be retried:`, message);
-        report.ran.push({ id: job.id, kind: job.kind, outcome: 'retry' });
+        ran(job, 'retry', lagMs);
       }
     }
   }

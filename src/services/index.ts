@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, realTimer } from '../clock.js';
 import type { AppLogger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { SlackClients } from '../slack/clients.js';
 import { createDirectory, type Directory } from '../slack/directory.js';
 import { createDmSender, type DmSender } from '../slack/dm-sender.js';
@@ -47,6 +48,8 @@ export interface ServiceDeps {
   /** Installed in many workspaces (OAuth): their tokens, and how long an uninstalled one's data is kept. */
   installations?: WorkspaceInstallations | undefined;
   purgeAfterDays?: number | undefined;
+  /** What the operator's GET /metrics counts (deliveries, pulses); nothing is counted unless given. */
+  metrics?: Metrics;
 }
 
 /**
@@ -76,6 +79,7 @@ export function buildServices(deps: ServiceDeps) {
     events,
     logger: logger.child('pulses'),
     sealer: deps.sealer,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   const checkIn = createCheckInService({ store, gateway, events, sealer: deps.sealer });
   const flags = createFlagService({ store, gateway });
@@ -109,6 +113,7 @@ export function buildServices(deps: ServiceDeps) {
     logger: logger.child('outbox'),
     owner: deps.owner,
     render: (delivery, now) => renderDirectMessage(store, delivery, now),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
 
   events.install(

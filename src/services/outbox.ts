@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import type { Delivery } from '../domain/delivery.js';
+import { type DeliveryOutcome, type Metrics, noMetrics } from '../metrics.js';
 import type { Block } from '../slack/blocks/kit.js';
 import type { DmFailure, DmSender } from '../slack/dm-sender.js';
 import type { Store } from '../store/index.js';
@@ -25,6 +26,8 @@ export interface OutboxDeps {
   leaseMs?: number;
   /** Records a member turning out to be unreachable, so what follows (telling the starter…) happens. */
   events: Events;
+  /** Counts each attempt's outcome for the operator. */
+  metrics?: Metrics;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -44,6 +47,14 @@ export function createOutbox(deps: OutboxDeps) {
   const concurrency = deps.concurrency ?? 4;
   // Long enough for a large fan-out under rate limits; a row whose lease lapses is reconciled, not resent blindly.
   const leaseMs = deps.leaseMs ?? 10 * 60_000;
+  const metrics = deps.metrics ?? noMetrics;
+  const counted: Record<string, DeliveryOutcome> = {
+    sent: 'sent',
+    retry: 'retried',
+    unreachable: 'unreachable',
+    failed: 'failed',
+    cancelled: 'cancelled',
+  };
 
   async function send(
     delivery: Delivery,
@@ -56,25 +67,31 @@ export function createOutbox(deps: OutboxDeps) {
       return 'cancelled';
     }
     const { dms, store } = deps;
-    // The DM channel is opened once per person and remembered: later messages take one call.
-    let channel = delivery.dmChannelId ?? store.dmChannels.get(delivery.teamId, delivery.userId);
-    if (!channel) {
-      const opened = await dms.open(delivery.teamId, delivery.userId);
-      if (!opened.ok) return failed(delivery, opened, now);
-      channel = opened.channel;
-      store.dmChannels.remember(delivery.teamId, delivery.userId, channel, now);
-    }
-    if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
+    const { teamId, userId } = delivery;
+    // Each message takes one call: to the remembered DM channel, or, the first time, to the person's
+    // user id, which Slack answers with the DM channel's id; that is remembered for next time.
+    let channel = delivery.dmChannelId ?? store.dmChannels.get(teamId, userId);
     if (delivery.attempts > 1) {
-      const found = await dms.findDelivered(delivery.teamId, channel, delivery.id);
+      // An earlier attempt may have reached Slack without its answer reaching us: look in the DM
+      // before sending again. Looking needs the DM's id; if that attempt was a first message, ask
+      // Slack for it (only on this recovery path).
+      if (!channel) {
+        const opened = await dms.open(teamId, userId);
+        if (!opened.ok) return failed(delivery, opened, now);
+        channel = opened.channel;
+        store.dmChannels.remember(teamId, userId, channel, now);
+      }
+      if (channel !== delivery.dmChannelId) deliveries.setDmChannel(delivery.id, channel);
+      const found = await dms.findDelivered(teamId, channel, delivery.id);
       if (!found.ok) return failed(delivery, found, now);
       if (found.ts) {
         deliveries.markSent(delivery.id, deps.owner, channel, found.ts, now);
         return 'sent';
       }
     }
-    const posted = await dms.post(delivery.teamId, channel, message, delivery.id);
+    const posted = await dms.post(teamId, channel ?? userId, message, delivery.id);
     if (!posted.ok) return failed(delivery, posted, now);
+    if (posted.channel !== channel) store.dmChannels.remember(teamId, userId, posted.channel, now);
     deliveries.markSent(delivery.id, deps.owner, posted.channel, posted.ts, now);
     return 'sent';
   }
@@ -95,7 +112,7 @@ export function createOutbox(deps: OutboxDeps) {
       return 'unreachable';
     }
     if (failure.meaning === 'stale-channel') {
-      // A remembered DM channel that no longer works: forget it, and open a fresh one next time.
+      // A remembered DM channel that no longer works: forget it; the next attempt goes to the person's id.
       deps.store.dmChannels.forget(delivery.teamId, delivery.userId);
       deliveries.clearDmChannel(delivery.id);
     }
@@ -122,6 +139,7 @@ export function createOutbox(deps: OutboxDeps) {
         if (!delivery) return;
         const outcome = await send(delivery, now);
         counts[outcome] = (counts[outcome] ?? 0) + 1;
+        metrics.delivery(counted[outcome] ?? 'failed');
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));

@@ -14,6 +14,7 @@ import {
 } from '../domain/pulse.js';
 import { nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { getTemplate } from '../domain/templates/index.js';
+import type { Metrics } from '../metrics.js';
 import { buildPulseClosedMessage } from '../slack/blocks/pulse.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import type { Store } from '../store/index.js';
@@ -26,6 +27,8 @@ export interface PulseScheduleDeps {
   events: Events;
   logger: Logger;
   sealer: AnswerSealer;
+  /** Counts pulses opened and closed for the operator. */
+  metrics?: Metrics;
 }
 
 /** Pulses over time: scheduling, opening with the invitations, the reminder, and closing. */
@@ -144,6 +147,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
         now,
       });
     });
+    if (events.some((e) => e.type === 'pulseOpened')) deps.metrics?.pulseOpened();
     if (plan.skipped.length > 0) {
       deps.logger.info(
         `alliance ${alliance.id}: ${plan.skipped.length} pulse(s) missed while down, recorded as skipped`,
@@ -219,6 +223,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
     });
     const frozen = store.pulses.get(pulse.id);
     if (!closed || !frozen) return;
+    deps.metrics?.pulseClosed();
     if (pulse.anonymous) store.truncateWal();
     await retireMessages(frozen, alliance, closed.answered);
     await deps.events.publish(events, now);

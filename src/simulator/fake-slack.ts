@@ -582,6 +582,16 @@ export class FakeSlack {
     user.deleted = deleted;
   }
 
+  /**
+   * Take a person out of the workspace altogether (as when an Enterprise Grid member is removed from
+   * it): the app no longer sees them, so a message addressed to their id finds no channel.
+   */
+  removeUser(userId: string): void {
+    if (!this.userMap.delete(userId)) throw new Error(`FakeSlack: no user ${userId}`);
+    this.dms.delete(userId);
+    for (const channel of this.channelMap.values()) channel.members = channel.members.filter((m) => m !== userId);
+  }
+
   addChannel(input: FakeChannelInput): FakeChannel {
     const channel: FakeChannel = {
       id: input.id,

@@ -1,5 +1,5 @@
 import type { Logger } from '@slack/bolt';
-import { webApi } from '@slack/bolt';
+import * as webApi from '@slack/web-api';
 
 export type SlackClient = webApi.WebClient;
 
@@ -32,10 +32,22 @@ export function quietRateLimits(logger: Logger): Logger {
 export function webClientOptions(options: {
   slackApiUrl: string | undefined;
   logger: Logger;
+  /** Told of every 429 Slack answers (the client then waits out its Retry-After and tries again). */
+  onRateLimited?: () => void;
 }): webApi.WebClientOptions {
+  const { onRateLimited } = options;
   return {
     logger: quietRateLimits(options.logger),
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    ...(onRateLimited
+      ? {
+          fetch: async (url, init) => {
+            const response = await globalThis.fetch(url, init);
+            if (response.status === 429) onRateLimited();
+            return response;
+          },
+        }
+      : {}),
     // Slack answers 429 with Retry-After; the client pauses that long and retries. A few quick
     // retries also ride out brief 5xx blips without holding a tick for half an hour.
     retryConfig: { retries: 5, factor: 4, minTimeout: 50, maxTimeout: 15_000, randomize: true },
@@ -100,9 +112,5 @@ export function installedWorkspaceClients(tokens: WorkspaceTokens, options: webA
   };
 }
 
-/** The `error` string of a Slack Web API error (e.g. 'channel_not_found'), if it is one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const data = (error as { data?: { error?: unknown } }).data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
+// Kept apart from the client so that code which only reads errors does not load the client.
+export { slackErrorCode } from './errors.js';

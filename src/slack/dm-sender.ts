@@ -1,4 +1,4 @@
-import { webApi } from '@slack/bolt';
+import * as webApi from '@slack/web-api';
 import type { Timer } from '../clock.js';
 import type { Block } from './blocks/kit.js';
 import { type SlackClient, type SlackClients, slackErrorCode } from './clients.js';
@@ -38,10 +38,14 @@ export type DmResult<T> = ({ ok: true } & T) | DmFailure;
 export interface DmSender {
   /** Opens (or finds) the app's DM channel with a person. */
   open(teamId: string, userId: string): Promise<DmResult<{ channel: string }>>;
-  /** Posts a message carrying its delivery id in the metadata. */
+  /**
+   * Posts a message carrying its delivery id in the metadata, to a DM channel (`D…`) or to a person's
+   * user id: Slack then posts in the app's DM with them, opening it if need be, and answers with the
+   * DM's channel id. So a first message takes one call, without conversations.open.
+   */
   post(
     teamId: string,
-    channel: string,
+    to: string,
     message: { text: string; blocks: Block[] },
     deliveryId: number,
   ): Promise<DmResult<{ channel: string; ts: string }>>;
@@ -49,9 +53,16 @@ export interface DmSender {
   findDelivered(teamId: string, channel: string, deliveryId: number): Promise<DmResult<{ ts: string | null }>>;
 }
 
-function failure(error: unknown): DmFailure {
+/** A user id (`U…`, or `W…` in Enterprise Grid), as opposed to a conversation id. */
+const isUserId = (id: string) => /^[UW]/.test(id);
+
+function failure(error: unknown, to?: string): DmFailure {
   const code = slackErrorCode(error);
   if (code && UNREACHABLE_ERRORS.has(code)) return { ok: false, error: code, meaning: 'unreachable' };
+  // Addressed to a person, Slack's "no such channel" means no such person (for this app): reported
+  // as user_not_found, what conversations.open would have said, so the account counts as gone.
+  if (code === 'channel_not_found' && to !== undefined && isUserId(to))
+    return { ok: false, error: 'user_not_found', meaning: 'unreachable' };
   if (code && STALE_CHANNEL_ERRORS.has(code)) return { ok: false, error: code, meaning: 'stale-channel' };
   return { ok: false, error: code ?? (error instanceof Error ? error.message : String(error)), meaning: 'transient' };
 }
@@ -69,13 +80,17 @@ export function createDmSender(deps: { clients: SlackClients; timer: Timer }): D
     if (!watched.has(client)) {
       watched.add(client);
       const own = pacer;
-      client.on(webApi.WebClientEvent.RATE_LIMITED, () => own.rateLimited());
+      client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) => own.rateLimited(retryAfterSeconds));
     }
     return pacer;
   }
 
   /** A Web API call made at the workspace's pace; Slack's refusal comes back as a classified failure. */
-  async function paced<T>(teamId: string, call: (client: SlackClient) => Promise<T>): Promise<DmResult<{ value: T }>> {
+  async function paced<T>(
+    teamId: string,
+    call: (client: SlackClient) => Promise<T>,
+    to?: string,
+  ): Promise<DmResult<{ value: T }>> {
     try {
       const client = deps.clients.forTeam(teamId);
       const pacer = pacerFor(teamId, client);
@@ -84,7 +99,7 @@ export function createDmSender(deps: { clients: SlackClients; timer: Timer }): D
       pacer.succeeded();
       return { ok: true, value };
     } catch (error) {
-      return failure(error);
+      return failure(error, to);
     }
   }
 
@@ -96,18 +111,24 @@ export function createDmSender(deps: { clients: SlackClients; timer: Timer }): D
       return channel ? { ok: true, channel } : { ok: false, error: 'no_channel', meaning: 'transient' };
     },
 
-    async post(teamId, channel, message, deliveryId) {
-      const posted = await paced(teamId, (client) =>
-        client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks,
-          metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: deliveryId } },
-        }),
+    async post(teamId, to, message, deliveryId) {
+      const posted = await paced(
+        teamId,
+        (client) =>
+          client.chat.postMessage({
+            channel: to,
+            text: message.text,
+            blocks: message.blocks,
+            metadata: { event_type: DELIVERY_EVENT, event_payload: { delivery_id: deliveryId } },
+          }),
+        to,
       );
       if (!posted.ok) return posted;
       if (!posted.value.ts) return { ok: false, error: 'no_ts', meaning: 'transient' };
-      return { ok: true, channel: posted.value.channel ?? channel, ts: posted.value.ts };
+      const channel = posted.value.channel ?? (isUserId(to) ? undefined : to);
+      // Posted, but without the DM's id a retry could not look the message up: say so rather than guess.
+      if (!channel) return { ok: false, error: 'no_channel', meaning: 'transient' };
+      return { ok: true, channel, ts: posted.value.ts };
     },
 
     async findDelivered(teamId, channel, deliveryId) {

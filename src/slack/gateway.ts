@@ -1,4 +1,5 @@
-import type { Logger, webApi } from '@slack/bolt';
+import type { Logger } from '@slack/bolt';
+import type * as webApi from '@slack/web-api';
 import type { Block, HomeView } from './blocks/kit.js';
 import { type SlackClients, slackErrorCode } from './clients.js';
 

@@ -1,4 +1,4 @@
-import { webApi } from '@slack/bolt';
+import * as webApi from '@slack/web-api';
 
 /** What Slack answers a refresh with: a new bot token, the next (single-use) refresh token, and its lifetime. */
 export interface RenewedToken {

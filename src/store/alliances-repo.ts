@@ -21,6 +21,32 @@ interface AllianceRow {
   activated_at: number | null;
 }
 
+/**
+ * Parsing an alliance's settings (JSON, then the schema) is most of the cost of reading its row,
+ * and the same settings are read on every request that concerns the alliance: each settings text
+ * is parsed once and its value kept, frozen, so no reader can change what the next one gets. The
+ * texts are the key, so a change of settings is simply another text. Bounded: emptied when full.
+ */
+const parsedSettings = new Map<string, AllianceSettings>();
+const PARSED_SETTINGS_LIMIT = 1000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+function settingsOf(json: string): AllianceSettings {
+  const known = parsedSettings.get(json);
+  if (known) return known;
+  const settings = deepFreeze(allianceSettingsSchema.parse(JSON.parse(json)));
+  if (parsedSettings.size >= PARSED_SETTINGS_LIMIT) parsedSettings.clear();
+  parsedSettings.set(json, settings);
+  return settings;
+}
+
 const toAlliance = (row: AllianceRow): Alliance => ({
   id: row.id,
   teamId: row.team_id,
@@ -29,7 +55,7 @@ const toAlliance = (row: AllianceRow): Alliance => ({
   templateId: row.template_id,
   starterId: row.starter_id,
   status: row.status,
-  settings: allianceSettingsSchema.parse(JSON.parse(row.settings_json)),
+  settings: settingsOf(row.settings_json),
   activeVersionId: row.active_version_id,
   createdAt: new Date(row.created_at),
   activatedAt: row.activated_at === null ? null : new Date(row.activated_at),

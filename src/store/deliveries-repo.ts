@@ -47,16 +47,25 @@ export function createDeliveriesRepo(db: Db) {
       lease_expires_at = NULL, ts = NULL, error = NULL, sent_at = NULL
     WHERE deliveries.state IN ('sent', 'cancelled', 'failed', 'unreachable')`);
   // One statement claims one row: under SQLite's write lock no other process can take it too.
-  // A 'sending' row whose lease ran out belonged to a process that died mid-send.
+  // A 'sending' row whose lease ran out belonged to a process that died mid-send. Each kind of row
+  // is found first in its own order on the (state, next_attempt_at) index, so a claim reads a row or
+  // two however many are due (one query with OR sorted every due row, every claim: a fan-out of
+  // n messages cost n² rows read).
   const claimNext = db.prepare(`
     UPDATE deliveries
        SET state = 'sending', attempts = attempts + 1, lease_owner = @owner, lease_expires_at = @leaseUntil
      WHERE id = (
-       SELECT d.id FROM deliveries d JOIN workspaces w ON w.team_id = d.team_id
-        WHERE w.uninstalled_at IS NULL
-          AND ((d.state = 'pending' AND d.next_attempt_at <= @now)
-            OR (d.state = 'sending' AND d.lease_expires_at <= @now))
-        ORDER BY d.next_attempt_at, d.id
+       SELECT id FROM (
+         SELECT * FROM (
+           SELECT d.id, d.next_attempt_at FROM deliveries d JOIN workspaces w ON w.team_id = d.team_id
+            WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND w.uninstalled_at IS NULL
+            ORDER BY d.next_attempt_at, d.id LIMIT 1)
+         UNION ALL
+         SELECT * FROM (
+           SELECT d.id, d.next_attempt_at FROM deliveries d JOIN workspaces w ON w.team_id = d.team_id
+            WHERE d.state = 'sending' AND d.lease_expires_at <= @now AND w.uninstalled_at IS NULL
+            ORDER BY d.next_attempt_at, d.id LIMIT 1))
+        ORDER BY next_attempt_at, id
         LIMIT 1)
     RETURNING *`);
   const setDmChannel = db.prepare('UPDATE deliveries SET dm_channel_id = ? WHERE id = ?');

@@ -38,15 +38,25 @@ export function createJobsRepo(db: Db) {
   // One statement picks and claims the oldest due row. SQLite runs it under the write lock, so two
   // processes cannot claim the same row; a row whose lease expired (its runner died) is due again.
   // Rows of uninstalled workspaces are left alone, except the one that deletes their data.
+  // Pending rows and running rows whose lease ran out are each found first in their own order on the
+  // (state, run_at) index, so a claim reads a row or two however many jobs are due.
   const claimNext = db.prepare(`
     UPDATE jobs
        SET state = 'running', lease_owner = @owner, lease_expires_at = @leaseUntil, attempts = attempts + 1
      WHERE id = (
-       SELECT j.id FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
-        WHERE j.run_at <= @now
-          AND (w.uninstalled_at IS NULL OR j.kind = @purgeKind)
-          AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_expires_at <= @now))
-        ORDER BY j.run_at, j.id
+       SELECT id FROM (
+         SELECT * FROM (
+           SELECT j.id, j.run_at FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
+            WHERE j.state = 'pending' AND j.run_at <= @now
+              AND (w.uninstalled_at IS NULL OR j.kind = @purgeKind)
+            ORDER BY j.run_at, j.id LIMIT 1)
+         UNION ALL
+         SELECT * FROM (
+           SELECT j.id, j.run_at FROM jobs j JOIN workspaces w ON w.team_id = j.team_id
+            WHERE j.state = 'running' AND j.run_at <= @now AND j.lease_expires_at <= @now
+              AND (w.uninstalled_at IS NULL OR j.kind = @purgeKind)
+            ORDER BY j.run_at, j.id LIMIT 1))
+        ORDER BY run_at, id
         LIMIT 1)
     RETURNING *`);
 

@@ -4,21 +4,27 @@
  * is reported and makes the exit code 1.
  *
  *   npm run bench                       every benchmark
- *   npm run bench -- --only ack-latency one of them
+ *   npm run bench -- --only fanout      one of them (or a group: ack-latency)
  *   npm run bench -- --list             their names
+ *   npm run bench -- --only ack-help --cpu-prof prof   a CPU profile of its measured rounds
  *
  * To add one, add a `{ name, run }` entry to BENCHMARKS; `run` resolves to its report lines.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchAckLatency, formatAckLatency } from './ack-latency.js';
 import { benchDigestFigures, formatDigestFigures } from './digest-figures.js';
-import { benchFanout, formatFanout } from './fanout.js';
+import { benchFanoutSeries, formatFanoutSeries } from './fanout.js';
 import { benchInstallations, formatInstallations } from './installations.js';
+import { benchStartup, formatStartup } from './startup.js';
 
 export interface Benchmark {
   name: string;
+  /** `--only <group>` runs every benchmark of the group. */
+  group?: string;
   /** One line saying what it measures, for --list. */
   description: string;
   run(): Promise<string>;
@@ -26,16 +32,41 @@ export interface Benchmark {
 
 export const BENCHMARKS: Benchmark[] = [
   {
-    name: 'ack-latency',
+    name: 'startup',
+    description:
+      'npm run tick on an empty database and npm start until /healthz answers, vs a plain node floor (targets: ≤ 2×, ≤ 1.5×), idle RSS (≤ 120 MB)',
+    run: async () => formatStartup(await benchStartup()),
+  },
+  {
+    name: 'ack-help',
+    group: 'ack-latency',
     description: 'ack latency of signed /alliance help, Alliance vs a bare Bolt app (target: p99 ratio ≤ 1.25)',
-    run: async () => formatAckLatency(await benchAckLatency()),
+    run: async () => formatAckLatency(await benchAckLatency({ scenario: 'help', cpuProfile: profileOf('ack-help') })),
+  },
+  {
+    name: 'ack-checkin-open',
+    group: 'ack-latency',
+    description:
+      'ack latency of the "Check in" button (the modal opened with views.open) vs a bare Bolt listener, and click → views.open (target: within 3 s)',
+    run: async () =>
+      formatAckLatency(await benchAckLatency({ scenario: 'checkin-open', cpuProfile: profileOf('ack-checkin-open') })),
+  },
+  {
+    name: 'ack-checkin-submit',
+    group: 'ack-latency',
+    description:
+      'ack latency of check-in submissions (written, DM updated) vs a bare Bolt listener (target: p99 ratio ≤ 1.5)',
+    run: async () =>
+      formatAckLatency(
+        await benchAckLatency({ scenario: 'checkin-submit', cpuProfile: profileOf('ack-checkin-submit') }),
+      ),
   },
   {
     name: 'fanout',
     description:
-      'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit, DMs known and first contact (target: total ≤ 1.15 × deliveries ÷ limit)',
+      'pulse fan-out: 200 alliances × 10 members at one instant vs a 100 calls/s workspace limit, 5 runs with DMs known and 3 at first contact (target: median total ≤ 1.15 × deliveries ÷ limit, 0 lost, 0 duplicated)',
     run: async () =>
-      `${formatFanout(await benchFanout())}\n\n${formatFanout(await benchFanout({ firstContact: true }))}`,
+      `${formatFanoutSeries(await benchFanoutSeries({ runs: 5 }))}\n\n${formatFanoutSeries(await benchFanoutSeries({ firstContact: true, runs: 3 }))}`,
   },
   {
     name: 'digest-figures',
@@ -52,20 +83,35 @@ export const BENCHMARKS: Benchmark[] = [
 ];
 
 function usage(): string {
-  return `usage: npm run bench [-- --only <name>] [-- --list]\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`;
+  return [
+    'usage: npm run bench [-- --only <name or group>] [-- --list] [-- --cpu-prof <folder>]',
+    '  --only <name>      one benchmark, or a group (ack-latency: the three ack benchmarks)',
+    '  --list             the benchmarks and what each measures',
+    '  --cpu-prof <dir>   write a CPU profile of the measured rounds of each ack benchmark there',
+    `benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+  ].join('\n');
 }
+
+/** Where the ack benchmarks write the CPU profile of their measured rounds (--cpu-prof), if asked. */
+let cpuProfileDir: string | undefined;
+const profileOf = (name: string) => (cpuProfileDir ? join(cpuProfileDir, `${name}.cpuprofile`) : undefined);
 
 function parseArgs(
   argv: readonly string[],
-): { only: string | undefined; list: boolean; quietHeader: boolean } | string {
+): { only: string | undefined; list: boolean; quietHeader: boolean; cpuProf: string | undefined } | string {
   let only: string | undefined;
   let list = false;
   let quietHeader = false;
+  let cpuProf: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') list = true;
     else if (arg === '--quiet-header') quietHeader = true;
-    else if (arg === '--only') {
+    else if (arg === '--cpu-prof') {
+      cpuProf = argv[i + 1];
+      if (cpuProf === undefined || cpuProf.startsWith('--')) return '--cpu-prof needs a folder';
+      i += 1;
+    } else if (arg === '--only') {
       only = argv[i + 1];
       if (only === undefined || only.startsWith('--')) return '--only needs a benchmark name';
       i += 1;
@@ -73,7 +119,7 @@ function parseArgs(
     else if (arg === '--help' || arg === '-h') return '';
     else return `unknown argument ${arg}`;
   }
-  return { only, list, quietHeader };
+  return { only, list, quietHeader, cpuProf };
 }
 
 async function main(): Promise<number> {
@@ -89,10 +135,15 @@ async function main(): Promise<number> {
     return 2;
   }
   if (args.list) {
-    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(16)} ${b.description}`);
+    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(19)} ${b.description}`);
     return 0;
   }
-  const selected = args.only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name === args.only);
+  if (args.cpuProf !== undefined) {
+    cpuProfileDir = resolve(args.cpuProf);
+    mkdirSync(cpuProfileDir, { recursive: true });
+  }
+  const selected =
+    args.only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b.name === args.only || b.group === args.only);
   if (selected.length === 0) {
     console.error(`no benchmark named ${JSON.stringify(args.only)}`);
     console.error(usage());
@@ -109,7 +160,14 @@ async function main(): Promise<number> {
     for (const bench of selected) {
       const child = spawnSync(
         process.execPath,
-        [...process.execArgv, fileURLToPath(import.meta.url), '--only', bench.name, '--quiet-header'],
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          '--only',
+          bench.name,
+          '--quiet-header',
+          ...(cpuProfileDir ? ['--cpu-prof', cpuProfileDir] : []),
+        ],
         { stdio: 'inherit' },
       );
       if (child.status !== 0) failed += 1;

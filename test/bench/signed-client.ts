@@ -17,7 +17,7 @@ export type ResponseCheck = { kind: 'empty' } | { kind: 'contains'; texts: strin
 export interface RoundSpec {
   port: number;
   path: string;
-  /** One form-urlencoded slash-command body per request, sent in order. */
+  /** One form-urlencoded body per request (a slash command, or an interaction's `payload=`), sent in order. */
   bodies: string[];
   concurrency: number;
   check: ResponseCheck;
@@ -26,6 +26,8 @@ export interface RoundSpec {
 export interface RoundResult {
   /** Request start → response fully read, one per request, in milliseconds (in completion order). */
   latenciesMs: Float64Array;
+  /** When each request was written (Unix epoch milliseconds), in the order of `bodies`. */
+  sentAtMs: Float64Array;
   non200: number;
   /** 200 answers whose body was not what `check` asks for. */
   badBody: number;
@@ -103,6 +105,7 @@ export function createSignedClient(signingSecret: string): SignedClient {
     async runRound(spec) {
       const agent = agentFor(spec.port, spec.concurrency);
       const latencies = new Float64Array(spec.bodies.length);
+      const sentAt = new Float64Array(spec.bodies.length);
       let done = 0;
       let next = 0;
       let non200 = 0;
@@ -115,9 +118,11 @@ export function createSignedClient(signingSecret: string): SignedClient {
       // `concurrency` loops, each sending its next request as soon as the previous one is answered.
       const loop = async (): Promise<void> => {
         while (next < spec.bodies.length) {
-          const body = spec.bodies[next];
+          const index = next;
+          const body = spec.bodies[index];
           next += 1;
           if (body === undefined) break;
+          sentAt[index] = performance.timeOrigin + performance.now();
           const result = await sendOne(agent, spec.port, spec.path, body);
           latencies[done] = result.ms;
           done += 1;
@@ -137,7 +142,7 @@ export function createSignedClient(signingSecret: string): SignedClient {
         }
       };
       await Promise.all(Array.from({ length: Math.min(spec.concurrency, spec.bodies.length) }, loop));
-      return { latenciesMs: latencies, non200, badBody, transportErrors, firstProblem };
+      return { latenciesMs: latencies, sentAtMs: sentAt, non200, badBody, transportErrors, firstProblem };
     },
     async close() {
       for (const agent of agents.values()) agent.destroy();

@@ -79,6 +79,55 @@ describe('pulse fan-out across processes', () => {
     expect(h.fake.calls('conversations.history').length).toBeGreaterThan(0);
   });
 
+  it('a tick process killed mid-fan-out at first contact: the restart finds what was posted and sends the rest once', async () => {
+    // Nobody has had a DM from Alliance yet: every invitation is a first message, addressed to the person.
+    for (const member of MEMBERS) h.app.store.dmChannels.forget(h.fake.teamId, member);
+    h.fake.setLatency('chat.postMessage', 150);
+    h.fake.clearCalls();
+    const invitations = () =>
+      h.fake.calls('chat.postMessage').filter((c) => JSON.stringify(c.args.blocks ?? []).includes(ACTIONS.checkIn));
+    const run = runEntry('dist/cli/tick.js', ['--at', FIRST_PULSE], tickEnv());
+    await waitFor(() => invitations().length >= 5, 20_000, 'five invitations to be posted');
+    run.child.kill('SIGKILL');
+    await run.done;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    h.fake.setLatency('chat.postMessage', 0);
+    const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
+    const pulse = h.app.store.pulses.all(alliance.id)[0]!;
+    const inFlight = h.app.store.deliveries.forSubject('pulse_invite', pulse.id).filter((d) => d.state === 'sending');
+    // Posted by Slack, but the process died before it heard which DM the message went to.
+    const postedUnheard = inFlight.filter((d) => dmsWith(h, d.userId, ACTIONS.checkIn).length === 1);
+    expect(postedUnheard.length).toBeGreaterThan(0);
+    expect(
+      postedUnheard.every((d) => d.dmChannelId === null && !h.app.store.dmChannels.get(h.fake.teamId, d.userId)),
+    ).toBe(true);
+
+    // The dead process addressed every message to the person's id, in one call each.
+    expect(invitations().every((c) => MEMBERS.includes(String(c.args.channel)))).toBe(true);
+
+    const restart = runEntry('dist/cli/tick.js', ['--at', '2026-01-08T09:11:00Z'], tickEnv());
+    const finished = await restart.done;
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(invitesPerMember()).toEqual(MEMBERS.map(() => 1));
+    // The DM's id was asked for only to look up the rows the dead process left in flight; those not
+    // found there were then sent to that DM. Every other first message went to the person's id.
+    const inFlightUsers = new Set(inFlight.map((d) => d.userId));
+    for (const call of invitations()) {
+      const to = String(call.args.channel);
+      // The fake names a person's DM D<user id>.
+      if (!MEMBERS.includes(to)) expect(inFlightUsers.has(to.slice(1)), to).toBe(true);
+    }
+    expect(
+      h.fake
+        .calls('conversations.open')
+        .map((c) => c.args.users)
+        .sort(),
+    ).toEqual(inFlight.map((d) => d.userId).sort());
+    expect(h.fake.calls('conversations.history').length).toBe(inFlight.length);
+    for (const member of MEMBERS)
+      expect(h.app.store.dmChannels.get(h.fake.teamId, member)).toBe(h.fake.dmChannelId(member));
+  });
+
   it('two tick processes at the digest instant post one digest', async () => {
     // The first digest is due Monday the 5th at 09:30 Berlin (08:30Z), before any pulse.
     const results = await Promise.all([

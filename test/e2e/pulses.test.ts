@@ -247,23 +247,37 @@ describe('pulse check-ins', () => {
     ).toEqual(['sent', 'sent', 'sent']);
   });
 
-  it('opens each DM once: later messages to the same person take one API call', async () => {
+  it('sends each direct message in one call: the first to the person, later ones to the DM Slack answered with', async () => {
     await boot(false);
-    // The design invitations opened every member's DM; pulses reuse it.
-    const opened = h.fake.calls('conversations.open').length;
-    expect(opened).toBe(MEMBERS.length);
+    // The design invitations were the members' first messages: each went to their user id, and the
+    // DM's id that Slack answered with was remembered. No conversations.open.
+    expect(h.fake.calls('conversations.open')).toEqual([]);
+    const posts = () =>
+      h.fake.calls('chat.postMessage').filter((c) => (c.response as { ok?: boolean } | undefined)?.ok === true);
+    for (const user of MEMBERS) {
+      const first = posts().find((c) => c.args.channel === user);
+      expect(first?.response).toMatchObject({ ok: true, channel: h.fake.dmChannelId(user) });
+      expect(h.app.store.dmChannels.get(h.fake.teamId, user)).toBe(h.fake.dmChannelId(user));
+    }
+    const before = posts().length;
     await h.tickAt(FIRST_PULSE);
     await h.tickAt('2026-01-15T09:00:00Z');
-    expect(h.fake.calls('conversations.open')).toHaveLength(opened);
-    for (const user of MEMBERS) expect(dmsWith(h, user, ACTIONS.checkIn).length).toBeGreaterThanOrEqual(1);
-    // A remembered channel that stops working is forgotten and opened afresh. (Close the second
-    // pulse and post the Monday digest first, so the failure meets an invitation.)
+    expect(h.fake.calls('conversations.open')).toEqual([]);
+    const pulsePosts = posts().slice(before);
+    expect(pulsePosts.filter((c) => MEMBERS.includes(String(c.args.channel)))).toEqual([]);
+    for (const user of MEMBERS) {
+      expect(dmsWith(h, user, ACTIONS.checkIn).length).toBeGreaterThanOrEqual(1);
+      expect(pulsePosts.some((c) => c.args.channel === h.fake.dmChannelId(user))).toBe(true);
+    }
+    // A remembered channel that stops working is forgotten; the retry looks for the message first
+    // (in the DM Slack names now) and then sends it once. (Close the second pulse and post the
+    // Monday digest first, so the failure meets an invitation.)
     await h.tickAt('2026-01-17T09:00:00Z');
     await h.tickAt('2026-01-19T08:30:00Z');
     h.fake.failNext('chat.postMessage', { error: 'channel_not_found' });
     await h.tickAt('2026-01-22T09:00:00Z');
     await h.tickAt('2026-01-22T09:01:00Z');
-    expect(h.fake.calls('conversations.open')).toHaveLength(opened + 1);
+    expect(h.fake.calls('conversations.open')).toHaveLength(1);
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
     const pulse = h.app.store.pulses.openPulse(alliance.id)!;
     expect(h.app.store.deliveries.forSubject('pulse_invite', pulse.id).map((d) => d.state)).toEqual([
@@ -271,6 +285,15 @@ describe('pulse check-ins', () => {
       'sent',
       'sent',
     ]);
+    for (const user of MEMBERS) {
+      expect(h.app.store.dmChannels.get(h.fake.teamId, user)).toBe(h.fake.dmChannelId(user));
+      // Three pulses, one invitation each: nothing lost, nothing sent twice.
+      const invitations = posts().filter(
+        (c) =>
+          c.args.channel === h.fake.dmChannelId(user) && String(c.args.text).includes('How is the alliance going?'),
+      );
+      expect(invitations).toHaveLength(3);
+    }
   });
 
   it('takes a deactivated account out of the alliance when Slack says so', async () => {
@@ -298,11 +321,11 @@ describe('pulse check-ins', () => {
 
   it('records a member Slack cannot reach, tells the starter once, and does not retry forever', async () => {
     const alliance = await boot(false);
-    // Dave joins through the settings; his account is deactivated before his first DM, and the
-    // user_change event never arrived: the first DM is where Alliance finds out.
+    // Dave joins through the settings; before his first DM his account leaves the workspace, and no
+    // event said so: the first DM, addressed to his user id, is where Alliance finds out.
     await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'settings' });
     await h.slack.submitView({ userId: 'UALICE', values: { [SETUP_BLOCKS.members]: [...MEMBERS, 'UDAVE'] } });
-    h.fake.setUserDeleted('UDAVE', true);
+    h.fake.removeUser('UDAVE');
     await h.tickAt(FIRST_PULSE);
     const pulse = h.app.store.pulses.openPulse(alliance.id)!;
     expect(h.app.store.deliveries.find('pulse_invite', pulse.id, 'UDAVE')?.state).toBe('unreachable');
@@ -311,11 +334,12 @@ describe('pulse check-ins', () => {
     expect(JSON.stringify(reports()[0]!.blocks)).toContain('<@UDAVE>');
     expect(h.app.store.alliances.members(alliance.id)).toEqual(MEMBERS);
     // The reminder and the next pulse neither retry nor report again.
-    const opens = h.fake.calls('conversations.open').length;
+    const toDave = () => h.fake.calls('chat.postMessage').filter((c) => c.args.channel === 'UDAVE').length;
+    expect(toDave()).toBe(1);
     await h.tickAt('2026-01-09T09:00:00Z');
     await h.tickAt('2026-01-15T09:00:00Z');
     expect(reports()).toHaveLength(1);
-    expect(h.fake.calls('conversations.open')).toHaveLength(opens);
+    expect(toDave()).toBe(1);
   });
 
   it('catches up after downtime inside the window, and skips a pulse whose window passed', async () => {

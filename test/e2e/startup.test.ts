@@ -205,6 +205,26 @@ describe('starting Alliance', () => {
     );
   });
 
+  it("answers /healthz while it still waits for Slack, and Slack's requests 503 until it can take them (HTTP mode)", async () => {
+    const port = await closedPort();
+    fake.setLatency('auth.test', 1500);
+    const run = start({ PORT: String(port) });
+    await waitFor(() => run.output().stdout.includes('Waiting for Slack to confirm SLACK_BOT_TOKEN'), 15_000, 'start');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    const early = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' });
+    expect(early.status).toBe(503);
+    expect(run.output().stdout).not.toContain('Alliance is running');
+    await waitFor(() => run.output().stdout.includes('Alliance is running'), 15_000, 'the app to start');
+    // Now Bolt's receiver takes them: an unsigned request is refused, an unknown path is not found.
+    expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  });
+
   it('runs in Socket Mode as a process: connects, serves /healthz, stops on SIGTERM', async () => {
     const socket = await FakeSocketMode.start(fake);
     cleanups.push(() => socket.close());

@@ -141,6 +141,40 @@ describe('repositories on a real SQLite file', () => {
     other.db.close();
   });
 
+  it('claims the deliveries and jobs due soonest first, pending or left by a dead claimer alike, and nothing not yet due', () => {
+    create('al_0000000001');
+    const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+    const enqueue = (userId: string, minutes: number) =>
+      store.deliveries.enqueue({
+        teamId: 'T1',
+        allianceId: 'al_0000000001',
+        kind: 'k',
+        subjectId: 1,
+        userIds: [userId],
+        at: at(minutes),
+        now: T0,
+      });
+    enqueue('U1AA', 2);
+    enqueue('U2AA', 1);
+    enqueue('U3AA', 5);
+    enqueue('U4AA', 30);
+    // A claimer takes the soonest (due at +1) and dies; at +6 its lease (1 min) has lapsed.
+    expect(store.deliveries.claimNext('dead', at(5), 60_000)?.userId).toBe('U2AA');
+    const order = [1, 2, 3, 4].map(() => store.deliveries.claimNext('alive', at(6), 60_000)?.userId);
+    expect(order).toEqual(['U2AA', 'U1AA', 'U3AA', undefined]);
+
+    for (const [subject, minutes] of [
+      ['a', 3],
+      ['b', 1],
+      ['c', 2],
+      ['d', 60],
+    ] as const)
+      store.jobs.schedule({ teamId: 'T1', kind: 'pulse.open', subjectId: subject, runAt: at(minutes), now: T0 });
+    expect(store.jobs.claimNext('dead', at(1), 60_000)?.subjectId).toBe('b');
+    const jobs = [1, 2, 3, 4].map(() => store.jobs.claimNext('alive', at(5), 60_000)?.subjectId);
+    expect(jobs).toEqual(['b', 'c', 'a', undefined]);
+  });
+
   it('keeps anonymous responses apart from who answered: no user id, no time, no rowid', () => {
     const columns = (table: string) =>
       (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);

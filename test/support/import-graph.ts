@@ -17,7 +17,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   domain: ['domain'],
   /** A simulated Slack for the tests and the demo: it stands alone, and nothing in the app imports it. */
   simulator: ['simulator'],
-  /** The clock, the logger and the configuration: small modules everyone above the domain may use. */
+  /** The clock, the logger, the configuration and the metrics interface: small modules everyone above the domain may use. */
   kernel: ['kernel'],
 };
 
@@ -26,9 +26,19 @@ export function layerOf(file: string): string {
   const [top, second] = file.split('/');
   if (top !== 'src') throw new Error(`${file} is not under src/`);
   if (second === undefined) throw new Error(`${file} has no path`);
-  if (['app.ts', 'main.ts', 'many-workspaces.ts', 'cli', 'demo', 'startup-checks.ts', 'health.ts'].includes(second))
-    return 'entry';
-  if (['clock.ts', 'logger.ts', 'config.ts'].includes(second)) return 'kernel';
+  const entries = [
+    'app.ts',
+    'core.ts',
+    'main.ts',
+    'many-workspaces.ts',
+    'cli',
+    'demo',
+    'startup-checks.ts',
+    'health.ts',
+    'prometheus.ts',
+  ];
+  if (entries.includes(second)) return 'entry';
+  if (['clock.ts', 'logger.ts', 'config.ts', 'metrics.ts'].includes(second)) return 'kernel';
   const folder = second.replace(/\.ts$/, '');
   if (!(folder in LAYERS)) throw new Error(`${file}: src/${second} belongs to no layer; add it to LAYERS`);
   return folder;

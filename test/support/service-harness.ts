@@ -97,8 +97,24 @@ export interface SentDm {
 /** Direct messages kept in memory: every person is reachable unless told otherwise. */
 export class FakeDms implements DmSender {
   readonly sent: SentDm[] = [];
+  /** Every call made, in order: the method and whom or which channel it was for. */
+  readonly calls: { method: 'open' | 'post' | 'findDelivered'; to: string }[] = [];
   private readonly unreachable = new Map<string, string>();
+  /** People whose next message Slack posts, but whose answer never arrives (a crash, a dropped connection). */
+  private readonly answerLost = new Set<string>();
+  /** People whose next message fails before Slack posts it. */
+  private readonly failing = new Set<string>();
   private seq = 0;
+
+  /** The next message to this person is posted, but the sender hears only a passing failure. */
+  loseNextAnswer(userId: string): void {
+    this.answerLost.add(userId);
+  }
+
+  /** The next message to this person fails for a passing reason, before anything is posted. */
+  failNext(userId: string): void {
+    this.failing.add(userId);
+  }
 
   /** Slack will refuse DMs to this person with `error` (e.g. 'account_inactive'). */
   refuse(userId: string, error: string): void {
@@ -110,22 +126,31 @@ export class FakeDms implements DmSender {
   }
 
   async open(_teamId: string, userId: string): Promise<DmResult<{ channel: string }>> {
+    this.calls.push({ method: 'open', to: userId });
     const error = this.unreachable.get(userId);
     if (error) return { ok: false, error, meaning: 'unreachable' };
     return { ok: true, channel: `D${userId.slice(1)}` };
   }
 
-  async post(teamId: string, channel: string, message: { text: string; blocks: unknown[] }, deliveryId: number) {
-    const userId = `U${channel.slice(1)}`;
+  /** To a DM channel, or to a person's id (the first message), answered with the DM's channel id, as Slack does. */
+  async post(teamId: string, to: string, message: { text: string; blocks: unknown[] }, deliveryId: number) {
+    this.calls.push({ method: 'post', to });
+    const userId = `U${to.slice(1)}`;
+    const channel = `D${to.slice(1)}`;
     const error = this.unreachable.get(userId);
     if (error) return { ok: false as const, error, meaning: 'unreachable' as const };
+    if (this.failing.delete(userId))
+      return { ok: false as const, error: 'fetch failed', meaning: 'transient' as const };
     this.seq += 1;
     const ts = `1700000100.${String(this.seq).padStart(6, '0')}`;
     this.sent.push({ teamId, userId, channel, ts, text: message.text, blocks: message.blocks, deliveryId });
+    if (this.answerLost.delete(userId))
+      return { ok: false as const, error: 'socket hang up', meaning: 'transient' as const };
     return { ok: true as const, channel, ts };
   }
 
   async findDelivered(_teamId: string, channel: string, deliveryId: number): Promise<DmResult<{ ts: string | null }>> {
+    this.calls.push({ method: 'findDelivered', to: channel });
     return { ok: true, ts: this.sent.find((m) => m.channel === channel && m.deliveryId === deliveryId)?.ts ?? null };
   }
 }

@@ -4,6 +4,7 @@ import { NOTICES } from '../../slack/notices.js';
 import { type CommandPayload, commandPayloadSchema, splitCommandText } from '../../slack/payloads.js';
 import type { ListenerDeps } from '../deps.js';
 import { replyToCommandFailure } from '../failures.js';
+import { noteOutcome } from '../outcome.js';
 import type { CommandArgs } from '../registry.js';
 
 /** A subcommand handler acks itself: some answer at once, others ack and then open a modal. */
@@ -28,6 +29,7 @@ export function handleAllianceCommand(
   return async (args: CommandArgs): Promise<void> => {
     const parsed = commandPayloadSchema.safeParse(args.command);
     if (!parsed.success) {
+      noteOutcome(args.context, 'refused');
       deps.logger.warn(
         'command: payload did not match the expected shape',
         parsed.error.issues.map((i) => i.path.join('.')),
@@ -36,7 +38,8 @@ export function handleAllianceCommand(
       return;
     }
     const { subcommand, rest } = splitCommandText(parsed.data.text);
-    if (subcommand === null) {
+    // The help (asked for, or no subcommand) is one prebuilt ack: nothing to fail, nothing to wrap.
+    if (subcommand === null || subcommand === 'help') {
       await help(args, parsed.data, rest);
       return;
     }
@@ -56,6 +59,7 @@ export function handleAllianceCommand(
     try {
       await table[subcommand](tracked, parsed.data, rest);
     } catch (error) {
+      noteOutcome(args.context, 'failed');
       await replyToCommandFailure(
         { ack: args.ack, respond: args.respond, acked },
         deps.logger,

@@ -1,0 +1,126 @@
+/**
+ * A workspace for the check-in benchmarks: `alliances` team alliances of `members` members each,
+ * their agreement in effect, their weekly pulse opened by the app's own tick and its invitations
+ * sent by the app's outbox, so every member has an invitation DM with the "Check in" button.
+ *
+ * The alliances are written through the store's repositories, as the design and consent services
+ * leave them (as the fanout benchmark does); their first `pulse.open` job is the one the pulse
+ * service's `ensureScheduled` writes (the same domain functions, the same repository call).
+ */
+import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
+import { type AllianceSettings, allianceSettingsSchema, pulseSchedule } from '../../src/domain/alliance.js';
+import { JOB_KINDS } from '../../src/domain/job.js';
+import { nextOccurrence } from '../../src/domain/schedule.js';
+import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
+import { getTemplate } from '../../src/domain/templates/index.js';
+import type { FakeSlack, StoredMessage } from '../../src/simulator/fake-slack.js';
+import { ACTIONS } from '../../src/slack/ids.js';
+import type { Harness } from '../support/boot.js';
+
+/** Monday 2026-01-05 08:00Z the alliances are set up; their pulse opens Thursday 10:00 Berlin. */
+export const SETUP_AT = new Date('2026-01-05T08:00:00Z');
+export const PULSE_AT = new Date('2026-01-08T09:00:00Z');
+
+export interface Invitee {
+  userId: string;
+  allianceIndex: number;
+  /** The invitation DM carrying the "Check in" button. */
+  invitation: StoredMessage;
+}
+
+export const memberId = (alliance: number, member: number) =>
+  `UC${String(alliance).padStart(4, '0')}M${String(member).padStart(3, '0')}`;
+export const channelId = (alliance: number) => `CC${String(alliance).padStart(6, '0')}`;
+
+function settings(): AllianceSettings {
+  return allianceSettingsSchema.parse({
+    timeZone: 'Europe/Berlin',
+    pulse: { cadence: 'weekly', weekday: 4, localTime: '10:00', openHours: 48, reminderHoursBefore: 24 },
+    scheduleAnchor: SETUP_AT.toISOString(),
+    digest: { weekday: 1, localTime: '09:30' },
+    anonymous: false,
+    anonymityThreshold: 3,
+    visibility: 'channel',
+    signals: DEFAULT_SIGNALS,
+    celebration: { kind: 'aspects_at_least', threshold: 4, pulses: 4 },
+  });
+}
+
+/** Adds the people and channels to the fake Slack; call from `bootAlliance`'s `arrange`. */
+export function arrangePeople(fake: FakeSlack, alliances: number, members: number): void {
+  for (let a = 0; a < alliances; a += 1) {
+    const ids = Array.from({ length: members }, (_, m) => memberId(a, m));
+    for (const id of ids) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+    fake.addChannel({ id: channelId(a), name: `crew-${a}`, members: ids, botIsMember: true });
+  }
+}
+
+/** Writes the alliances, opens their pulses with the app's tick, and returns every invitee. */
+export async function openPulses(h: Harness, alliances: number, members: number): Promise<Invitee[]> {
+  const { store } = h.app;
+  const { fake } = h;
+  const template = getTemplate('team');
+  const allianceSettings = settings();
+  store.transaction(() => {
+    for (let a = 0; a < alliances; a += 1) {
+      const id = `al_ackbench_${String(a).padStart(4, '0')}`;
+      const ids = Array.from({ length: members }, (_, m) => memberId(a, m));
+      const starter = ids[0] ?? '';
+      store.alliances.create({
+        id,
+        teamId: fake.teamId,
+        channelId: channelId(a),
+        name: `Crew ${a}`,
+        templateId: template.id,
+        starterId: starter,
+        settings: allianceSettings,
+        setupViewId: null,
+        members: ids,
+        now: SETUP_AT,
+      });
+      const roundId = store.design.openRound({
+        teamId: fake.teamId,
+        allianceId: id,
+        baseVersionId: null,
+        reason: null,
+        startedBy: starter,
+        now: SETUP_AT,
+      });
+      const content = compileAgreement({ template, name: `Crew ${a}`, members: ids, answers: new Map() });
+      const version = store.agreements.insertVersion({
+        teamId: fake.teamId,
+        allianceId: id,
+        roundId,
+        content,
+        hash: contentHash(content),
+        compiledBy: starter,
+        visibility: 'channel',
+        now: SETUP_AT,
+      });
+      store.design.closeRound(roundId, 'compiled', SETUP_AT);
+      for (const member of ids) store.agreements.consent(version.id, fake.teamId, member, SETUP_AT);
+      store.agreements.activate(version.id, SETUP_AT);
+      store.alliances.activate(id, version.id, SETUP_AT);
+      store.jobs.scheduleIfNone({
+        teamId: fake.teamId,
+        kind: JOB_KINDS.pulseOpen,
+        subjectId: id,
+        runAt: nextOccurrence(pulseSchedule({ settings: allianceSettings }), SETUP_AT),
+        now: SETUP_AT,
+      });
+    }
+  });
+  await h.tickAt(PULSE_AT);
+  const invitees: Invitee[] = [];
+  for (let a = 0; a < alliances; a += 1) {
+    for (let m = 0; m < members; m += 1) {
+      const userId = memberId(a, m);
+      const invitation = fake
+        .messages(userId)
+        .find((msg) => JSON.stringify(msg.blocks).includes(`"action_id":"${ACTIONS.checkIn}"`));
+      if (!invitation) throw new Error(`${userId} got no pulse invitation`);
+      invitees.push({ userId, allianceIndex: a, invitation });
+    }
+  }
+  return invitees;
+}
