@@ -7,15 +7,15 @@
  * leave them (as the fanout benchmark does); their first `pulse.open` job is the one the pulse
  * service's `ensureScheduled` writes (the same domain functions, the same repository call).
  */
-import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
+
 import { type AllianceSettings, allianceSettingsSchema, pulseSchedule } from '../../src/domain/alliance.js';
 import { JOB_KINDS } from '../../src/domain/job.js';
 import { nextOccurrence } from '../../src/domain/schedule.js';
 import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
-import { getTemplate } from '../../src/domain/templates/index.js';
 import type { FakeSlack, StoredMessage } from '../../src/simulator/fake-slack.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import type { Harness } from '../support/boot.js';
+import { seedAgreedAlliance } from './seed.js';
 
 /** Monday 2026-01-05 08:00Z the alliances are set up; their pulse opens Thursday 10:00 Berlin. */
 export const SETUP_AT = new Date('2026-01-05T08:00:00Z');
@@ -59,48 +59,20 @@ export function arrangePeople(fake: FakeSlack, alliances: number, members: numbe
 export async function openPulses(h: Harness, alliances: number, members: number): Promise<Invitee[]> {
   const { store } = h.app;
   const { fake } = h;
-  const template = getTemplate('team');
   const allianceSettings = settings();
   store.transaction(() => {
     for (let a = 0; a < alliances; a += 1) {
       const id = `al_ackbench_${String(a).padStart(4, '0')}`;
       const ids = Array.from({ length: members }, (_, m) => memberId(a, m));
-      const starter = ids[0] ?? '';
-      store.alliances.create({
+      seedAgreedAlliance(store, {
         id,
         teamId: fake.teamId,
         channelId: channelId(a),
         name: `Crew ${a}`,
-        templateId: template.id,
-        starterId: starter,
-        settings: allianceSettings,
-        setupViewId: null,
         members: ids,
-        now: SETUP_AT,
+        settings: allianceSettings,
+        at: SETUP_AT,
       });
-      const roundId = store.design.openRound({
-        teamId: fake.teamId,
-        allianceId: id,
-        baseVersionId: null,
-        reason: null,
-        startedBy: starter,
-        now: SETUP_AT,
-      });
-      const content = compileAgreement({ template, name: `Crew ${a}`, members: ids, answers: new Map() });
-      const version = store.agreements.insertVersion({
-        teamId: fake.teamId,
-        allianceId: id,
-        roundId,
-        content,
-        hash: contentHash(content),
-        compiledBy: starter,
-        visibility: 'channel',
-        now: SETUP_AT,
-      });
-      store.design.closeRound(roundId, 'compiled', SETUP_AT);
-      for (const member of ids) store.agreements.consent(version.id, fake.teamId, member, SETUP_AT);
-      store.agreements.activate(version.id, SETUP_AT);
-      store.alliances.activate(id, version.id, SETUP_AT);
       store.jobs.scheduleIfNone({
         teamId: fake.teamId,
         kind: JOB_KINDS.pulseOpen,

@@ -20,22 +20,22 @@
  *   member with more than one. Each member belongs to exactly one alliance, so a member's invitation
  *   DMs are those of their alliance's pulse.
  */
+
 import { performance } from 'node:perf_hooks';
 import { fixedClock } from '../../src/clock.js';
 import { composeCore } from '../../src/core.js';
-import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
 import { type AllianceSettings, allianceSettingsSchema } from '../../src/domain/alliance.js';
 import type { DeliveryState } from '../../src/domain/delivery.js';
 import { DELIVERY_KINDS } from '../../src/domain/delivery.js';
 import { JOB_KINDS } from '../../src/domain/job.js';
 import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
-import { getTemplate } from '../../src/domain/templates/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createAnswerSealer } from '../../src/services/answer-sealer.js';
 import { FakeSlack, type StoredMessage } from '../../src/simulator/fake-slack.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from '../../src/slack/clients.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
+import { seedAgreedAlliance } from './seed.js';
 
 export const RATIO_TARGET = 1.15;
 
@@ -163,7 +163,6 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
       sealer: createAnswerSealer('fanout-bench-sealing-secret'),
     });
 
-    const template = getTemplate('team');
     const settings = settingsFor();
     const allianceIds: string[] = [];
     store.workspaces.register({
@@ -179,48 +178,20 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
         const members = Array.from({ length: memberCount }, (_, m) => userId(a, m));
         for (const member of members) fake.addUser({ id: member, name: member.toLowerCase(), tz: 'Europe/Berlin' });
         fake.addChannel({ id: channelId, name: `team-${a}`, members, botIsMember: true });
-        const starter = members[0];
-        if (starter === undefined) throw new Error('an alliance needs members');
-        store.alliances.create({
+        // Designed, compiled and agreed to by everyone, as the design and consent services leave it.
+        seedAgreedAlliance(store, {
           id,
           teamId: fake.teamId,
           channelId,
           name: `Team ${a}`,
-          templateId: template.id,
-          starterId: starter,
-          settings,
-          setupViewId: null,
           members,
-          now: SETUP_AT,
+          settings,
+          at: SETUP_AT,
         });
-        // Designed, compiled and agreed to by everyone, as the design and consent services leave it.
-        const roundId = store.design.openRound({
-          teamId: fake.teamId,
-          allianceId: id,
-          baseVersionId: null,
-          reason: null,
-          startedBy: starter,
-          now: SETUP_AT,
-        });
-        const content = compileAgreement({ template, name: `Team ${a}`, members, answers: new Map() });
-        const version = store.agreements.insertVersion({
-          teamId: fake.teamId,
-          allianceId: id,
-          roundId,
-          content,
-          hash: contentHash(content),
-          compiledBy: starter,
-          visibility: 'channel',
-          now: SETUP_AT,
-        });
-        store.design.closeRound(roundId, 'compiled', SETUP_AT);
-        for (const member of members) store.agreements.consent(version.id, fake.teamId, member, SETUP_AT);
         // The design invitations opened each member's DM and Alliance remembered it.
         if (!options.firstContact)
           for (const member of members)
             store.dmChannels.remember(fake.teamId, member, fake.dmChannelId(member), SETUP_AT);
-        store.agreements.activate(version.id, SETUP_AT);
-        store.alliances.activate(id, version.id, SETUP_AT);
         const alliance = store.alliances.get(id);
         if (!alliance) throw new Error(`alliance ${id} was not stored`);
         core.services.pulseSchedule.ensureScheduled(alliance.id, SETUP_AT);
