@@ -55,6 +55,16 @@ const WORKSPACES = [
   { teamId: BETA, teamName: 'Beta', botUserId: 'UBOTBETA', botId: 'BBETA', botToken: 'xoxb-beta-fake' },
 ];
 
+/** A check-in with the lowest ratings and every commitment kept. */
+const LOWEST_CHECK_IN: Record<string, string> = {
+  [CHECKIN_BLOCKS.rating('atmosphere')]: '1',
+  [CHECKIN_BLOCKS.rating('co_responsibility')]: '1',
+  [CHECKIN_BLOCKS.rating('behavior')]: '1',
+  [CHECKIN_BLOCKS.rating('overall')]: '1',
+  [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
+  [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
+};
+
 /** Every row of every table (but the event-id ledger), in a stable order: equal means nothing was written. */
 /** Every row of every table, or with `teamId` only the rows that workspace holds. */
 function fingerprint(db: Db, teamId?: string): string {
@@ -273,6 +283,24 @@ describe('Alliance installed in many workspaces', () => {
         body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
         contentType: 'application/x-www-form-urlencoded',
       });
+    /** Sam, in Beta, submits a modal of Alliance with this private_metadata and these answers. */
+    const forgedSubmission = (callbackId: string, metadata: string, values: Record<string, string>) =>
+      forged({
+        ...base,
+        type: 'view_submission',
+        trigger_id: b.fake.mintTriggerId(SAM),
+        view: {
+          id: `VFORGED${callbackId.length}`,
+          team_id: BETA,
+          type: 'modal',
+          callback_id: callbackId,
+          private_metadata: metadata,
+          state: { values: answers(values) },
+          hash: '1.forged',
+          app_id: 'A0ALLIANCE',
+          bot_id: 'BBETA',
+        },
+      });
 
     /** Sam, in Beta, presses every button and submits every form of Alliance, each naming Acme's current ids. */
     async function sweep(phase: string) {
@@ -308,17 +336,7 @@ describe('Alliance installed in many workspaces', () => {
           versionRef.encode(ids),
           { [RESERVATION_BLOCKS.concern]: 'Forged concern', [RESERVATION_BLOCKS.watch]: 'Forged watch' },
         ],
-        [VIEWS.checkIn]: [
-          pulseRef.encode({ pulseId: pulse?.id ?? 0 }),
-          {
-            [CHECKIN_BLOCKS.rating('atmosphere')]: '1',
-            [CHECKIN_BLOCKS.rating('co_responsibility')]: '1',
-            [CHECKIN_BLOCKS.rating('behavior')]: '1',
-            [CHECKIN_BLOCKS.rating('overall')]: '1',
-            [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-            [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-          },
-        ],
+        [VIEWS.checkIn]: [pulseRef.encode({ pulseId: pulse?.id ?? 0 }), LOWEST_CHECK_IN],
         [VIEWS.settings]: [allianceRef.encode(ids), {}],
         [VIEWS.setupSignals]: [carriedSetup.encode({ channelId: 'CACME', form }), {}],
         [VIEWS.snooze]: [
@@ -351,22 +369,7 @@ describe('Alliance installed in many workspaces', () => {
         acks.push(answer.text);
       }
       for (const [callbackId, [metadata, values]] of Object.entries(forms)) {
-        const answer = await forged({
-          ...base,
-          type: 'view_submission',
-          trigger_id: b.fake.mintTriggerId(SAM),
-          view: {
-            id: `VFORGED${callbackId.length}`,
-            team_id: BETA,
-            type: 'modal',
-            callback_id: callbackId,
-            private_metadata: metadata,
-            state: { values: answers(values) },
-            hash: '1.forged',
-            app_id: 'A0ALLIANCE',
-            bot_id: 'BBETA',
-          },
-        });
+        const answer = await forgedSubmission(callbackId, metadata, values);
         expect(answer.status, `${phase}: ${callbackId}`).toBe(200);
         acks.push(answer.text);
       }
@@ -412,22 +415,7 @@ describe('Alliance installed in many workspaces', () => {
     // Sam asks Beta to forget them: Beta's rows about Sam go, Acme's stay exactly as they were.
     const acmeBefore = fingerprint(store.db, ACME);
     const acmeCallsBefore = a.fake.calls().length;
-    const answer = await forged({
-      ...base,
-      type: 'view_submission',
-      trigger_id: b.fake.mintTriggerId(SAM),
-      view: {
-        id: 'VFORGET',
-        team_id: BETA,
-        type: 'modal',
-        callback_id: VIEWS.confirmForget,
-        private_metadata: emptyRef.encode({}),
-        state: { values: {} },
-        hash: '1.forget',
-        app_id: 'A0ALLIANCE',
-        bot_id: 'BBETA',
-      },
-    });
+    const answer = await forgedSubmission(VIEWS.confirmForget, emptyRef.encode({}), {});
     expect(answer.status).toBe(200);
     await h.app.idle();
     expect(
@@ -484,14 +472,7 @@ describe('Alliance installed in many workspaces', () => {
     b.fake.tamperViewMetadata(checkIn.id, pulseRef.encode({ pulseId: acmePulse.id }));
     const answered = await b.slack.submitView({
       userId: SAM,
-      values: {
-        [CHECKIN_BLOCKS.rating('atmosphere')]: '1',
-        [CHECKIN_BLOCKS.rating('co_responsibility')]: '1',
-        [CHECKIN_BLOCKS.rating('behavior')]: '1',
-        [CHECKIN_BLOCKS.rating('overall')]: '1',
-        [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-        [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-      },
+      values: LOWEST_CHECK_IN,
     });
     expect(answered.outcome).toBe('updated');
 
