@@ -62,8 +62,8 @@ export function createCheckInService(deps: CheckInDeps) {
     notice(pulseClosedText(pulse.closedAt ?? pulse.closesAt, nextPulseAt(pulse.allianceId)));
 
   function ownCommitments(pulse: Pulse, userId: string) {
-    const version = pulse.versionId ? store.agreements.version(pulse.versionId) : undefined;
-    return version ? commitmentsOf(version.content).filter((c) => c.userId === userId) : [];
+    const content = pulse.versionId ? store.agreements.versionContent(pulse.versionId) : undefined;
+    return content ? commitmentsOf(content).filter((c) => c.userId === userId) : [];
   }
 
   function checkInView(

@@ -33,6 +33,23 @@ const toVersion = (row: VersionRow): AgreementVersion => ({
   visibility: row.visibility,
 });
 
+/**
+ * A version's content never changes once compiled (a trigger refuses it), yet the same version is
+ * read and parsed on every check-in of its alliance. Each repository keeps the contents it parsed,
+ * frozen so no reader can change what the next one gets, keyed by the version's id and checked
+ * against its content hash (an id freed by a purge and reused holds another content). Bounded:
+ * emptied when full.
+ */
+const PARSED_CONTENTS_LIMIT = 1000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 export interface AgreementPost {
   channelId: string;
   part: number;
@@ -68,6 +85,9 @@ export function createAgreementsRepo(db: Db) {
     INSERT INTO agreement_versions (team_id, alliance_id, number, round_id, content_json, content_hash, status, compiled_by, compiled_at, visibility)
     VALUES (@teamId, @allianceId, @number, @roundId, @content, @hash, 'proposed', @compiledBy, @now, @visibility)`);
   const byId = db.prepare('SELECT * FROM agreement_versions WHERE id = ?');
+  const hashById = db.prepare('SELECT content_hash FROM agreement_versions WHERE id = ?').pluck();
+  const contentById = db.prepare('SELECT content_json FROM agreement_versions WHERE id = ?').pluck();
+  const parsedContents = new Map<number, { hash: string; content: Readonly<AgreementContent> }>();
   const byNumber = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? AND number = ?');
   const ofAlliance = db.prepare('SELECT * FROM agreement_versions WHERE alliance_id = ? ORDER BY number');
   const proposed = db.prepare("SELECT * FROM agreement_versions WHERE alliance_id = ? AND status = 'proposed'");
@@ -126,6 +146,17 @@ export function createAgreementsRepo(db: Db) {
     version(id: number): AgreementVersion | undefined {
       const row = byId.get(id) as VersionRow | undefined;
       return row ? toVersion(row) : undefined;
+    },
+    /** A version's content alone, parsed once per repository and frozen (see PARSED_CONTENTS_LIMIT). */
+    versionContent(id: number): Readonly<AgreementContent> | undefined {
+      const hash = hashById.get(id) as string | undefined;
+      if (hash === undefined) return undefined;
+      const known = parsedContents.get(id);
+      if (known?.hash === hash) return known.content;
+      const content = deepFreeze(JSON.parse(contentById.get(id) as string) as AgreementContent);
+      if (parsedContents.size >= PARSED_CONTENTS_LIMIT) parsedContents.clear();
+      parsedContents.set(id, { hash, content });
+      return content;
     },
     versionByNumber(allianceId: string, number: number): AgreementVersion | undefined {
       const row = byNumber.get(allianceId, number) as VersionRow | undefined;
