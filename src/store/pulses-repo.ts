@@ -167,10 +167,11 @@ export function createPulsesRepo(db: Db) {
     };
   }
 
-  function writeDetails(responseId: string, answers: CheckInAnswers): void {
-    deleteRatings.run(responseId);
+  /** A new response (`replacing` false) has no details yet, so there is nothing to delete first. */
+  function writeDetails(responseId: string, answers: CheckInAnswers, replacing: boolean): void {
+    if (replacing) deleteRatings.run(responseId);
     for (const [aspect, rating] of Object.entries(answers.ratings)) insertRating.run(responseId, aspect, rating);
-    deleteChecks.run(responseId);
+    if (replacing) deleteChecks.run(responseId);
     for (const [reservationId, still] of Object.entries(answers.reservations))
       insertCheck.run(responseId, Number(reservationId), still ? 1 : 0);
   }
@@ -268,7 +269,7 @@ export function createPulsesRepo(db: Db) {
         renegotiate: input.answers.renegotiate ? 1 : 0,
         reason: input.answers.renegotiateReason,
       });
-      writeDetails(input.id, input.answers);
+      writeDetails(input.id, input.answers, false);
     },
     replaceResponse(id: string, answers: CheckInAnswers): void {
       updateResponse.run({
@@ -278,7 +279,7 @@ export function createPulsesRepo(db: Db) {
         renegotiate: answers.renegotiate ? 1 : 0,
         reason: answers.renegotiateReason,
       });
-      writeDetails(id, answers);
+      writeDetails(id, answers, true);
     },
     namedResponse(pulseId: number, userId: string): StoredResponse | undefined {
       const row = namedResponse.get(pulseId, userId) as ResponseRow | undefined;
