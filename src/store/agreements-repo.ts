@@ -34,11 +34,12 @@ const toVersion = (row: VersionRow): AgreementVersion => ({
 });
 
 /**
- * A version's content never changes once compiled (a trigger refuses it), yet the same version is
- * read and parsed on every check-in of its alliance. Each repository keeps the contents it parsed,
- * frozen so no reader can change what the next one gets, keyed by the version's id and checked
- * against its content hash (an id freed by a purge and reused holds another content). Bounded:
- * emptied when full.
+ * A version's content changes only when someone withdraws their words ("forget me"; a trigger
+ * refuses any other change), and that rewrites its hash too; yet the same version is read and parsed
+ * on every check-in of its alliance. Each repository keeps the contents it parsed, frozen so no
+ * reader can change what the next one gets, keyed by the version's id and checked against its
+ * current content hash (a withdrawal, or an id freed by a purge and reused, holds another content).
+ * Bounded: emptied when full.
  */
 const PARSED_CONTENTS_LIMIT = 1000;
 

@@ -98,6 +98,48 @@ describe('repositories on a real SQLite file', () => {
     expect(store.agreements.activate(version.id, T0)).toBe(true);
   });
 
+  it('reads a version’s parsed content once, and a withdrawal (forget me) is seen at the next read', () => {
+    create('al_0000000001');
+    const roundId = store.design.openRound({
+      teamId: 'T1',
+      allianceId: 'al_0000000001',
+      baseVersionId: null,
+      reason: null,
+      startedBy: 'UA',
+      now: T0,
+    });
+    const content = compileAgreement({
+      template: getTemplate('team'),
+      name: 'A',
+      members: ['UA', 'UB'],
+      answers: new Map([
+        ['UA', new Map([['atmosphere.culture', 'Candid']])],
+        ['UB', new Map([['atmosphere.culture', 'Said by UB only']])],
+      ]),
+    });
+    const version = store.agreements.insertVersion({
+      teamId: 'T1',
+      allianceId: 'al_0000000001',
+      roundId,
+      content,
+      hash: contentHash(content),
+      compiledBy: 'UA',
+      visibility: 'channel',
+      now: T0,
+    });
+    const first = store.agreements.versionContent(version.id);
+    expect(JSON.stringify(first)).toContain('Said by UB only');
+    expect(store.agreements.versionContent(version.id)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+
+    store.transaction(() => store.people.forget('T1', 'UB'));
+    const after = store.agreements.versionContent(version.id);
+    expect(after).not.toBe(first);
+    expect(JSON.stringify(after)).not.toContain('Said by UB only');
+    expect(JSON.stringify(after)).toContain('Candid');
+    expect(store.agreements.versionContent(999_999)).toBeUndefined();
+  });
+
   it('lets two connections claim deliveries without ever claiming the same row, and reclaims a lapsed claim', () => {
     create('al_0000000001');
     store.deliveries.enqueue({
