@@ -15,11 +15,12 @@
  *   Target: p99 ≤ 1.5 × the bare app's.
  *
  * Method, for every scenario:
- * - The client (signed-client.ts) runs in a child process by default, so the apps' event loop only
- *   does the apps' work (as with real Slack traffic, which arrives from elsewhere). The fake Slack
- *   Web API does run in this process, so what Alliance sends Slack after its ack (`views.open`,
- *   `chat.update`) is handled here too: that work, Alliance's and the fake's, competes with the
- *   requests still waiting for their ack, as it would in production with Alliance's half of it.
+ * - Three processes, as in production, where Slack is elsewhere: both apps run in a child process of
+ *   their own (ack-latency-app-process.ts), the client (signed-client.ts) in another by default, and
+ *   the fake Slack Web API here. What Alliance sends Slack after its ack (`views.open`,
+ *   `chat.update`) is Alliance's work, and competes in its process with the requests still waiting
+ *   for their ack; the fake's handling of those calls is not. The scenario is set up with Alliance
+ *   running here; the measured Alliance then runs in the apps' process on the same database.
  * - Both apps are warmed up first (V8 keeps optimising for a couple of thousand requests).
  * - Rounds alternate between the apps (A B, B A, A B, …) and samples are pooled per app, so drift
  *   and machine noise land on both. Before each round the young generation is collected, so neither
@@ -34,18 +35,13 @@
  * At concurrency 50 the apps are CPU-bound, so latency is mostly queueing behind the other requests
  * in flight and the ratios track the CPU each app spends per request.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { App, LogLevel } from '@slack/bolt';
 import type { LogLevelName } from '../../src/config.js';
 import type { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { type SenderResult, SlackSender } from '../../src/simulator/slack-sender.js';
-import { ACTIONS, CHECKIN_BLOCKS, COMMAND, VIEWS } from '../../src/slack/ids.js';
+import { ACTIONS, CHECKIN_BLOCKS, COMMAND } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
+import { type AppHost, type BareListener, forkAppHost } from './ack-latency-app-process.js';
 import { forkSignedClient } from './ack-latency-client-process.js';
 import { arrangePeople, type Invitee, openPulses, SETUP_AT } from './checkin-workspace.js';
 import { createSignedClient, type ResponseCheck, type RoundResult, type SignedClient } from './signed-client.js';
@@ -169,7 +165,8 @@ interface Scenario {
   allianceCheck: ResponseCheck;
   /** After an Alliance round has settled: what did not happen on Slack's side, if anything. */
   verify?(h: Harness, result: RoundResult, bodies: readonly string[]): string | undefined;
-  registerBare(app: App): void;
+  /** The bare app's listener: the same request, acked with nothing. */
+  bareListener: BareListener;
 }
 
 function target(name: 'alliance' | 'bare', port: number, check: ResponseCheck, settle: () => Promise<void>) {
@@ -254,11 +251,7 @@ function helpScenario(): Scenario {
       return Array.from({ length: count }, () => helpCommandBody(f));
     },
     allianceCheck: HELP_CHECK,
-    registerBare(app) {
-      app.command(COMMAND, async ({ ack }) => {
-        await ack();
-      });
-    },
+    bareListener: 'command',
   };
 }
 
@@ -304,11 +297,7 @@ function checkInOpenScenario(): Scenario {
       void result;
       return undefined;
     },
-    registerBare(app) {
-      app.action(ACTIONS.checkIn, async ({ ack }) => {
-        await ack();
-      });
-    },
+    bareListener: 'check-in-button',
   };
 }
 
@@ -370,11 +359,7 @@ function checkInSubmitScenario(): Scenario {
       if (updates.length !== round.length) return `${round.length} answers updated ${updates.length} DMs`;
       return undefined;
     },
-    registerBare(app) {
-      app.view(VIEWS.checkIn, async ({ ack }) => {
-        await ack();
-      });
-    },
+    bareListener: 'check-in-submission',
   };
 }
 
@@ -417,20 +402,6 @@ function stats(t: Target): LatencyStats {
   };
 }
 
-/**
- * A minor (young-generation) garbage collection. Both apps share this process's heap; collecting
- * the young generation before each round keeps one app's leftover garbage from being collected (and
- * the pause billed) during the other's round. Only the young generation: forcing full collections
- * between rounds ages compiled code and makes both apps slower than they are in service.
- */
-function youngGarbageCollector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc: unknown = runInNewContext('gc');
-  if (typeof gc !== 'function') throw new Error('ack-latency: could not get a gc() function');
-  const collect = gc as (options: { type: 'minor' | 'major' }) => void;
-  return () => collect({ type: 'minor' });
-}
-
 /** `total` requests as rounds of `size` (the last one possibly shorter). */
 function roundSizes(total: number, size: number): number[] {
   const sizes: number[] = [];
@@ -464,7 +435,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
   const began = performance.now();
 
   let harness: Harness | undefined;
-  let bare: App | undefined;
+  let apps: AppHost | undefined;
   let client: SignedClient | undefined;
   try {
     harness = await bootAlliance({ logLevel: allianceLogLevel, now: SETUP_AT, arrange: scenario.arrange });
@@ -472,26 +443,27 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     const fake = h.fake;
     const setup = await scenario.prepare(h);
 
-    // The baseline: what Bolt costs on its own, same fake Slack, same secret, same token. Alliance
-    // turns Bolt's conversation store off (it would otherwise look up, and fail to find, state for
-    // every request); the baseline does too, so that per-request cost does not pad the baseline.
-    bare = new App({
-      token: fake.botToken,
-      signingSecret: h.signingSecret,
-      clientOptions: { slackApiUrl: fake.apiUrl },
-      logLevel: LogLevel.ERROR,
-      convoStore: false,
+    // The set-up ran Alliance here, beside the fake Slack. The measured Alliance runs on the same
+    // database, against the same fake, in the apps' own process (ack-latency-app-process.ts).
+    await h.app.stop();
+    apps = await forkAppHost({
+      config: {
+        port: 0,
+        databasePath: h.databasePath,
+        slackApiUrl: fake.apiUrl,
+        logLevel: allianceLogLevel,
+        slack: { botToken: fake.botToken, signingSecret: h.signingSecret, appToken: undefined },
+      },
+      now: h.clock.now().toISOString(),
+      bareListener: scenario.bareListener,
     });
-    scenario.registerBare(bare);
-    const bareServer = await bare.start(0);
-    const barePort = (bareServer.address() as AddressInfo).port;
+    const host = apps;
 
     client = clientKind === 'process' ? await forkSignedClient(h.signingSecret) : createSignedClient(h.signingSecret);
     const c = client;
 
-    const alliance = target('alliance', h.app.port, scenario.allianceCheck, () => h.app.idle());
-    const baseline = target('bare', barePort, EMPTY_CHECK, async () => {});
-    const collectGarbage = youngGarbageCollector();
+    const alliance = target('alliance', host.alliancePort, scenario.allianceCheck, () => host.allianceIdle());
+    const baseline = target('bare', host.barePort, EMPTY_CHECK, async () => {});
     const modalOpenMs: number[] = [];
 
     // Each pair of rounds gets its bodies built (trigger ids and response urls minted) before
@@ -503,7 +475,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       measured: boolean,
     ): Promise<{ result: RoundResult; wallMs: number; problem: string | undefined }> => {
       fake.clearCalls();
-      collectGarbage();
+      await host.collectGarbage();
       const started = performance.now();
       const result = await c.runRound({ port: t.port, path: PATH, bodies, concurrency, check: t.check });
       const wallMs = performance.now() - started;
@@ -544,13 +516,8 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       }
     }
 
-    const logLinesBefore = h.logs.length;
-    const profiler = options.cpuProfile ? new Session() : undefined;
-    if (profiler) {
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
-    }
+    const logLinesBefore = await host.allianceLogLines();
+    if (options.cpuProfile) await host.startProfile();
     const sizes = roundSizes(requests, roundSize);
     for (const [i, size] of sizes.entries()) {
       const bodies = await scenario.allianceBodies(size);
@@ -566,12 +533,8 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
         t.firstProblem ??= result.firstProblem ?? problem;
       }
     }
-    const allianceLogLines = h.logs.length - logLinesBefore;
-    if (profiler && options.cpuProfile) {
-      const { profile } = await profiler.post('Profiler.stop');
-      writeFileSync(options.cpuProfile, JSON.stringify(profile));
-      profiler.disconnect();
-    }
+    const allianceLogLines = (await host.allianceLogLines()) - logLinesBefore;
+    if (options.cpuProfile) await host.stopProfile(options.cpuProfile);
 
     const a = stats(alliance);
     const b = stats(baseline);
@@ -622,7 +585,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     };
   } finally {
     await client?.close();
-    await bare?.stop();
+    await apps?.close();
     await harness?.close();
   }
 }
