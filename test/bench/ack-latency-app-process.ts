@@ -58,6 +58,8 @@ export interface AppHost {
   allianceIdle(): Promise<void>;
   /** Lines Alliance has logged so far. */
   allianceLogLines(): Promise<number>;
+  /** CPU time (user and system, µs) the apps' process has used so far. */
+  cpuMicros(): Promise<number>;
   startProfile(): Promise<void>;
   /** Stops the CPU profile and writes it (Chrome DevTools .cpuprofile) to `path`. */
   stopProfile(path: string): Promise<void>;
@@ -68,6 +70,7 @@ type Request =
   | { kind: 'gc' }
   | { kind: 'idle' }
   | { kind: 'log-lines' }
+  | { kind: 'cpu' }
   | { kind: 'profile-start' }
   | { kind: 'profile-stop'; path: string };
 type ToChild = { kind: 'init'; spec: AppHostSpec } | { id: number; request: Request };
@@ -128,6 +131,7 @@ export async function forkAppHost(spec: AppHostSpec): Promise<AppHost> {
     collectGarbage: async () => void (await ask({ kind: 'gc' })),
     allianceIdle: async () => void (await ask({ kind: 'idle' })),
     allianceLogLines: async () => (await ask({ kind: 'log-lines' })) ?? 0,
+    cpuMicros: async () => (await ask({ kind: 'cpu' })) ?? 0,
     startProfile: async () => void (await ask({ kind: 'profile-start' })),
     stopProfile: async (path) => void (await ask({ kind: 'profile-stop', path })),
     async close() {
@@ -199,6 +203,10 @@ function runChild(): void {
         return undefined;
       case 'log-lines':
         return logLines;
+      case 'cpu': {
+        const { user, system } = process.cpuUsage();
+        return user + system;
+      }
       case 'profile-start':
         profiler = new Session();
         profiler.connect();

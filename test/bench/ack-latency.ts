@@ -93,6 +93,11 @@ export interface LatencyStats {
   maxMs: number;
   /** Requests per second while this app's rounds ran. */
   throughput: number;
+  /**
+   * CPU time (µs) the apps' process spent per request over this app's rounds, from the round's
+   * first request until its work after the acks had finished.
+   */
+  cpuPerRequestUs: number;
 }
 
 export interface AckLatencyResult {
@@ -178,6 +183,7 @@ function target(name: 'alliance' | 'bare', port: number, check: ResponseCheck, s
     latencies: [] as number[],
     roundP99s: [] as number[],
     busyMs: 0,
+    cpuMicros: 0,
     non200: 0,
     badBody: 0,
     transportErrors: 0,
@@ -399,6 +405,7 @@ function stats(t: Target): LatencyStats {
     meanMs: sorted.length > 0 ? sum / sorted.length : Number.NaN,
     maxMs: sorted.at(-1) ?? Number.NaN,
     throughput: t.busyMs > 0 ? (sorted.length * 1000) / t.busyMs : Number.NaN,
+    cpuPerRequestUs: sorted.length > 0 ? t.cpuMicros / sorted.length : Number.NaN,
   };
 }
 
@@ -473,13 +480,15 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       t: Target,
       bodies: string[],
       measured: boolean,
-    ): Promise<{ result: RoundResult; wallMs: number; problem: string | undefined }> => {
+    ): Promise<{ result: RoundResult; wallMs: number; cpuMicros: number; problem: string | undefined }> => {
       fake.clearCalls();
       await host.collectGarbage();
+      const cpuBefore = await host.cpuMicros();
       const started = performance.now();
       const result = await c.runRound({ port: t.port, path: PATH, bodies, concurrency, check: t.check });
       const wallMs = performance.now() - started;
       await t.settle();
+      const cpuMicros = (await host.cpuMicros()) - cpuBefore;
       let problem: string | undefined;
       if (t === alliance) {
         problem = scenario.verify?.(h, result, bodies);
@@ -491,7 +500,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
           });
         }
       }
-      return { result, wallMs, problem };
+      return { result, wallMs, cpuMicros, problem };
     };
     const failuresOf = (r: RoundResult) => r.non200 + r.badBody + r.transportErrors;
     // A B, B A, A B, …: neither app always goes first or always follows the other.
@@ -522,11 +531,12 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     for (const [i, size] of sizes.entries()) {
       const bodies = await scenario.allianceBodies(size);
       for (const t of order(i)) {
-        const { result, wallMs, problem } = await round(t, bodies, true);
+        const { result, wallMs, cpuMicros, problem } = await round(t, bodies, true);
         const sorted = [...result.latenciesMs].sort((x, y) => x - y);
         t.roundP99s.push(percentile(sorted, 99));
         for (const v of result.latenciesMs) t.latencies.push(v);
         t.busyMs += wallMs;
+        t.cpuMicros += cpuMicros;
         t.non200 += result.non200;
         t.badBody += result.badBody + (problem === undefined ? 0 : 1);
         t.transportErrors += result.transportErrors;
@@ -612,6 +622,8 @@ export function formatAckLatency(r: AckLatencyResult): string {
     row('bare bolt', r.bare),
     `  ratio alliance ÷ bare: p50 ${r.p50Ratio.toFixed(2)}, p95 ${r.p95Ratio.toFixed(2)}, p99 ${r.p99Ratio.toFixed(2)}` +
       ` (median of per-round-pair p99 ratios: ${r.pairedRoundP99Ratio.toFixed(2)})`,
+    `  CPU per request in the apps' process: alliance ${r.alliance.cpuPerRequestUs.toFixed(0)} µs, bare ${r.bare.cpuPerRequestUs.toFixed(0)} µs` +
+      ` (ratio ${(r.alliance.cpuPerRequestUs / r.bare.cpuPerRequestUs).toFixed(2)})`,
   ];
   for (const [label, s] of [
     ['alliance', r.alliance],
