@@ -1,5 +1,6 @@
 import type { Logger } from '@slack/bolt';
 import * as webApi from '@slack/web-api';
+import { webApiFetch } from './web-api-fetch.js';
 
 export type SlackClient = webApi.WebClient;
 
@@ -39,15 +40,13 @@ export function webClientOptions(options: {
   return {
     logger: quietRateLimits(options.logger),
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-    ...(onRateLimited
-      ? {
-          fetch: async (url, init) => {
-            const response = await globalThis.fetch(url, init);
-            if (response.status === 429) onRateLimited();
-            return response;
-          },
+    fetch: onRateLimited
+      ? async (url, init) => {
+          const response = await webApiFetch(url, init);
+          if (response.status === 429) onRateLimited();
+          return response;
         }
-      : {}),
+      : webApiFetch,
     // Slack answers 429 with Retry-After; the client pauses that long and retries. A few quick
     // retries also ride out brief 5xx blips without holding a tick for half an hour.
     retryConfig: { retries: 5, factor: 4, minTimeout: 50, maxTimeout: 15_000, randomize: true },
