@@ -1,5 +1,4 @@
-import type { Subcommand } from '../ids.js';
-import { BLOCKS } from '../ids.js';
+import { BLOCKS, SUBCOMMANDS, type Subcommand } from '../ids.js';
 import { type Block, context, escapeText, header, section, truncate } from './kit.js';
 
 const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
@@ -47,21 +46,6 @@ const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
   help: { usage: '/alliance help', what: 'Show this list.' },
 };
 
-export const SUBCOMMAND_ORDER: readonly Subcommand[] = [
-  'start',
-  'checkin',
-  'show',
-  'digest',
-  'renegotiate',
-  'settings',
-  'leave',
-  'export',
-  'forget',
-  'archive',
-  'retention',
-  'help',
-];
-
 export interface HelpMessage {
   text: string;
   blocks: Block[];
@@ -80,7 +64,7 @@ export function buildHelpMessage(unknown?: string): HelpMessage {
   }
   blocks.push(header('Alliance: how this team works together'));
   blocks.push(
-    section(SUBCOMMAND_ORDER.map((name) => `\`${DESCRIPTIONS[name].usage}\`\n${DESCRIPTIONS[name].what}`).join('\n\n')),
+    section(SUBCOMMANDS.map((name) => `\`${DESCRIPTIONS[name].usage}\`\n${DESCRIPTIONS[name].what}`).join('\n\n')),
   );
   blocks.push(
     context([
