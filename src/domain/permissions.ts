@@ -42,31 +42,13 @@ export type Permission = { allowed: true } | { allowed: false; refusal: Refusal 
 const ALLOWED: Permission = { allowed: true };
 const refuse = (refusal: Refusal): Permission => ({ allowed: false, refusal });
 
-/** What only current members may do. */
-const MEMBERS_ONLY: ReadonlySet<Action> = new Set([
-  'answer-prompts',
-  'compile-early',
-  'reopen-prompts',
-  'consent',
-  'raise-reservation',
-  'check-in',
-  'change-settings',
-  'agree-privacy-change',
-  'start-renegotiation',
-  'act-on-flag',
-  'see-details',
-  'post-digest',
-  'admit-newcomer',
-  'leave',
-  'archive',
-]);
-
 export function may(input: { action: Action; standing: Standing; visibility: 'channel' | 'members' }): Permission {
   const { action, standing, visibility } = input;
   if (standing === 'member') {
     return action === 'ask-to-join' || action === 'commit-as-newcomer' ? refuse('already-member') : ALLOWED;
   }
-  if (MEMBERS_ONLY.has(action)) return refuse('not-a-member');
+  // Someone who is not a member may only read, ask to join and commit as a newcomer; everything
+  // else is for current members.
   switch (action) {
     case 'see-agreement':
     case 'see-digest':
