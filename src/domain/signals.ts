@@ -1,3 +1,4 @@
+import type { MembershipChange } from './events.js';
 import { OVERALL, type PulseRecord } from './pulse.js';
 import type { SignalKind, SignalSettings } from './signal-settings.js';
 import { type Disclosure, decide, mayReadContent, type ShownFigure, shownFigure } from './visibility.js';
@@ -35,7 +36,7 @@ export type Evidence =
       joined: string[];
       left: string[];
       /** 'mixed' once changes with different causes were merged into one flag. */
-      cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'left' | 'forgotten' | 'mixed';
+      cause: MembershipChange['cause'] | 'mixed';
       byUserId: string | null;
       proposal?: string;
     }
@@ -306,13 +307,7 @@ export function evaluateReviewDate(input: {
 /** A membership change is its own occurrence, identified by what triggered it. */
 export function membershipFinding(
   settings: SignalSettings,
-  change: {
-    joined: string[];
-    left: string[];
-    cause: 'settings' | 'channel' | 'deactivated' | 'proposal' | 'left' | 'forgotten';
-    byUserId: string | null;
-    proposal?: string;
-  },
+  change: Omit<MembershipChange, 'occurrence'>,
   occurrence: string,
 ): Finding | null {
   if (!settings.membershipChange.enabled && change.cause !== 'proposal') return null;
