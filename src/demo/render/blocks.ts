@@ -6,6 +6,7 @@
  * Interactive parts carry data attributes (`data-action-id`, `data-block-id`, `data-type`) that
  * the page reads to send the click or the submission to the app, as Slack would.
  */
+import { elementOptions, isObject } from '../../simulator/block-kit.js';
 import { escapeHtml, type MrkdwnContext, renderMrkdwn, renderPlainText } from './mrkdwn.js';
 
 export interface Person {
@@ -31,36 +32,26 @@ export interface BlocksOptions {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const attr = (name: string, value: string | undefined): string =>
   value === undefined ? '' : ` ${name}="${escapeHtml(value)}"`;
 
 /** A text object (plain_text or mrkdwn). */
 export function renderText(text: unknown, ctx: RenderContext): string {
-  if (!isObj(text)) return '';
+  if (!isObject(text)) return '';
   const value = str(text.text) ?? '';
   if (text.type === 'mrkdwn') return renderMrkdwn(value, ctx);
   return renderPlainText(value, text.emoji !== false);
 }
 
-const plainOf = (text: unknown): string => (isObj(text) ? (str(text.text) ?? '') : '');
+const plainOf = (text: unknown): string => (isObject(text) ? (str(text.text) ?? '') : '');
 
 // ---------------------------------------------------------------------------------------------
 // Elements
 // ---------------------------------------------------------------------------------------------
 
-function optionsOf(element: Obj): Obj[] {
-  const out: Obj[] = [];
-  if (Array.isArray(element.options)) for (const o of element.options) if (isObj(o)) out.push(o);
-  if (Array.isArray(element.option_groups))
-    for (const g of element.option_groups)
-      if (isObj(g) && Array.isArray(g.options)) for (const o of g.options) if (isObj(o)) out.push(o);
-  return out;
-}
-
 function optionValue(option: unknown): string | undefined {
-  return isObj(option) ? str(option.value) : undefined;
+  return isObject(option) ? str(option.value) : undefined;
 }
 
 /** The element's current value: what was entered (view state) or else its initial value. */
@@ -114,7 +105,7 @@ function button(element: Obj, blockId: string | undefined, ctx: RenderContext): 
   if (url !== undefined && /^https?:\/\//i.test(url)) {
     return `<a class="${cls}" href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${label}</a>`;
   }
-  const confirm = isObj(element.confirm) ? element.confirm : undefined;
+  const confirm = isObject(element.confirm) ? element.confirm : undefined;
   return `<button type="button" class="${cls}" data-kind="button"${attr('data-action-id', str(element.action_id))}${attr('data-value', str(element.value))}${attr('data-block-id', blockId)}${
     confirm
       ? `${attr('data-confirm-title', plainOf(confirm.title))}${attr('data-confirm-text', plainOf(confirm.text))}${attr('data-confirm-yes', plainOf(confirm.confirm))}`
@@ -131,11 +122,11 @@ function selectOptions(element: Obj, selected: unknown, placeholder: string): st
   let html = `<option value=""${chosen === undefined ? ' selected' : ''}>${escapeHtml(placeholder)}</option>`;
   if (Array.isArray(element.option_groups)) {
     for (const g of element.option_groups) {
-      if (!isObj(g) || !Array.isArray(g.options)) continue;
-      html += `<optgroup label="${escapeHtml(plainOf(g.label))}">${g.options.filter(isObj).map(option).join('')}</optgroup>`;
+      if (!isObject(g) || !Array.isArray(g.options)) continue;
+      html += `<optgroup label="${escapeHtml(plainOf(g.label))}">${g.options.filter(isObject).map(option).join('')}</optgroup>`;
     }
   } else {
-    html += optionsOf(element).map(option).join('');
+    html += elementOptions(element).map(option).join('');
   }
   return html;
 }
@@ -178,10 +169,10 @@ function miniAvatar(person: Person): string {
 
 function choiceList(element: Obj, selected: unknown, kind: 'radio' | 'checkbox', name: string, ctx: RenderContext) {
   const set = new Set(Array.isArray(selected) ? selected.map(String) : typeof selected === 'string' ? [selected] : []);
-  return `<div class="bk-choices">${optionsOf(element)
+  return `<div class="bk-choices">${elementOptions(element)
     .map((o) => {
       const value = optionValue(o) ?? '';
-      const description = isObj(o.description)
+      const description = isObject(o.description)
         ? `<span class="bk-choice-description">${renderText(o.description, ctx)}</span>`
         : '';
       return (
@@ -217,7 +208,7 @@ export function renderElement(
   ctx: RenderContext,
   options: { blockId?: string; entered?: Obj; required?: boolean; disabled?: boolean } = {},
 ): string {
-  if (!isObj(element)) return '';
+  if (!isObject(element)) return '';
   const type = str(element.type) ?? '';
   const name = `${options.blockId ?? 'block'}:${str(element.action_id) ?? type}`;
   const value = current(element, options.entered);
@@ -254,7 +245,7 @@ export function renderElement(
     case 'multi_static_select':
     case 'multi_external_select':
       return chips(
-        optionsOf(element).map((o) => ({ value: optionValue(o) ?? '', label: plainOf(o.text) })),
+        elementOptions(element).map((o) => ({ value: optionValue(o) ?? '', label: plainOf(o.text) })),
         value,
         name,
       );
@@ -304,7 +295,7 @@ export function renderElement(
 function imageSource(image: Obj, ctx: RenderContext): string | undefined {
   const url = str(image.image_url);
   if (url !== undefined && /^https?:\/\//i.test(url)) return url;
-  const file = isObj(image.slack_file) ? image.slack_file : undefined;
+  const file = isObject(image.slack_file) ? image.slack_file : undefined;
   if (file && typeof file.id === 'string') return ctx.fileUrl(file.id);
   return undefined;
 }
@@ -324,7 +315,7 @@ function image(element: Obj, ctx: RenderContext, cls: string): string {
 const INPUT_TYPES_SHOWN_IN_ACTIONS = new Set(['button', 'overflow']);
 
 function renderBlock(block: unknown, ctx: RenderContext, options: BlocksOptions): string {
-  if (!isObj(block)) return '';
+  if (!isObject(block)) return '';
   const blockId = str(block.block_id);
   const idAttr = attr('data-block-id', blockId);
   switch (block.type) {
@@ -341,7 +332,7 @@ function renderBlock(block: unknown, ctx: RenderContext, options: BlocksOptions)
         block.accessory !== undefined
           ? `<div class="bk-accessory">${renderElement(block.accessory, ctx, {
               ...(blockId !== undefined ? { blockId } : {}),
-              disabled: isObj(block.accessory) && !INPUT_TYPES_SHOWN_IN_ACTIONS.has(String(block.accessory.type)),
+              disabled: isObject(block.accessory) && !INPUT_TYPES_SHOWN_IN_ACTIONS.has(String(block.accessory.type)),
             })}</div>`
           : '';
       return `<div class="bk-section"${idAttr}><div class="bk-section-main">${text}${fields}</div>${accessory}</div>`;
@@ -350,7 +341,7 @@ function renderBlock(block: unknown, ctx: RenderContext, options: BlocksOptions)
       const elements = Array.isArray(block.elements) ? block.elements : [];
       return `<div class="bk-context"${idAttr}>${elements
         .map((el) =>
-          isObj(el) && el.type === 'image'
+          isObject(el) && el.type === 'image'
             ? image(el, ctx, 'bk-context-image')
             : `<span class="bk-context-text">${renderText(el, ctx)}</span>`,
         )
@@ -362,19 +353,19 @@ function renderBlock(block: unknown, ctx: RenderContext, options: BlocksOptions)
         .map((el) =>
           renderElement(el, ctx, {
             ...(blockId !== undefined ? { blockId } : {}),
-            disabled: isObj(el) && !INPUT_TYPES_SHOWN_IN_ACTIONS.has(String(el.type)),
+            disabled: isObject(el) && !INPUT_TYPES_SHOWN_IN_ACTIONS.has(String(el.type)),
           }),
         )
         .join('')}</div>`;
     }
     case 'input': {
-      const element = isObj(block.element) ? block.element : {};
+      const element = isObject(block.element) ? block.element : {};
       const optional = block.optional === true;
       const entered = blockId !== undefined ? options.state?.[blockId]?.[str(element.action_id) ?? ''] : undefined;
       const error = blockId !== undefined ? options.errors?.[blockId] : undefined;
       const control = renderElement(element, ctx, {
         ...(blockId !== undefined ? { blockId } : {}),
-        ...(isObj(entered) ? { entered } : {}),
+        ...(isObject(entered) ? { entered } : {}),
         required: !optional,
       });
       const hint = block.hint !== undefined ? `<div class="bk-hint">${renderText(block.hint, ctx)}</div>` : '';
