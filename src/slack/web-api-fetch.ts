@@ -6,6 +6,10 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 // Loaded with the first call, not at start: undici takes 60–90 ms to load, and `npm run tick` on a
 // quiet minute, or the app before its first call, need none of it.
 let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => {
+  undici ??= import('undici');
+  return undici;
+};
 
 /**
  * How the Web API client reaches Slack. The client calls `fetch` for every method and needs only the
@@ -19,7 +23,7 @@ let undici: Promise<typeof import('undici')> | undefined;
 export const webApiFetch: FetchFunction = async (url, init = {}) => {
   const { body } = init;
   if (typeof body !== 'string') return globalThis.fetch(url, init);
-  const { request } = await (undici ??= import('undici'));
+  const { request } = await loadUndici();
   const answer = await request(url, {
     method: init.method ?? 'POST',
     ...(init.headers ? { headers: init.headers } : {}),
