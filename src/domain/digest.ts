@@ -34,6 +34,8 @@ export interface AspectFigure {
 
 export interface DigestFigures {
   latest: { pulseId: number; scheduledAt: Date; answered: number; invited: number } | null;
+  /** A pulse has closed, but this audience may not see even its participation (it was for the members). */
+  heldForMembers: boolean;
   /** True when the latest pulse had enough answers to show its figures. */
   shown: boolean;
   /** The latest pulse's rules: its threshold, and whether it was anonymous. */
@@ -168,9 +170,11 @@ export function computeDigestFigures(input: {
     input.aspects.map((a) => a.id),
     input.celebration,
   );
+  const participationShown = latest !== undefined && decideFor(latest, { kind: 'participation' }) === 'show';
   return {
+    heldForMembers: latest !== undefined && !participationShown,
     latest:
-      latest && decideFor(latest, { kind: 'participation' }) === 'show'
+      latest && participationShown
         ? {
             pulseId: latest.pulseId,
             scheduledAt: latest.scheduledAt,

@@ -1,6 +1,6 @@
 import type { PulseSettings } from './alliance.js';
 import { type LocalSchedule, latestOccurrenceAtOrBefore, nextOccurrence } from './schedule.js';
-import { type PulsePrivacy, rulesInForce } from './visibility.js';
+import { type PulsePrivacy, rulesInForce, type Visibility } from './visibility.js';
 
 /**
  * Pulses: the periodic "how is the alliance going?" check-in. A pulse is identified by its id; it
@@ -267,6 +267,8 @@ export interface Pulse {
   status: PulseStatus;
   anonymous: boolean;
   threshold: number;
+  /** For whom its answers were given: kept, whatever the alliance's visibility becomes. */
+  visibility: Visibility;
   closedAt: Date | null;
   results: PulseResults | null;
 }
@@ -291,7 +293,7 @@ export interface PulseRecord {
  */
 export function frozenHistory(
   newestFirst: readonly Pulse[],
-  current: { anonymous: boolean; anonymityThreshold: number },
+  current: { anonymous: boolean; anonymityThreshold: number; visibility: Visibility },
 ): PulseRecord[] {
   const history: PulseRecord[] = [];
   for (const pulse of newestFirst) {

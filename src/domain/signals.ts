@@ -58,6 +58,11 @@ export type Evidence =
       pulses: number[];
     };
 
+/** The pulses a piece of evidence was read from (none for membership changes and review dates). */
+export function evidencePulses(evidence: Evidence): readonly number[] {
+  return 'pulses' in evidence ? evidence.pulses : [];
+}
+
 export interface Finding {
   kind: SignalKind;
   /** Identifies the occurrence: unchanged while the same situation lasts. */

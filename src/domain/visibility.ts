@@ -6,26 +6,52 @@ import { MIN_ANONYMITY_THRESHOLD } from './alliance.js';
  * privacy on its own.
  */
 
-/** How a pulse's answers were given: anonymously or not, and how many answers make a figure showable. */
+/** Who an alliance's words and figures are for: its channel, or its members only. */
+export type Visibility = 'channel' | 'members';
+
+/**
+ * The visibility that governs something written or answered under `own` while the alliance is
+ * `current` now: members-only if either is. Opening an alliance up to its channel applies to what
+ * is written from then on, never to what was written for the members.
+ */
+export function visibilityInForce(current: Visibility, ...own: readonly Visibility[]): Visibility {
+  return current === 'members' || own.includes('members') ? 'members' : 'channel';
+}
+
+/**
+ * How a pulse's answers were given: anonymously or not, how many answers make a figure showable,
+ * and for whom (the channel, or the members only).
+ */
 export interface PulsePrivacy {
   anonymous: boolean;
   threshold: number;
+  visibility: Visibility;
 }
 
 /**
  * The rules in force for a pulse: never weaker than those its answers were given under. Anonymity,
- * once promised, stays; the threshold is the higher of the pulse's own and the current one. A
- * named pulse is read with threshold 1 unless the team has since made pulses anonymous.
+ * once promised, stays; the threshold is the higher of the pulse's own and the current one; answers
+ * given for the members stay theirs. A named pulse is read with threshold 1 unless the team has
+ * since made pulses anonymous.
  */
 export function rulesInForce(
   pulse: PulsePrivacy,
-  current: { anonymous: boolean; anonymityThreshold: number },
+  current: { anonymous: boolean; anonymityThreshold: number; visibility: Visibility },
 ): PulsePrivacy {
+  const visibility = visibilityInForce(current.visibility, pulse.visibility);
   const anonymous = pulse.anonymous || current.anonymous;
-  if (!anonymous) return { anonymous: false, threshold: 1 };
+  if (!anonymous) return { anonymous: false, threshold: 1, visibility };
   const own = pulse.anonymous ? pulse.threshold : MIN_ANONYMITY_THRESHOLD;
   const now = current.anonymous ? current.anonymityThreshold : MIN_ANONYMITY_THRESHOLD;
-  return { anonymous: true, threshold: Math.max(MIN_ANONYMITY_THRESHOLD, own, now) };
+  return { anonymous: true, threshold: Math.max(MIN_ANONYMITY_THRESHOLD, own, now), visibility };
+}
+
+/**
+ * The rules for words a member wrote under their name (the agreement, a reservation) for
+ * `visibility`: no anonymity to keep, only who they were written for.
+ */
+export function wordsWrittenFor(visibility: Visibility): PulsePrivacy {
+  return { anonymous: false, threshold: 1, visibility };
 }
 
 /** Who is looking: a post in the channel, a member privately, or someone who is not a member. */
@@ -52,19 +78,20 @@ export type Decision = 'show' | 'hide' | 'coarsen';
 export const PRECISE_FROM = 10;
 
 /**
- * The one decision. Members-only alliances show nothing but "something happened" outside their
- * members. Within what an audience may see, an anonymous pulse shows no figure, count or words
+ * The one decision. Members-only alliances, and whatever was written or answered for the members
+ * (`rules.visibility`), show nothing but "something happened" outside their members. Within what
+ * an audience may see, an anonymous pulse shows no figure, count or words
  * that could describe fewer people than its threshold, and its figures only coarsely while few
  * answered, so colleagues who compare notes cannot work out a third person's answer.
  */
 export function decide(input: {
   rules: PulsePrivacy;
-  visibility: 'channel' | 'members';
+  visibility: Visibility;
   audience: Audience;
   item: Disclosure;
 }): Decision {
   const { rules, item } = input;
-  if (input.visibility === 'members' && input.audience !== 'member') return 'hide';
+  if (visibilityInForce(input.visibility, rules.visibility) === 'members' && input.audience !== 'member') return 'hide';
   switch (item.kind) {
     case 'participation':
     case 'agreement-text':

@@ -1,6 +1,7 @@
 import type { AgreementVersion } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { type Action, may, type Standing } from '../domain/permissions.js';
+import { type Visibility, visibilityInForce } from '../domain/visibility.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
 
@@ -37,13 +38,22 @@ const DOING: Record<Action, string> = {
 
 /**
  * Asks the permission rule (`domain/permissions.ts`) whether this person may do this now, and
- * answers the refusal in words; null means go ahead.
+ * answers the refusal in words; null means go ahead. `about` is the visibility of what the action
+ * touches (an agreement version), when it keeps its own.
  */
-export function refusal(store: Store, alliance: Alliance, userId: string, action: Action): Notice | null {
+export function refusal(
+  store: Store,
+  alliance: Alliance,
+  userId: string,
+  action: Action,
+  about?: { visibility: Visibility },
+): Notice | null {
   const decision = may({
     action,
     standing: standingOf(store, alliance.id, userId),
-    visibility: alliance.settings.visibility,
+    visibility: about
+      ? visibilityInForce(alliance.settings.visibility, about.visibility)
+      : alliance.settings.visibility,
   });
   if (decision.allowed) return null;
   switch (decision.refusal) {

@@ -1,4 +1,5 @@
 import { consentProgress, diffAgreements } from '../domain/agreement.js';
+import { decide, wordsWrittenFor } from '../domain/visibility.js';
 import { type AgreementMessageModel, buildAgreementMessages, type SlackMessage } from '../slack/blocks/agreement.js';
 import { userMention } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
@@ -152,6 +153,46 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     return posted;
   }
 
+  /**
+   * Shares what a member wrote about a version (a reservation) with those who may read it, asking
+   * the visibility rule for each place: in the thread of each post of the version; where that is
+   * the channel of an alliance or version that is for the members only, the thread gets `pointer`
+   * (nothing of the words) and every current member without a DM copy of the version gets them by
+   * DM. A DM copy of someone who is no longer a member gets nothing.
+   */
+  async function shareWithReaders(versionId: number, message: SlackMessage, pointer: SlackMessage): Promise<void> {
+    const version = store.agreements.version(versionId);
+    const alliance = version ? store.alliances.get(version.allianceId) : undefined;
+    if (!version || !alliance) return;
+    const members = new Set(store.alliances.members(alliance.id));
+    const shownTo = (audience: 'channel' | 'member' | 'non-member') =>
+      decide({
+        rules: wordsWrittenFor(version.visibility),
+        visibility: alliance.settings.visibility,
+        audience,
+        item: { kind: 'agreement-text' },
+      }) === 'show';
+    const posts = store.agreements.posts(versionId).filter((p) => p.part === 0);
+    let channelHidden = false;
+    for (const post of posts) {
+      const audience = post.recipientId === null ? 'channel' : members.has(post.recipientId) ? 'member' : 'non-member';
+      const shown = shownTo(audience);
+      if (audience === 'channel' && !shown) channelHidden = true;
+      if (!shown && audience !== 'channel') continue;
+      await gateway.post(
+        version.teamId,
+        { channel: post.channelId, threadTs: post.ts, ...(shown ? message : pointer) },
+        `agreement ${versionId}: replying in a thread`,
+      );
+    }
+    if (!channelHidden) return;
+    const withCopy = new Set(posts.map((p) => p.recipientId));
+    for (const memberId of members) {
+      if (withCopy.has(memberId)) continue;
+      await gateway.post(version.teamId, { channel: memberId, ...message }, `agreement ${versionId}: sharing by DM`);
+    }
+  }
+
   /** A link to where this person can read the version: the channel post, or their own DM copy. */
   async function permalinkFor(versionId: number, userId: string): Promise<string | null> {
     const version = store.agreements.version(versionId);
@@ -166,7 +207,7 @@ export function createAgreementPublisher(deps: PublisherDeps) {
     );
   }
 
-  return { messageModel, publish, refresh, rerender, replyInThreads, permalinkFor };
+  return { messageModel, publish, refresh, rerender, replyInThreads, shareWithReaders, permalinkFor };
 }
 
 export type AgreementPublisher = ReturnType<typeof createAgreementPublisher>;

@@ -1,6 +1,7 @@
 import { type AgreementVersion, consentProgress } from '../domain/agreement.js';
 import { designProgress } from '../domain/design.js';
 import { may } from '../domain/permissions.js';
+import { visibilityInForce } from '../domain/visibility.js';
 import { progressLine } from '../slack/blocks/design.js';
 import { buildShowMessage } from '../slack/blocks/show.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
@@ -42,8 +43,7 @@ export function createAgreementViewService(deps: { store: Store; publisher: Agre
     const version = pick(versions, input.versionArg);
     if (version && 'kind' in version) return version;
     // A version stays with the members if it was written for them, whatever the setting is now.
-    const visibility =
-      alliance.settings.visibility === 'members' || version?.visibility === 'members' ? 'members' : 'channel';
+    const visibility = visibilityInForce(alliance.settings.visibility, ...(version ? [version.visibility] : []));
     const decision = may({
       action: 'see-agreement',
       standing: standingOf(store, alliance.id, input.userId),

@@ -1,7 +1,7 @@
 import { type AgreementVersion, consentProgress } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import type { DomainEvent } from '../domain/events.js';
-import { buildReservationModal, buildReservationNotice } from '../slack/blocks/agreement.js';
+import { buildReservationModal, buildReservationNotice, buildReservationPointer } from '../slack/blocks/agreement.js';
 import { context as contextBlock, escapeText, type ModalView, section, userMention } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
@@ -193,9 +193,10 @@ export function createConsentService(deps: ConsentDeps) {
     // Sharing posts to Slack, so it runs after the modal has been answered.
     const share = async () => {
       if (id === null) return;
-      await deps.publisher.replyInThreads(
+      await deps.publisher.shareWithReaders(
         context.version.id,
         buildReservationNotice({ userId: input.userId, concern, watch }),
+        buildReservationPointer(context.version.number),
       );
     };
     return { kind: 'saved', share };

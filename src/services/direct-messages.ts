@@ -70,7 +70,7 @@ function newcomerWelcome(store: Store, versionId: number, userId: string): Rende
   const version = store.agreements.version(versionId);
   const alliance = version ? store.alliances.get(version.allianceId) : undefined;
   if (!version || !alliance || alliance.activeVersionId !== version.id) return null;
-  if (refusal(store, alliance, userId, 'commit-as-newcomer')) return null;
+  if (refusal(store, alliance, userId, 'commit-as-newcomer', version)) return null;
   return buildNewcomerWelcome({
     allianceId: alliance.id,
     versionId: version.id,

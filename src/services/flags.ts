@@ -8,11 +8,13 @@ import {
   type Evidence,
   evaluatePulseSignals,
   evaluateReviewDate,
+  evidencePulses,
   type Finding,
   isSuppressed,
   membershipFinding,
 } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
+import { visibilityInForce } from '../domain/visibility.js';
 import { buildFlagDetailsView, buildFlagMessage, buildSnoozeModal } from '../slack/blocks/flags.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
@@ -38,13 +40,19 @@ export function createFlagService(deps: FlagDeps) {
 
   function flagModel(flag: Flag, alliance: Alliance) {
     const round = flag.roundId ? store.design.round(flag.roundId) : undefined;
+    // Evidence read from answers given for the members stays theirs, whatever the alliance's
+    // visibility is now; a pulse no longer stored counts as members-only.
+    const visibility = visibilityInForce(
+      alliance.settings.visibility,
+      ...evidencePulses(flag.evidence).map((id) => store.pulses.get(id)?.visibility ?? 'members'),
+    );
     return {
       flagId: flag.id,
       kind: flag.kind,
       evidence: flag.evidence,
       allianceName: alliance.name,
       state: flag.state,
-      membersOnly: alliance.settings.visibility === 'members',
+      membersOnly: visibility === 'members',
       snoozedUntil: flag.snoozedUntil,
       snoozedBy: flag.snoozedBy,
       snoozeReason: flag.snoozeReason,

@@ -5,7 +5,7 @@ import { type ExportedAlliance, exportDocument } from '../domain/export.js';
 import { JOB_KINDS, type Job } from '../domain/job.js';
 import { may } from '../domain/permissions.js';
 import { frozenHistory } from '../domain/pulse.js';
-import { decide, figureValue, shownFigure } from '../domain/visibility.js';
+import { decide, figureValue, shownFigure, visibilityInForce } from '../domain/visibility.js';
 import { FORMER_MEMBER } from '../domain/withdrawal.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import { escapeText, userMention } from '../slack/blocks/kit.js';
@@ -117,11 +117,14 @@ export function createMemberDataService(deps: MemberDataDeps) {
       const standing = standingOf(store, alliance.id, input.userId);
       const versions = store.agreements
         .versions(alliance.id)
-        .filter((v) => {
-          const visibility =
-            alliance.settings.visibility === 'members' || v.visibility === 'members' ? 'members' : 'channel';
-          return may({ action: 'see-agreement', standing, visibility }).allowed;
-        })
+        .filter(
+          (v) =>
+            may({
+              action: 'see-agreement',
+              standing,
+              visibility: visibilityInForce(alliance.settings.visibility, v.visibility),
+            }).allowed,
+        )
         .map((v) => ({ number: v.number, status: v.status, compiledAt: v.compiledAt, content: v.content }));
       alliances.push({
         id: alliance.id,

@@ -67,7 +67,9 @@ export function createMembershipService(deps: MembershipDeps) {
     const person = await deps.directory.user(input.teamId, input.userId);
     if (!person || person.isBot || person.deleted) return;
     const versionId = alliance.activeVersionId;
-    const mayCommit = !refusal(store, alliance, input.userId, 'commit-as-newcomer');
+    // A version written for the members stays theirs: its newcomers ask to join first.
+    const version = store.agreements.version(versionId);
+    const mayCommit = version !== undefined && !refusal(store, alliance, input.userId, 'commit-as-newcomer', version);
     await deps.events.run(input.now, (record) => {
       store.deliveries.enqueue({
         teamId: alliance.teamId,

@@ -38,7 +38,7 @@ export function createNewcomerService(deps: NewcomerDeps) {
     const found = versionInWorkspace(store, teamId, allianceId, versionId);
     if (!found) return notice(NOTICES.invitationStale);
     const { alliance, version } = found;
-    const refused = refusal(store, alliance, userId, 'commit-as-newcomer');
+    const refused = refusal(store, alliance, userId, 'commit-as-newcomer', version);
     if (refused) return refused;
     if (alliance.activeVersionId !== version.id) return notice(NOTICES.agreementChanged);
     return { alliance, version };

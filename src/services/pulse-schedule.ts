@@ -75,6 +75,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
         status: 'skipped',
         anonymous: alliance.settings.anonymous,
         threshold: alliance.settings.anonymityThreshold,
+        visibility: alliance.settings.visibility,
         now,
       });
     }
@@ -95,6 +96,7 @@ export function createPulseScheduleService(deps: PulseScheduleDeps) {
       status: 'open',
       anonymous: alliance.settings.anonymous,
       threshold: alliance.settings.anonymityThreshold,
+      visibility: alliance.settings.visibility,
       now,
     });
     if (pulseId === null) return null;

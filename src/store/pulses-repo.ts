@@ -7,6 +7,7 @@ import type {
   ResponseForResults,
   StoredResponse,
 } from '../domain/pulse.js';
+import type { Visibility } from '../domain/visibility.js';
 import type { Db } from './db.js';
 
 interface PulseRow {
@@ -22,6 +23,7 @@ interface PulseRow {
   status: PulseStatus;
   anonymous: number;
   threshold: number;
+  visibility: Visibility;
   closed_at: number | null;
   results_json: string | null;
 }
@@ -39,14 +41,15 @@ const toPulse = (r: PulseRow): Pulse => ({
   status: r.status,
   anonymous: r.anonymous === 1,
   threshold: r.threshold,
+  visibility: r.visibility,
   closedAt: r.closed_at === null ? null : new Date(r.closed_at),
   results: r.results_json === null ? null : (JSON.parse(r.results_json) as PulseResults),
 });
 
 export function createPulsesRepo(db: Db) {
   const insert = db.prepare(`
-    INSERT INTO pulses (team_id, alliance_id, version_id, period_key, scheduled_at, opens_at, closes_at, remind_at, status, anonymous, threshold, closed_at)
-    VALUES (@teamId, @allianceId, @versionId, @periodKey, @scheduledAt, @opensAt, @closesAt, @remindAt, @status, @anonymous, @threshold, @closedAt)
+    INSERT INTO pulses (team_id, alliance_id, version_id, period_key, scheduled_at, opens_at, closes_at, remind_at, status, anonymous, threshold, visibility, closed_at)
+    VALUES (@teamId, @allianceId, @versionId, @periodKey, @scheduledAt, @opensAt, @closesAt, @remindAt, @status, @anonymous, @threshold, @visibility, @closedAt)
     ON CONFLICT (alliance_id, period_key) DO NOTHING`);
   const byId = db.prepare('SELECT * FROM pulses WHERE id = ?');
   const openOf = db.prepare(
@@ -191,6 +194,7 @@ export function createPulsesRepo(db: Db) {
         | 'remindAt'
         | 'anonymous'
         | 'threshold'
+        | 'visibility'
       > & {
         status: 'open' | 'skipped';
         now: Date;

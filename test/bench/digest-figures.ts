@@ -432,6 +432,7 @@ function generate(
           status: 'open',
           anonymous: settings.anonymous,
           threshold: settings.anonymityThreshold,
+          visibility: settings.visibility,
           now: occurrence,
         });
         if (pulseId === null) throw new Error(`pulse ${allianceId} ${periodKey} already exists`);

@@ -110,6 +110,7 @@ const aspects = template.aspects.map((a, i) => ({
   series: [4, 4.2 - i],
 }));
 const figures: DigestFigures = {
+  heldForMembers: false,
   latest: { pulseId: 1, scheduledAt: new Date('2026-01-08T09:00:00Z'), answered: 4, invited: 5 },
   shown: true,
   threshold: 3,

@@ -3,7 +3,7 @@ import { celebrationStreak, chartInput, computeDigestFigures, shuffled, sparklin
 import { aspectResult, type PulseRecord, type PulseResults } from '../../src/domain/pulse.js';
 import type { PulsePrivacy } from '../../src/domain/visibility.js';
 
-const NAMED: PulsePrivacy = { anonymous: false, threshold: 1 };
+const NAMED: PulsePrivacy = { anonymous: false, threshold: 1, visibility: 'channel' };
 
 const ASPECTS = [
   { id: 'atmosphere', label: 'Atmosphere' },
@@ -136,7 +136,7 @@ describe('anonymity in the digest', () => {
     ['a threshold of 4 hides 3 answers', 4, false],
   ] as const)('%s', (_name, threshold, shown) => {
     const pulses = threshold === 4 ? [twoAnswers[0]!] : twoAnswers;
-    const f = figures(pulses, { rules: { anonymous: true, threshold } });
+    const f = figures(pulses, { rules: { anonymous: true, threshold, visibility: 'channel' } });
     expect(f.shown).toBe(shown);
     expect(f.aspects[0]!.mean?.kind).toBe(shown ? 'band' : undefined);
     // One person's comment is never shown in an anonymous pulse, whatever the threshold.
@@ -144,7 +144,7 @@ describe('anonymity in the digest', () => {
   });
 
   it('shows figures from fewer than 10 anonymous answers as half-point bands, with no delta', () => {
-    const rules = { anonymous: true, threshold: 3 };
+    const rules = { anonymous: true, threshold: 3, visibility: 'channel' as const };
     const f = figures([...twoAnswers, pulse(3, { atmosphere: [3, 3, 3], behavior: [3, 3, 3], overall: [3, 3, 3] })], {
       rules,
     });
@@ -162,7 +162,7 @@ describe('anonymity in the digest', () => {
         commitments: { kept: 3, atRisk: 1, needHelp: 0, atRiskPromptsByUser: [] },
       },
     );
-    const hidden = figures([latest], { rules: { anonymous: true, threshold: 3 } });
+    const hidden = figures([latest], { rules: { anonymous: true, threshold: 3, visibility: 'channel' as const } });
     expect(hidden.stillConcerns).toBeNull();
     expect(hidden.commitmentsAtRisk).toBeNull();
     const named = figures([latest]);
@@ -171,7 +171,7 @@ describe('anonymity in the digest', () => {
   });
 
   it('uses each pulse’s own rules: an anonymous pulse stays hidden among named ones', () => {
-    const anonymous = { anonymous: true, threshold: 3 };
+    const anonymous = { anonymous: true, threshold: 3, visibility: 'channel' as const };
     const f = figures([
       pulse(1, { atmosphere: [2, 2], behavior: [2, 2], overall: [2, 2] }, {}, anonymous),
       pulse(2, { atmosphere: [4, 4], behavior: [4, 4], overall: [4, 4] }),
@@ -192,7 +192,8 @@ describe('anonymity in the digest', () => {
     expect(named[0]!.length).toBe(280);
     expect(named[0]!.endsWith('…')).toBe(true);
     expect(named.slice(1, 3)).toEqual(['comment 1', 'comment 2']);
-    const anonymous = figures([p], { rules: { anonymous: true, threshold: 3 } }).comments.working;
+    const anonymous = figures([p], { rules: { anonymous: true, threshold: 3, visibility: 'channel' as const } })
+      .comments.working;
     expect(anonymous).toHaveLength(8);
     expect(anonymous).not.toEqual(named);
     expect(shuffled([1, 2, 3, 4, 5], 42)).toEqual(shuffled([1, 2, 3, 4, 5], 42));
@@ -235,7 +236,10 @@ describe('celebration streaks', () => {
       celebrationStreak([full(1), full(2)], ['atmosphere'], { kind: 'full_participation', threshold: 4, pulses: 2 })
         .streak,
     ).toBe(2);
-    const hidden = (p: PulseRecord) => ({ ...p, rules: { anonymous: true, threshold: 3 } });
+    const hidden = (p: PulseRecord) => ({
+      ...p,
+      rules: { anonymous: true, threshold: 3, visibility: 'channel' as const },
+    });
     expect(celebrationStreak([hidden(good(1)), hidden(good(2))], ['atmosphere'], target).streak).toBe(0);
     expect(celebrationStreak([good(1)], ['atmosphere'], { ...target, kind: 'off' })).toEqual({
       streak: 0,

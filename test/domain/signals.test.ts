@@ -57,7 +57,7 @@ function pulse(id: number, spec: PulseSpec): PulseRecord {
     pulseId: id,
     scheduledAt: new Date(Date.UTC(2026, 0, id * 7)),
     results,
-    rules: { anonymous: false, threshold: 1 },
+    rules: { anonymous: false, threshold: 1, visibility: 'channel' },
   };
 }
 
@@ -68,8 +68,8 @@ function evaluate(
   options: { threshold?: number; anonymous?: boolean } = {},
 ) {
   const rules = rulesInForce(
-    { anonymous: options.anonymous ?? false, threshold: options.threshold ?? 3 },
-    { anonymous: false, anonymityThreshold: 3 },
+    { anonymous: options.anonymous ?? false, threshold: options.threshold ?? 3, visibility: 'channel' },
+    { anonymous: false, anonymityThreshold: 3, visibility: 'channel' },
   );
   return evaluatePulseSignals({
     settings,

@@ -9,33 +9,50 @@ import {
   type PulsePrivacy,
   rulesInForce,
   shownFigure,
+  visibilityInForce,
+  wordsWrittenFor,
 } from '../../src/domain/visibility.js';
 
-const named: PulsePrivacy = { anonymous: false, threshold: 1 };
-const anon3: PulsePrivacy = { anonymous: true, threshold: 3 };
-const anon5: PulsePrivacy = { anonymous: true, threshold: 5 };
+const named: PulsePrivacy = { anonymous: false, threshold: 1, visibility: 'channel' };
+const anon3: PulsePrivacy = { anonymous: true, threshold: 3, visibility: 'channel' };
+const anon5: PulsePrivacy = { anonymous: true, threshold: 5, visibility: 'channel' };
 
 describe('the rules in force for a pulse', () => {
   it.each([
-    ['named, still named', { anonymous: false, threshold: 3 }, { anonymous: false, anonymityThreshold: 3 }, named],
-    ['anonymous, anonymity since turned off', anon3, { anonymous: false, anonymityThreshold: 3 }, anon3],
-    ['anonymous at 5, threshold since lowered to 3', anon5, { anonymous: true, anonymityThreshold: 3 }, anon5],
+    [
+      'named, still named',
+      { anonymous: false, threshold: 3, visibility: 'channel' as const },
+      { anonymous: false, anonymityThreshold: 3, visibility: 'channel' as const },
+      named,
+    ],
+    [
+      'anonymous, anonymity since turned off',
+      anon3,
+      { anonymous: false, anonymityThreshold: 3, visibility: 'channel' as const },
+      anon3,
+    ],
+    [
+      'anonymous at 5, threshold since lowered to 3',
+      anon5,
+      { anonymous: true, anonymityThreshold: 3, visibility: 'channel' as const },
+      anon5,
+    ],
     [
       'anonymous at 3, threshold since raised to 6',
       anon3,
-      { anonymous: true, anonymityThreshold: 6 },
-      { anonymous: true, threshold: 6 },
+      { anonymous: true, anonymityThreshold: 6, visibility: 'channel' as const },
+      { anonymous: true, threshold: 6, visibility: 'channel' },
     ],
     [
       'named, pulses since made anonymous',
-      { anonymous: false, threshold: 1 },
-      { anonymous: true, anonymityThreshold: 4 },
-      { anonymous: true, threshold: 4 },
+      { anonymous: false, threshold: 1, visibility: 'channel' as const },
+      { anonymous: true, anonymityThreshold: 4, visibility: 'channel' as const },
+      { anonymous: true, threshold: 4, visibility: 'channel' },
     ],
     [
       'a threshold stored below the floor',
-      { anonymous: true, threshold: 1 },
-      { anonymous: false, anonymityThreshold: 1 },
+      { anonymous: true, threshold: 1, visibility: 'channel' as const },
+      { anonymous: false, anonymityThreshold: 1, visibility: 'channel' as const },
       anon3,
     ],
   ])('%s', (_case, pulse, current, expected) => {
@@ -104,5 +121,48 @@ describe('figures as shown', () => {
     expect(mayReadContent(anon3, 2)).toBe(false);
     expect(mayReadContent(anon3, 3)).toBe(true);
     expect(mayReadContent(named, 1)).toBe(true);
+  });
+});
+
+describe('what was written or answered for the members', () => {
+  const forMembers: PulsePrivacy = { anonymous: false, threshold: 1, visibility: 'members' };
+  const words: Disclosure = { kind: 'words', commenters: 4, answered: 4 };
+
+  it('is members-only if either the alliance now or the thing itself is', () => {
+    expect(visibilityInForce('channel')).toBe('channel');
+    expect(visibilityInForce('channel', 'channel', 'channel')).toBe('channel');
+    expect(visibilityInForce('channel', 'channel', 'members')).toBe('members');
+    expect(visibilityInForce('members', 'channel')).toBe('members');
+  });
+
+  it('stays with the members after the alliance opens up to its channel', () => {
+    const rules = rulesInForce(forMembers, { anonymous: false, anonymityThreshold: 3, visibility: 'channel' });
+    expect(rules).toEqual(forMembers);
+    expect(decide({ rules, visibility: 'channel', audience: 'member', item: words })).toBe('show');
+    for (const audience of ['channel', 'non-member'] as const) {
+      for (const item of [words, { kind: 'participation' } as const, { kind: 'agreement-text' } as const]) {
+        expect(decide({ rules, visibility: 'channel', audience, item })).toBe('hide');
+      }
+    }
+  });
+
+  it('a pulse answered for the channel is for the members while the alliance is members-only', () => {
+    const rules = rulesInForce(named, { anonymous: false, anonymityThreshold: 3, visibility: 'members' });
+    expect(rules.visibility).toBe('members');
+    expect(decide({ rules, visibility: 'members', audience: 'channel', item: words })).toBe('hide');
+  });
+
+  it('words a member wrote under their name follow who they were written for', () => {
+    const item: Disclosure = { kind: 'agreement-text' };
+    expect(decide({ rules: wordsWrittenFor('channel'), visibility: 'channel', audience: 'channel', item })).toBe(
+      'show',
+    );
+    expect(decide({ rules: wordsWrittenFor('members'), visibility: 'channel', audience: 'channel', item })).toBe(
+      'hide',
+    );
+    expect(decide({ rules: wordsWrittenFor('channel'), visibility: 'members', audience: 'channel', item })).toBe(
+      'hide',
+    );
+    expect(decide({ rules: wordsWrittenFor('members'), visibility: 'channel', audience: 'member', item })).toBe('show');
   });
 });

@@ -89,6 +89,32 @@ describe('migration runner', () => {
     expect(() => listMigrations(folder)).toThrow(/not named NNNN_name\.sql/);
   });
 
+  it("gives each pulse already stored its alliance's visibility (0011)", () => {
+    const db = openDatabase(dir.file('pulse-visibility.db'));
+    const before = listMigrations().filter((m) => m.version < 11);
+    migrate(db, at, before);
+    db.prepare("INSERT INTO workspaces (team_id, installed_at) VALUES ('T1', 0)").run();
+    const alliance = db.prepare(
+      `INSERT INTO alliances (id, team_id, channel_id, name, template_id, starter_id, status, settings_json, created_at)
+       VALUES (?, 'T1', ?, 'Crew', 'team', 'U1', 'active', ?, 0)`,
+    );
+    alliance.run('al_members', 'C1', JSON.stringify({ visibility: 'members' }));
+    alliance.run('al_channel', 'C2', JSON.stringify({ visibility: 'channel' }));
+    const pulse = db.prepare(
+      `INSERT INTO pulses (team_id, alliance_id, period_key, scheduled_at, opens_at, closes_at, status, anonymous, threshold)
+       VALUES ('T1', ?, 'p1', 0, 0, 1, 'closed', 0, 3)`,
+    );
+    pulse.run('al_members');
+    pulse.run('al_channel');
+    expect(migrate(db, at)).toContain(11);
+    const rows = db.prepare('SELECT alliance_id, visibility FROM pulses ORDER BY alliance_id').all();
+    expect(rows).toEqual([
+      { alliance_id: 'al_channel', visibility: 'channel' },
+      { alliance_id: 'al_members', visibility: 'members' },
+    ]);
+    db.close();
+  });
+
   it('lets two connections migrate the same file without applying anything twice', () => {
     const path = dir.file('race.db');
     const first = openDatabase(path);

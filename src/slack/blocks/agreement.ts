@@ -230,6 +230,19 @@ export function buildReservationModal(input: {
 }
 
 /** Posted in the agreement's thread: who has a reservation, what it is and how to watch it. */
+/** Where the channel may not read a reservation (members-only): that one exists, and where members find it. */
+export function buildReservationPointer(versionNumber: number): SlackMessage {
+  return {
+    text: 'A member shared a reservation about the agreement',
+    blocks: [
+      section(
+        `:warning: A member shared a reservation about version ${versionNumber}. It is for the members ` +
+          'only: each of them has it in a direct message from Alliance.',
+      ),
+    ],
+  };
+}
+
 export function buildReservationNotice(input: { userId: string; concern: string; watch: string }): SlackMessage {
   return {
     text: 'A member shared a reservation about the agreement',

@@ -72,7 +72,14 @@ export function buildDigestMessages(model: DigestMessageModel): {
   }
 
   const latest = figures.latest;
-  if (!latest) {
+  if (!latest && figures.heldForMembers) {
+    blocks.push(
+      section(
+        'The last pulse was answered while the alliance was for its members only, so its figures stay ' +
+          'with them. Pulses answered from now on show here.',
+      ),
+    );
+  } else if (!latest) {
     const first = model.nextPulseAt
       ? `Your first pulse opens ${slackDate(model.nextPulseAt, '{date_long} at {time}')}.`
       : 'Your first pulse has not been scheduled yet.';
@@ -125,7 +132,9 @@ export function buildDigestMessages(model: DigestMessageModel): {
   const main = {
     text: latest
       ? `How we're doing: ${name}. ${latest.answered} of ${latest.invited} answered the last pulse.`
-      : `How we're doing: ${name}. The first pulse has not closed yet.`,
+      : figures.heldForMembers
+        ? `How we're doing: ${name}. The last pulse's figures are for the members only.`
+        : `How we're doing: ${name}. The first pulse has not closed yet.`,
     blocks,
   };
   if (!latest) return { main, thread: null };

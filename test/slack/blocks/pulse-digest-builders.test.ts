@@ -245,6 +245,7 @@ describe('the digest stays within Slack limits at any size', () => {
     series: Array.from({ length: 12 }, () => 3),
   }));
   const figures: DigestFigures = {
+    heldForMembers: false,
     latest: { pulseId: 1, scheduledAt: new Date('2026-01-08T09:00:00Z'), answered: 40, invited: 40 },
     shown: true,
     threshold: 3,
