@@ -51,7 +51,19 @@ export function truncateWal(db: Db): void {
  */
 export function writeTransaction<T>(db: Db, work: () => T): T {
   if (db.inTransaction) throw new Error('writeTransaction does not nest; call the inner work directly');
-  return db.transaction(work).immediate();
+  return (runnerOf(db).immediate as (work: () => T) => T)(work);
+}
+
+// better-sqlite3 builds a transaction function (and its deferred/immediate/exclusive variants) on
+// each `db.transaction()`; one per connection, taking the work as its argument, is built once.
+const runners = new WeakMap<Db, Database.Transaction<(work: () => unknown) => unknown>>();
+function runnerOf(db: Db): Database.Transaction<(work: () => unknown) => unknown> {
+  let runner = runners.get(db);
+  if (!runner) {
+    runner = db.transaction((work: () => unknown) => work());
+    runners.set(db, runner);
+  }
+  return runner;
 }
 
 /** True when SQLite answers a trivial query; used by the health check. */
