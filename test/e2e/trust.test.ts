@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith, hasAction } from '../support/flows.js';
+import { activateAlliance, checkInWith, dmsWith, hasAction, submitSettings } from '../support/flows.js';
 
 /**
  * The privacy and membership promises, each tested as the attack that used to get around it.
@@ -36,29 +36,10 @@ describe('trust, tested as the attacks', () => {
     return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
   }
 
-  async function checkIn(userId: string, rating: number, extra: Record<string, unknown> = {}) {
-    const invite = dmsWith(h, userId, ACTIONS.checkIn).at(-1)!;
-    await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
-    const result = await h.slack.submitView({
-      userId,
-      values: {
-        [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
-        [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
-        [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
-        [CHECKIN_BLOCKS.rating('overall')]: String(rating),
-        [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-        [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-        ...extra,
-      },
-    });
-    expect(result.outcome, JSON.stringify(result)).toBe('updated');
-  }
-
-  /** Submits /alliance settings as `userId`, changing only `values`. */
-  async function changeSettings(userId: string, values: Record<string, unknown>) {
-    await h.slack.command({ userId, channelId: 'CTEAM', text: 'settings' });
-    return h.slack.submitView({ userId, values });
-  }
+  const checkIn = (userId: string, rating: number, extra: Record<string, unknown> = {}) =>
+    checkInWith(h, userId, rating, extra);
+  const changeSettings = (userId: string, values: Record<string, unknown>) =>
+    submitSettings(h, userId, 'CTEAM', values);
 
   const everything = () => JSON.stringify(h.fake.messages('CTEAM'));
 

@@ -3,7 +3,7 @@ import type { Alliance } from '../../src/domain/alliance.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { ACTIONS, CHECKIN_BLOCKS, RESERVATION_BLOCKS, SETUP_BLOCKS, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
+import { activateAlliance, checkInWith, dmsWith, hasAction, stepAnswers, submitSettings } from '../support/flows.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
 const PULSE = '2026-01-08T09:00:00Z';
@@ -35,28 +35,10 @@ describe('what was written for the members stays with them when the visibility c
     return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
   }
 
-  async function checkIn(userId: string, rating: number, extra: Record<string, unknown> = {}) {
-    const invite = dmsWith(h, userId, ACTIONS.checkIn).at(-1)!;
-    await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
-    const result = await h.slack.submitView({
-      userId,
-      values: {
-        [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
-        [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
-        [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
-        [CHECKIN_BLOCKS.rating('overall')]: String(rating),
-        [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-        [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-        ...extra,
-      },
-    });
-    expect(result.outcome, JSON.stringify(result)).toBe('updated');
-  }
-
-  async function changeSettings(userId: string, values: Record<string, unknown>) {
-    await h.slack.command({ userId, channelId: 'CTEAM', text: 'settings' });
-    return h.slack.submitView({ userId, values });
-  }
+  const checkIn = (userId: string, rating: number, extra: Record<string, unknown> = {}) =>
+    checkInWith(h, userId, rating, extra);
+  const changeSettings = (userId: string, values: Record<string, unknown>) =>
+    submitSettings(h, userId, 'CTEAM', values);
 
   /** Members-only → channel, with every member's agreement. */
   async function openToChannel(alliance: Alliance) {

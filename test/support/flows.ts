@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { getTemplate, type TemplateId } from '../../src/domain/templates/index.js';
 import type { StoredMessage } from '../../src/simulator/fake-slack.js';
-import { ACTIONS, promptBlockId, SETUP_BLOCKS } from '../../src/slack/ids.js';
+import { ACTIONS, CHECKIN_BLOCKS, promptBlockId, SETUP_BLOCKS } from '../../src/slack/ids.js';
 import type { Harness } from './boot.js';
 
 export const hasAction = (message: StoredMessage, actionId: string): boolean =>
@@ -78,4 +78,38 @@ export async function activateAlliance(h: Harness, options: ActivateOptions): Pr
 /** The DMs a member got from the app that carry a given button. */
 export function dmsWith(h: Harness, userId: string, actionId: string): StoredMessage[] {
   return h.fake.messages(userId).filter((m) => hasAction(m, actionId));
+}
+
+/**
+ * A member checks in from their latest pulse invitation: every part rated `rating`, the template's
+ * two commitments kept, plus `extra` values; the modal must close with its thanks.
+ */
+export async function checkInWith(
+  h: Harness,
+  userId: string,
+  rating: number,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const invite = dmsWith(h, userId, ACTIONS.checkIn).at(-1);
+  if (!invite) throw new Error(`${userId} has no pulse invitation`);
+  await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
+  const result = await h.slack.submitView({
+    userId,
+    values: {
+      [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
+      [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
+      [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
+      [CHECKIN_BLOCKS.rating('overall')]: String(rating),
+      [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
+      [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
+      ...extra,
+    },
+  });
+  expect(result.outcome, JSON.stringify(result)).toBe('updated');
+}
+
+/** Submits `/alliance settings` in `channelId` as `userId`, changing only `values`. */
+export async function submitSettings(h: Harness, userId: string, channelId: string, values: Record<string, unknown>) {
+  await h.slack.command({ userId, channelId, text: 'settings' });
+  return h.slack.submitView({ userId, values });
 }
