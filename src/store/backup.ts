@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -97,6 +98,10 @@ export async function backupDatabase(
   mkdirSync(dirname(destination), { recursive: true });
   const partial = partialName(destination);
   removeWithSidecars(partial);
+  // The copy holds everything the database does: readable by its owner only, as the database is
+  // (SQLite gives its journal the same mode).
+  closeSync(openSync(partial, 'w', 0o600));
+  chmodSync(partial, 0o600);
 
   // No pragmas that write: the live database keeps its settings (WAL), the backup reads.
   const db = new Database(source, { fileMustExist: true });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listMigrations } from '../../src/store/migrate.js';
@@ -159,6 +159,8 @@ describe('npm run backup', () => {
     store.workspaces.register({ teamId: 'T1', teamName: 'Team', botUserId: 'UBOT', now: new Date() });
     db.close();
     expect((await backup(database, dir.file('copy.db')).done).code).toBe(0);
+    // As private as the database it copies.
+    expect(statSync(dir.file('copy.db')).mode & 0o777).toBe(0o600);
     // Restored in place of a lost database: the tick runs on it, and the workspace is there.
     const restored = dir.file('restored/alliance.db');
     mkdirSync(dir.file('restored'));
