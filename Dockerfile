@@ -3,7 +3,8 @@
 # stage holds the production dependencies and dist/ only, and runs as an unprivileged user.
 #   docker build -t alliance .
 #   docker run --env-file .env -v alliance-data:/data -p 3000:3000 alliance
-# compose.yaml is a Socket Mode example.
+# compose.yaml is a Socket Mode example. With podman or buildah, build with `--format docker`:
+# the OCI format has no HEALTHCHECK and they drop it.
 
 ARG NODE_VERSION=20
 
@@ -35,11 +36,13 @@ RUN npm run build \
 
 # ---- runtime --------------------------------------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-# The digest chart's text is drawn with DejaVu Sans; a slim image has no fonts at all.
+# The digest chart's text is drawn with DejaVu Sans; a slim image has no fonts at all, and without
+# fontconfig's configuration the renderer finds none (the chart's text would be left out).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && apt-get install -y --no-install-recommends fonts-dejavu-core fontconfig-config \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
+  NPM_CONFIG_UPDATE_NOTIFIER=false \
   PORT=3000 \
   DATABASE_PATH=/data/alliance.db
 WORKDIR /app

@@ -1,8 +1,23 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RunningAlliance } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, DEMO_HINT, loadDotEnv, parseConfig } from './config.js';
 import { openDatabaseAndServer } from './health.js';
 import { type AppLogger, createLogger } from './logger.js';
+
+/**
+ * `npm run demo` needs the sources and the development dependencies; a production install (the
+ * container image) has neither, so it is not suggested there.
+ */
+function demoIsHere(): boolean {
+  try {
+    import.meta.resolve('tsx');
+  } catch {
+    return false;
+  }
+  return existsSync(fileURLToPath(new URL('../src/demo/main.ts', import.meta.url)));
+}
 
 /** `npm start`: read the configuration, start Alliance, stop cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -53,7 +68,8 @@ main().catch((error: unknown) => {
     (error instanceof ConfigError || name === 'StartupError' || name === 'MigrationError')
   ) {
     process.stderr.write(`${error.message}\n`);
-    if (error instanceof ConfigError && error.credentialsMissing) process.stderr.write(`${DEMO_HINT}\n`);
+    if (error instanceof ConfigError && error.credentialsMissing && demoIsHere())
+      process.stderr.write(`${DEMO_HINT}\n`);
   } else {
     process.stderr.write(
       `Alliance stopped because of an unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,

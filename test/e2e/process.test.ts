@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { SlackSender } from '../../src/simulator/slack-sender.js';
-import { portInUse, runEntry, runNpm, waitFor } from '../support/processes.js';
+import { PROJECT_ROOT, portInUse, runEntry, runInstalled, runNpm, waitFor } from '../support/processes.js';
 import { tempDir } from '../support/temp-db.js';
 
 /** The README's promises, checked on real processes in an empty directory (no .env). */
@@ -24,6 +26,19 @@ describe('running Alliance as a process', () => {
       'To try Alliance without a Slack workspace, run `npm run demo` and open the page it prints.',
     ]);
     expect(result.stdout).toBe('');
+  });
+
+  it('a production install (no sources, as in the container image) says what to set and does not point to a demo it cannot run', async () => {
+    const app = dir.file('app');
+    for (const part of ['dist', 'migrations', 'package.json']) {
+      cpSync(join(PROJECT_ROOT, part), join(app, part), { recursive: true });
+    }
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(app, 'node_modules'));
+    const result = await runInstalled(app, {}, dir.path).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "Alliance cannot start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in the environment or in .env (see 'Quick start' in README.md to create the Slack app from manifest.json).",
+    ]);
   });
 
   it('a malformed token is named without echoing it, and no stack trace is printed', async () => {

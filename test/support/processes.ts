@@ -83,6 +83,19 @@ export function runEntry(
 }
 
 /**
+ * Runs the compiled app from `appRoot`, a copy laid out as a production install is (the container
+ * image's /app: dist/, migrations/, package.json and node_modules, without the sources).
+ */
+export function runInstalled(appRoot: string, env: Record<string, string>, cwd: string): Running {
+  const child = spawn(process.execPath, [join(appRoot, 'dist/main.js')], {
+    cwd,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return watch(child);
+}
+
+/**
  * Runs `npm run <script> -- <args>` in the project, as an operator would. The project's `.env` (if a
  * developer has one) is read by the app, so every configuration variable is set here, blank when
  * the test does not give it: a variable already set, even blank, wins over `.env`.
