@@ -97,11 +97,16 @@ function capComments(texts: readonly string[]): string[] {
     .map((t) => (t.length > COMMENT_CHARS ? `${t.slice(0, COMMENT_CHARS - 1).trimEnd()}…` : t));
 }
 
-/** How many of the latest pulses in a row meet the celebration target, and where that run began. */
+/**
+ * How many of the latest pulses in a row meet the celebration target, and where that run began. A
+ * pulse whose figures (or, for full participation, whose participation) this audience may not see
+ * breaks the run: a celebration must not tell what the figures would not.
+ */
 export function celebrationStreak(
   pulses: readonly PulseRecord[],
   aspectIds: readonly string[],
   target: CelebrationTarget,
+  decideFor: DecideFor = (p, item) => decide({ rules: p.rules, visibility: 'channel', audience: 'member', item }),
 ): { streak: number; startPulseId: number | null } {
   if (target.kind === 'off') return { streak: 0, startPulseId: null };
   let streak = 0;
@@ -110,8 +115,11 @@ export function celebrationStreak(
     const { results, pulseId, rules } = pulses[i]!;
     const meets =
       target.kind === 'full_participation'
-        ? results.invited > 0 && results.answered === results.invited
-        : mayReadContent(rules, results.answered) &&
+        ? decideFor(pulses[i]!, { kind: 'participation' }) === 'show' &&
+          results.invited > 0 &&
+          results.answered === results.invited
+        : decideFor(pulses[i]!, { kind: 'figure', answered: results.answered }) !== 'hide' &&
+          mayReadContent(rules, results.answered) &&
           [...aspectIds, OVERALL].every((id) => (results.aspects[id]?.mean ?? 0) >= target.threshold);
     if (!meets) break;
     streak++;
@@ -169,6 +177,7 @@ export function computeDigestFigures(input: {
     pulses,
     input.aspects.map((a) => a.id),
     input.celebration,
+    decideFor,
   );
   const participationShown = latest !== undefined && decideFor(latest, { kind: 'participation' }) === 'show';
   return {
@@ -228,10 +237,16 @@ function stillConcerns(latest: PulseRecord, openIds: readonly number[], decideFo
   return count;
 }
 
+/**
+ * Commitments marked at risk or needing help. The threshold is about people: the decision counts
+ * the members with at least one such commitment among those who answered, not the commitments
+ * (two people with three between them are two people).
+ */
 function commitmentsAtRisk(latest: PulseRecord, decideFor: DecideFor): number | null {
-  const { kept, atRisk, needHelp } = latest.results.commitments;
-  const count = atRisk + needHelp;
-  return decideFor(latest, { kind: 'count', count, answered: kept + count }) === 'show' ? count : null;
+  const { atRisk, needHelp, atRiskPromptsByUser } = latest.results.commitments;
+  const people = new Set(atRiskPromptsByUser.map((c) => c.userId)).size;
+  const shown = decideFor(latest, { kind: 'count', count: people, answered: latest.results.answered }) === 'show';
+  return shown ? atRisk + needHelp : null;
 }
 
 /** The chart's input: per-aspect averages over the last 12 pulses. */

@@ -42,7 +42,13 @@ export type Permission = { allowed: true } | { allowed: false; refusal: Refusal 
 const ALLOWED: Permission = { allowed: true };
 const refuse = (refusal: Refusal): Permission => ({ allowed: false, refusal });
 
-export function may(input: { action: Action; standing: Standing; visibility: 'channel' | 'members' }): Permission {
+export function may(input: {
+  action: Action;
+  standing: Standing;
+  visibility: 'channel' | 'members';
+  /** see-agreement: whether the version asked for is the one in effect (what a newcomer commits to). */
+  inEffect?: boolean;
+}): Permission {
   const { action, standing, visibility } = input;
   if (standing === 'member') {
     return action === 'ask-to-join' || action === 'commit-as-newcomer' ? refuse('already-member') : ALLOWED;
@@ -52,9 +58,13 @@ export function may(input: { action: Action; standing: Standing; visibility: 'ch
   switch (action) {
     case 'see-agreement':
     case 'see-digest':
-      // What the channel may read, anyone in it may read; a members-only agreement, only those admitted.
+      // What the channel may read, anyone in it may read; a members-only agreement, only those
+      // admitted, and of it only the version in effect: what they are asked to commit to, not a
+      // proposal the members have not agreed yet nor what they wrote before.
       if (visibility === 'channel') return ALLOWED;
-      return action === 'see-agreement' && standing === 'admitted' ? ALLOWED : refuse('members-only');
+      return action === 'see-agreement' && standing === 'admitted' && input.inEffect === true
+        ? ALLOWED
+        : refuse('members-only');
     case 'ask-to-join':
       return ALLOWED;
     case 'commit-as-newcomer':

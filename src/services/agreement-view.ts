@@ -40,14 +40,20 @@ export function createAgreementViewService(deps: { store: Store; publisher: Agre
       store.alliances.latestArchivedInChannel(input.teamId, input.channelId);
     if (!alliance) return notice(NOTICES.noAllianceHere);
     const versions = store.agreements.versions(alliance.id);
-    const version = pick(versions, input.versionArg);
+    const standing = standingOf(store, alliance.id, input.userId);
+    // Someone who is not a member is shown the version in effect unless they name another.
+    const version =
+      standing === 'member' || input.versionArg
+        ? pick(versions, input.versionArg)
+        : (versions.find((v) => v.id === alliance.activeVersionId) ?? pick(versions, ''));
     if (version && 'kind' in version) return version;
     // A version stays with the members if it was written for them, whatever the setting is now.
     const visibility = visibilityInForce(alliance.settings.visibility, ...(version ? [version.visibility] : []));
     const decision = may({
       action: 'see-agreement',
-      standing: standingOf(store, alliance.id, input.userId),
+      standing,
       visibility,
+      inEffect: version !== undefined && version.id === alliance.activeVersionId,
     });
     if (!decision.allowed) return notice(NOTICES.membersOnly(alliance));
     const members = store.alliances.members(alliance.id);

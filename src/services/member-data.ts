@@ -123,6 +123,7 @@ export function createMemberDataService(deps: MemberDataDeps) {
               action: 'see-agreement',
               standing,
               visibility: visibilityInForce(alliance.settings.visibility, v.visibility),
+              inEffect: v.id === alliance.activeVersionId,
             }).allowed,
         )
         .map((v) => ({ number: v.number, status: v.status, compiledAt: v.compiledAt, content: v.content }));

@@ -159,7 +159,12 @@ describe('anonymity in the digest', () => {
       { atmosphere: [4, 4, 4, 4], behavior: [4, 4, 4, 4], overall: [4, 4, 4, 4] },
       {
         reservations: { '7': { stillConcern: 1, resolved: 3 } },
-        commitments: { kept: 3, atRisk: 1, needHelp: 0, atRiskPromptsByUser: [] },
+        commitments: {
+          kept: 3,
+          atRisk: 1,
+          needHelp: 0,
+          atRiskPromptsByUser: [{ userId: 'UBOB', promptId: 'co_responsibility.commit', status: 'at_risk' }],
+        },
       },
     );
     const hidden = figures([latest], { rules: { anonymous: true, threshold: 3, visibility: 'channel' as const } });
@@ -168,6 +173,41 @@ describe('anonymity in the digest', () => {
     const named = figures([latest]);
     expect(named.stillConcerns).toBe(1);
     expect(named.commitmentsAtRisk).toBe(1);
+  });
+
+  it('celebrates nothing this audience may not see: pulses answered for the members break the run for the channel', () => {
+    const ratings = { atmosphere: [5, 5, 5], behavior: [5, 5, 5], overall: [5, 5, 5] };
+    const forMembers = { anonymous: false, threshold: 1, visibility: 'members' as const };
+    const pulses = [1, 2].map((id) => ({ ...pulse(id, ratings), rules: forMembers }));
+    const celebration = { kind: 'aspects_at_least' as const, threshold: 4, pulses: 2 };
+    const seenBy = (audience: 'channel' | 'member' | 'non-member') =>
+      computeDigestFigures({
+        pulses,
+        aspects: ASPECTS,
+        visibility: 'channel',
+        audience,
+        celebration,
+        openReservationIds: [],
+        label: () => '',
+      }).celebration;
+    expect(seenBy('member')).toMatchObject({ met: true, streak: 2 });
+    expect(seenBy('channel')).toMatchObject({ met: false, streak: 0, streakKey: null });
+    expect(seenBy('non-member')).toMatchObject({ met: false, streak: 0 });
+  });
+
+  it('counts people, not commitments, against the threshold: two people with three at risk stay hidden', () => {
+    const atRisk = (userIds: string[]) =>
+      userIds.map((userId, i) => ({ userId, promptId: `p${i}`, status: 'at_risk' as const }));
+    const rules = { rules: { anonymous: true, threshold: 3, visibility: 'channel' as const } };
+    const ratings = { atmosphere: [4, 4, 4, 4, 4, 4], behavior: [4, 4, 4, 4, 4, 4], overall: [4, 4, 4, 4, 4, 4] };
+    const two = pulse(1, ratings, {
+      commitments: { kept: 5, atRisk: 3, needHelp: 0, atRiskPromptsByUser: atRisk(['UA', 'UA', 'UB']) },
+    });
+    expect(figures([two], rules).commitmentsAtRisk).toBeNull();
+    const three = pulse(1, ratings, {
+      commitments: { kept: 3, atRisk: 3, needHelp: 0, atRiskPromptsByUser: atRisk(['UA', 'UB', 'UC']) },
+    });
+    expect(figures([three], rules).commitmentsAtRisk).toBe(3);
   });
 
   it('uses each pulse’s own rules: an anonymous pulse stays hidden among named ones', () => {

@@ -64,7 +64,19 @@ describe('who may do what', () => {
     ['admitted', 'channel', 'commit-as-newcomer', true],
     ['admitted', 'members', 'commit-as-newcomer', true],
   ] as const)('%s, %s alliance, %s: %s', (standing, visibility, action, allowed) => {
-    expect(may({ action, standing, visibility }).allowed).toBe(allowed);
+    // Asked about the version in effect (what a newcomer is asked to commit to).
+    expect(may({ action, standing, visibility, inEffect: true }).allowed).toBe(allowed);
+  });
+
+  it('someone admitted reads only the version in effect of a members-only agreement, not a proposal or an old one', () => {
+    expect(may({ action: 'see-agreement', standing: 'admitted', visibility: 'members', inEffect: false })).toEqual({
+      allowed: false,
+      refusal: 'members-only',
+    });
+    expect(may({ action: 'see-agreement', standing: 'admitted', visibility: 'members' }).allowed).toBe(false);
+    expect(may({ action: 'see-agreement', standing: 'admitted', visibility: 'channel', inEffect: false }).allowed).toBe(
+      true,
+    );
   });
 });
 
