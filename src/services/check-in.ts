@@ -27,7 +27,12 @@ export interface CheckInDeps {
   sealer: AnswerSealer;
 }
 
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+/**
+ * Where an anonymous answer is kept: the hash of its edit key together with the member it was given
+ * to, so the key finds nothing for anyone else who gets hold of it (a forwarded or copied button).
+ * The database still cannot tell whose answer a row is without the key, which only their DM holds.
+ */
+const keyHashOf = (key: string, userId: string) => createHash('sha256').update(`${userId}\n${key}`).digest('hex');
 const newEditKey = () => randomBytes(24).toString('base64url');
 const newResponseId = () => randomBytes(12).toString('hex');
 
@@ -42,7 +47,7 @@ export function createCheckInService(deps: CheckInDeps) {
 
   /** An anonymous member's own answer, found only through the edit key their DM button holds. */
   function keyedAnswer(pulse: Pulse, editKey: string, userId: string): StoredResponse | undefined {
-    const keyHash = hashKey(editKey);
+    const keyHash = keyHashOf(editKey, userId);
     const sealed = store.pulses.sealedAnswer(pulse.id, keyHash);
     if (!sealed) return store.pulses.keyedResponse(pulse.id, keyHash, userId);
     const answers = sealer.open(pulse.id, sealed);
@@ -163,7 +168,7 @@ export function createCheckInService(deps: CheckInDeps) {
   ): Notice | { editKey: string } {
     const { commitments: _own, ...anonymous } = answers;
     if (editKey) {
-      const keyHash = hashKey(editKey);
+      const keyHash = keyHashOf(editKey, userId);
       if (store.pulses.replaceSealedAnswer(pulse.id, keyHash, sealer.seal(pulse.id, anonymous))) return { editKey };
       // An answer given before answers were sealed (a pulse open across the upgrade).
       const legacy = store.pulses.keyedResponse(pulse.id, keyHash, userId);
@@ -174,7 +179,7 @@ export function createCheckInService(deps: CheckInDeps) {
     // Participation first, so a second concurrent submission is refused.
     if (!store.pulses.recordParticipation(pulse.id, pulse.teamId, userId)) return notice(NOTICES.alreadyCheckedIn);
     const key = newEditKey();
-    store.pulses.insertSealedAnswer(pulse.id, pulse.teamId, hashKey(key), sealer.seal(pulse.id, anonymous));
+    store.pulses.insertSealedAnswer(pulse.id, pulse.teamId, keyHashOf(key, userId), sealer.seal(pulse.id, anonymous));
     return { editKey: key };
   }
 

@@ -4,6 +4,7 @@ import { DELIVERY_KINDS } from '../domain/delivery.js';
 import { canCompileEarly, type DesignRound, designProgress, resumeStep, validateStep } from '../domain/design.js';
 import type { DomainEvent } from '../domain/events.js';
 import { getTemplate } from '../domain/templates/index.js';
+import { decide, wordsWrittenFor } from '../domain/visibility.js';
 import {
   buildDesignAnnouncement,
   buildDesignDoneView,
@@ -53,6 +54,15 @@ export function designRoundModel(
     finished: designProgress(members, finishedIds).finished,
     ...(base ? { renegotiation: { fromVersion: base.number, reason: round.reason, startedBy: round.startedBy } } : {}),
     ...(compiledVersion !== undefined ? { compiledVersion } : {}),
+    // What the channel's announcement may show, asked of the one rule: in a members-only alliance
+    // not even who has answered.
+    membersOnly:
+      decide({
+        rules: wordsWrittenFor(alliance.settings.visibility),
+        visibility: alliance.settings.visibility,
+        audience: 'channel',
+        item: { kind: 'participation' },
+      }) === 'hide',
   };
 }
 

@@ -31,6 +31,11 @@ export interface DesignRoundModel {
   renegotiation?: { fromVersion: number; reason: string | null; startedBy: string };
   /** Once compiled, the announcement says so and drops its buttons. */
   compiledVersion?: number;
+  /**
+   * The channel may not see who answered, nor a member's reason for reopening (a members-only
+   * alliance): the channel's announcement leaves them out; the members' DMs keep them.
+   */
+  membersOnly?: boolean;
 }
 
 /** "2 of 5 have answered: @a, @b" — names of who answered, never what they said. */
@@ -51,7 +56,16 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
   const name = escapeText(model.allianceName);
   const steps = model.template.sections.map((s) => s.title).join(' → ');
   const blocks: Block[] = [];
-  if (model.renegotiation) {
+  if (model.renegotiation && model.membersOnly) {
+    blocks.push(header(`Renegotiating: ${truncate(model.allianceName, 120)}`));
+    blocks.push(
+      section(
+        `Version ${model.renegotiation.fromVersion} of *${name}* is being renegotiated by its members. ` +
+          'Each of them has the details in a direct message from Alliance. Version ' +
+          `${model.renegotiation.fromVersion} stays in effect until everyone agrees to the new one.`,
+      ),
+    );
+  } else if (model.renegotiation) {
     const reason = model.renegotiation.reason ? `\n>${quoted(model.renegotiation.reason, 500)}` : '';
     blocks.push(header(`Renegotiating: ${truncate(model.allianceName, 120)}`));
     blocks.push(
@@ -74,7 +88,13 @@ export function buildDesignAnnouncement(model: DesignRoundModel): { text: string
       ),
     );
   }
-  blocks.push(context([progressLine(model.members, model.finished)]));
+  blocks.push(
+    context([
+      model.membersOnly
+        ? 'Who has answered is shared with the members only.'
+        : progressLine(model.members, model.finished),
+    ]),
+  );
   if (model.compiledVersion !== undefined) {
     blocks.push(
       context([
@@ -110,8 +130,9 @@ export function buildDesignInvitation(model: DesignRoundModel, recipientId: stri
   const name = escapeText(model.allianceName);
   const intro = model.renegotiation
     ? `${userMention(model.renegotiation.startedBy)} reopened *${name}* in ` +
-      `${channelMention(model.channelId)} to renegotiate it. Your current answers are filled in; ` +
-      `change what no longer holds.`
+      `${channelMention(model.channelId)} to renegotiate it.` +
+      (model.renegotiation.reason ? `\n>${quoted(model.renegotiation.reason, 500)}\n` : ' ') +
+      'Your current answers are filled in; change what no longer holds.'
     : `${userMention(model.starterId)} invited you to design *${name}* with ` +
       `${model.members.length - 1} ${model.members.length - 1 === 1 ? 'other' : 'others'} in ` +
       `${channelMention(model.channelId)}. It takes about ten minutes, and you can stop and pick ` +

@@ -1,0 +1,231 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Alliance } from '../../src/domain/alliance.js';
+import { getTemplate } from '../../src/domain/templates/index.js';
+import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS } from '../../src/slack/ids.js';
+import { bootAlliance, type Harness } from '../support/boot.js';
+import { activateAlliance, checkInWith, dmsWith, hasAction, stepAnswers, submitSettings } from '../support/flows.js';
+
+/**
+ * Privacy at the edges: an archived members-only alliance, an anonymous answer's edit key in the
+ * wrong hands, a members-only renegotiation's announcement, and a weakening of privacy that one
+ * member declines.
+ */
+
+const MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
+const DAY = 86_400_000;
+const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY);
+const PULSE = '2026-01-08T09:00:00Z';
+const CLOSE = '2026-01-10T09:00:00Z';
+const DIGEST = '2026-01-12T08:30:00Z';
+
+describe('privacy at the edges', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  async function bootOnly() {
+    h = await bootAlliance({
+      now: '2026-01-05T08:00:00Z',
+      arrange: (fake) => {
+        for (const id of [...MEMBERS, 'UDAVE', 'UOUT'])
+          fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+        fake.addUser({ id: 'UADMIN', name: 'admin', isAdmin: true });
+        fake.addChannel({ id: 'CTEAM', name: 'team', members: [...MEMBERS, 'UDAVE', 'UADMIN'], botIsMember: true });
+      },
+    });
+  }
+
+  async function boot(setup: Record<string, unknown> = {}, signals: Record<string, unknown> = {}): Promise<Alliance> {
+    await bootOnly();
+    return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
+  }
+
+  const openHome = (userId: string) =>
+    h.slack.event({ type: 'app_home_opened', user: userId, channel: `D0${userId.slice(1)}`, tab: 'home' });
+  const home = (userId: string) => JSON.stringify(h.fake.homeView(userId)?.blocks ?? []);
+  const filesFor = (userId: string) =>
+    h.fake
+      .files()
+      .filter((f) => f.channel === h.fake.dmChannelId(userId))
+      .map((f) => f.bytes?.toString('utf8') ?? '')
+      .join('\n');
+  const channelEverything = (channelId: string) =>
+    JSON.stringify(h.fake.messages(channelId).map((m) => ({ text: m.text, blocks: m.blocks })));
+
+  async function answerRound(userId: string, extra: string) {
+    const button = [...h.fake.messages(userId), ...h.fake.messages('CTEAM')]
+      .filter((m) => hasAction(m, ACTIONS.addAnswers))
+      .at(-1)!;
+    await h.slack.clickButton({ userId, channelId: button.channel, ts: button.ts, actionId: ACTIONS.addAnswers });
+    for (let step = 0; step < getTemplate('team').sections.length; step++) {
+      await h.slack.submitView({ userId, values: stepAnswers('team', step, userId, extra) });
+    }
+    await h.slack.closeView({ userId });
+  }
+
+  it('archive of a members-only alliance: a non-member still reads nothing with show or digest', async () => {
+    await boot({ [SETUP_BLOCKS.visibility]: 'members' });
+    await h.tickAt(PULSE);
+    for (const u of MEMBERS) await checkInWith(h, u, 3, { [CHECKIN_BLOCKS.working]: `ARCHWORDS ${u}` });
+    await h.tickAt(CLOSE);
+    await h.tickAt(DIGEST);
+    await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'archive' });
+    await h.slack.submitView({ userId: 'UBOB', values: {} });
+    for (const text of ['show', 'show v1', 'digest', 'export']) {
+      await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text });
+      await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text });
+    }
+    await openHome('UDAVE');
+    const dave = JSON.stringify([h.fake.ephemerals('UDAVE'), filesFor('UDAVE'), home('UDAVE')]);
+    expect(h.fake.ephemerals('UDAVE').length).toBeGreaterThan(0);
+    expect(dave).not.toContain('UALICE on');
+    expect(dave).not.toContain('ARCHWORDS');
+    expect(channelEverything('CTEAM')).not.toContain('ARCHWORDS');
+    // A member still reads the history.
+    expect(JSON.stringify(h.fake.ephemerals('UBOB'))).toContain('Core team: version 1');
+  });
+
+  // ---- edit keys -----------------------------------------------------------------------------
+
+  it('Bob’s edit key replayed by Alice shows and changes nothing of Bob’s answer', async () => {
+    const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
+    await h.tickAt(PULSE);
+    await checkInWith(h, 'UBOB', 1, { [CHECKIN_BLOCKS.working]: 'BOBANONSECRET' });
+    await checkInWith(h, 'UALICE', 5, { [CHECKIN_BLOCKS.working]: 'ALICEWORDS' });
+    const bobEdit = dmsWith(h, 'UBOB', ACTIONS.editCheckIn).at(-1)!;
+    expect(bobEdit).toBeDefined();
+    // Bob himself sees his answer through it (sanity).
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: bobEdit.channel,
+      ts: bobEdit.ts,
+      actionId: ACTIONS.editCheckIn,
+    });
+    expect(JSON.stringify(h.fake.openViews('UBOB'))).toContain('BOBANONSECRET');
+    h.fake.clearViews('UBOB');
+    // Alice replays the same button (same value) from her own DM.
+    const forged = h.fake.addMessage({
+      channel: h.fake.dmChannelId('UALICE'),
+      user: bobEdit.user,
+      text: 'forged',
+      blocks: bobEdit.blocks,
+    });
+    h.fake.clearViews('UALICE');
+    await h.slack.clickButton({
+      userId: 'UALICE',
+      channelId: h.fake.dmChannelId('UALICE'),
+      ts: forged.ts,
+      actionId: ACTIONS.editCheckIn,
+    });
+    const aliceSaw = JSON.stringify([h.fake.openViews('UALICE'), h.fake.ephemerals('UALICE')]);
+    expect(aliceSaw, 'Alice sees Bob’s answer via his key').not.toContain('BOBANONSECRET');
+    if (h.fake.topView('UALICE')) {
+      await h.slack.submitView({
+        userId: 'UALICE',
+        values: {
+          [CHECKIN_BLOCKS.rating('atmosphere')]: '5',
+          [CHECKIN_BLOCKS.rating('co_responsibility')]: '5',
+          [CHECKIN_BLOCKS.rating('behavior')]: '5',
+          [CHECKIN_BLOCKS.rating('overall')]: '5',
+          [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
+          [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
+          [CHECKIN_BLOCKS.working]: 'ALICEOVERWROTE',
+        },
+      });
+    }
+    await checkInWith(h, 'UCAROL', 3, { [CHECKIN_BLOCKS.working]: 'CAROLWORDS' });
+    await h.tickAt(CLOSE);
+    const results = JSON.stringify(h.app.store.pulses.all(alliance.id)[0]?.results);
+    expect(results).toContain('CAROLWORDS');
+    expect(results, 'Bob’s answer still his').toContain('BOBANONSECRET');
+    expect(results, 'Alice overwrote Bob’s answer').not.toContain('ALICEOVERWROTE');
+  });
+
+  // ---- members-only design round --------------------------------------------------------------
+
+  it('members-only renegotiation: the channel sees no draft answers and no names of who answered', async () => {
+    const alliance = await boot({ [SETUP_BLOCKS.visibility]: 'members' });
+    await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'renegotiate MORENEGREASON words' });
+    expect(channelEverything('CTEAM'), 'members-only renegotiation reason in channel').not.toContain('MORENEGREASON');
+    // The channel hears that the agreement is being renegotiated; each member has the reason by DM.
+    expect(channelEverything('CTEAM')).toContain('is being renegotiated by its members');
+    for (const userId of MEMBERS) expect(JSON.stringify(h.fake.messages(userId)), userId).toContain('MORENEGREASON');
+    const channelBefore = h.fake.messages('CTEAM').map((m) => m.ts);
+    await answerRound('UBOB', ' BOBDRAFT5');
+    // Alice opens her answers: does she see Bob's before compile?
+    const button = [...h.fake.messages('UALICE'), ...h.fake.messages('CTEAM')]
+      .filter((m) => hasAction(m, ACTIONS.addAnswers))
+      .at(-1)!;
+    h.fake.clearViews('UALICE');
+    await h.slack.clickButton({
+      userId: 'UALICE',
+      channelId: button.channel,
+      ts: button.ts,
+      actionId: ACTIONS.addAnswers,
+    });
+    const aliceView = JSON.stringify(h.fake.openViews('UALICE'));
+    expect(aliceView).toContain('UALICE on');
+    expect(aliceView, 'Alice sees Bob’s draft before compile').not.toContain('BOBDRAFT5');
+    await h.slack.closeView({ userId: 'UALICE' });
+    const channel = channelEverything('CTEAM');
+    expect(h.fake.messages('CTEAM').length).toBeGreaterThan(0);
+    expect(channel).not.toContain('BOBDRAFT5');
+    // Messages posted or re-rendered since the round opened: who answered is not for the channel.
+    const touched = h.fake
+      .messages('CTEAM')
+      .filter((m) => !channelBefore.includes(m.ts) || m.edited)
+      .map((m) => JSON.stringify([m.text, m.blocks]))
+      .join('\n');
+    expect(touched, 'names who answered in channel').not.toContain('<@UBOB>');
+    for (const u of ['UALICE', 'UCAROL', 'UERIN']) await answerRound(u, ' v2');
+    expect(h.app.store.agreements.proposedVersion(alliance.id)?.number).toBe(2);
+    expect(channelEverything('CTEAM')).not.toContain('BOBDRAFT5');
+  });
+
+  // ---- declined privacy change ----------------------------------------------------------------
+
+  it('anonymity off declined by one member: nothing changes, earlier anonymous pulse stays anonymous', async () => {
+    const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
+    await h.tickAt(PULSE);
+    await checkInWith(h, 'UALICE', 3, { [CHECKIN_BLOCKS.working]: 'ANON6 A' });
+    await checkInWith(h, 'UBOB', 3, { [CHECKIN_BLOCKS.working]: 'ANON6 B' });
+    await checkInWith(h, 'UCAROL', 3);
+    await h.tickAt(CLOSE);
+    await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.anonymous]: [] });
+    const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange))!;
+    expect(proposal).toBeDefined();
+    await h.slack.clickButton({
+      userId: 'UBOB',
+      channelId: 'CTEAM',
+      ts: proposal.ts,
+      actionId: ACTIONS.agreePrivacyChange,
+    });
+    await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: proposal.ts, actionId: ACTIONS.keepPrivacy });
+    // Erin tries to agree after the decline.
+    try {
+      await h.slack.clickButton({
+        userId: 'UERIN',
+        channelId: 'CTEAM',
+        ts: proposal.ts,
+        actionId: ACTIONS.agreePrivacyChange,
+      });
+    } catch (e) {
+      if (!String(e).includes('impossible for a real user')) throw e;
+    }
+    expect(h.app.store.alliances.get(alliance.id)?.settings.anonymous).toBe(true);
+    await h.tickAt(DIGEST);
+    await h.tickAt(at(PULSE, 7));
+    const second = h.app.store.pulses.openPulse(alliance.id);
+    expect(second?.anonymous, 'next pulse anonymous').toBe(true);
+    for (const u of ['UBOB', 'UDAVE']) await h.slack.command({ userId: u, channelId: 'CTEAM', text: 'digest' });
+    await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'export' });
+    await openHome('UBOB');
+    const everywhere = JSON.stringify([
+      channelEverything('CTEAM'),
+      h.fake.ephemerals(),
+      filesFor('UBOB'),
+      home('UBOB'),
+    ]);
+    expect(everywhere).toMatch(/How we're doing/);
+    expect(everywhere).not.toContain('ANON6');
+  });
+});
