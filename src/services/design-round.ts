@@ -374,9 +374,18 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
     if (round) await afterProgress(round.id, now);
   }
 
+  /** Every announcement of the alliance's rounds, re-rendered from the store (after someone was forgotten). */
+  async function refreshAnnouncements(allianceId: string): Promise<void> {
+    const versions = store.agreements.versions(allianceId);
+    for (const round of store.design.rounds(allianceId)) {
+      await refreshAnnouncement(round.id, versions.find((v) => v.roundId === round.id)?.number);
+    }
+  }
+
   return {
     announce,
     refreshAnnouncement,
+    refreshAnnouncements,
     openAnswers,
     submitStep,
     saveOnClose,

@@ -192,6 +192,11 @@ export function createFlagService(deps: FlagDeps) {
     );
   }
 
+  /** Every flag message of the alliance, re-rendered from the store (after someone was forgotten). */
+  async function refreshAll(allianceId: string): Promise<void> {
+    for (const flag of store.flags.all(allianceId)) await refresh(flag.id);
+  }
+
   /** A round started from a flag: its message says so. */
   async function roundOpened(roundId: number): Promise<void> {
     for (const flag of store.flags.ofRound(roundId)) await refresh(flag.id);
@@ -265,6 +270,7 @@ export function createFlagService(deps: FlagDeps) {
 
   return {
     raise,
+    refreshAll,
     afterPulseClosed,
     ensureDaily,
     cancelDaily,

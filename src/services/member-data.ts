@@ -176,9 +176,8 @@ export function createMemberDataService(deps: MemberDataDeps) {
    */
   async function forget(input: { teamId: string; userId: string; now: Date }): Promise<Notice> {
     const alliances = store.alliances.ofMember(input.teamId, input.userId);
-    const versionIds = store.alliances
-      .everOf(input.teamId, input.userId)
-      .flatMap((a) => store.agreements.versions(a.id).map((v) => v.id));
+    const everIn = store.alliances.everOf(input.teamId, input.userId);
+    const versionIds = everIn.flatMap((a) => store.agreements.versions(a.id).map((v) => v.id));
     const { events } = deps.events.transaction(input.now, (record) => {
       for (const alliance of alliances) {
         const change: MembershipChange = {
@@ -191,6 +190,7 @@ export function createMemberDataService(deps: MemberDataDeps) {
         record({ type: 'membersChanged', allianceId: alliance.id, change });
       }
       store.people.forget(input.teamId, input.userId);
+      for (const alliance of everIn) record({ type: 'wordsWithdrawn', allianceId: alliance.id });
     });
     store.truncateWal();
     // What Slack shows of the agreements follows: their name and words are replaced there too.

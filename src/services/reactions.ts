@@ -85,6 +85,16 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
       { does: 'reschedule the pulses', atomic: (e, now) => s.pulseSchedule.reschedule(e.allianceId, now) },
       { does: 'reschedule the digest', atomic: (e, now) => s.digests.reschedule(e.allianceId, now) },
     ],
+    wordsWithdrawn: [
+      {
+        does: 're-render the signals that quoted them',
+        after: (e) => s.flags.refreshAll(e.allianceId),
+      },
+      {
+        does: 're-render the design announcements that named or quoted them',
+        after: (e) => s.designRound.refreshAnnouncements(e.allianceId),
+      },
+    ],
     membersChanged: [
       {
         does: 'raise the membership signal',

@@ -37,6 +37,7 @@ export function createDesignRepo(db: Db) {
   const roundById = db.prepare('SELECT * FROM design_rounds WHERE id = ?');
   const openRound = db.prepare("SELECT * FROM design_rounds WHERE alliance_id = ? AND status = 'open'");
   const latestRound = db.prepare('SELECT * FROM design_rounds WHERE alliance_id = ? ORDER BY id DESC LIMIT 1');
+  const roundsOf = db.prepare('SELECT * FROM design_rounds WHERE alliance_id = ? ORDER BY id');
   const closeRound = db.prepare(
     "UPDATE design_rounds SET status = @status, closed_at = @now WHERE id = @id AND status = 'open'",
   );
@@ -100,6 +101,9 @@ export function createDesignRepo(db: Db) {
     currentOpenRound(allianceId: string): DesignRound | undefined {
       const row = openRound.get(allianceId) as RoundRow | undefined;
       return row ? toRound(row) : undefined;
+    },
+    rounds(allianceId: string): DesignRound[] {
+      return (roundsOf.all(allianceId) as RoundRow[]).map(toRound);
     },
     latestRound(allianceId: string): DesignRound | undefined {
       const row = latestRound.get(allianceId) as RoundRow | undefined;

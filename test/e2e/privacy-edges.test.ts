@@ -62,6 +62,36 @@ describe('privacy at the edges', () => {
     await h.slack.closeView({ userId });
   }
 
+  it('forget me re-renders the signals and design announcements that quoted or named the person', async () => {
+    await boot();
+    await h.tickAt(PULSE);
+    await checkInWith(h, 'UERIN', 2, {
+      [CHECKIN_BLOCKS.renegotiate]: ['yes'],
+      [CHECKIN_BLOCKS.reason]: 'ERINPULSEREASON words',
+    });
+    for (const userId of ['UALICE', 'UBOB', 'UCAROL']) await checkInWith(h, userId, 4);
+    await h.tickAt(CLOSE);
+    await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'renegotiate ERINRENEGREASON words' });
+    const flag = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINPULSEREASON'));
+    const announcement = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINRENEGREASON'));
+    expect(flag, 'the signal quoted her reason').toBeDefined();
+    expect(announcement, 'the announcement quoted her reason').toBeDefined();
+    expect(JSON.stringify(announcement?.blocks)).toContain('<@UERIN>');
+
+    await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'forget me' });
+    expect((await h.slack.submitView({ userId: 'UERIN', values: {} })).outcome).toBe('updated');
+
+    for (const posted of [flag!, announcement!]) {
+      const now = h.fake.message('CTEAM', posted.ts);
+      expect(now).toBeDefined();
+      const shown = JSON.stringify([now?.text, now?.blocks]);
+      expect(shown).not.toContain('ERINPULSEREASON');
+      expect(shown).not.toContain('ERINRENEGREASON');
+      expect(shown).not.toContain('<@UERIN>');
+    }
+    expect(JSON.stringify(h.fake.message('CTEAM', announcement!.ts)?.blocks)).toContain('Renegotiating');
+  });
+
   it('archive of a members-only alliance: a non-member still reads nothing with show or digest', async () => {
     await boot({ [SETUP_BLOCKS.visibility]: 'members' });
     await h.tickAt(PULSE);

@@ -18,6 +18,7 @@ function emptyTable(): Record<DomainEvent['type'], unknown[]> {
     versionAgreed: [],
     pulseClosed: [],
     scheduleChanged: [],
+    wordsWithdrawn: [],
     membersChanged: [],
     newcomerArrived: [],
     pulseOpened: [],
