@@ -1,9 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
-import { getTemplate } from '../../src/domain/templates/index.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, checkInWith, dmsWith, hasAction, stepAnswers, submitSettings } from '../support/flows.js';
+import {
+  activateAlliance,
+  answerRound,
+  channelText,
+  checkInWith,
+  dmFilesText,
+  dmsWith,
+  hasAction,
+  homeText,
+  openHomeOf,
+  submitSettings,
+} from '../support/flows.js';
 
 /**
  * Each audience sees only what the rules let it: a member who left, an admitted newcomer who has not
@@ -38,17 +48,10 @@ describe('what each audience may see', () => {
     return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
   }
 
-  const openHome = (userId: string) =>
-    h.slack.event({ type: 'app_home_opened', user: userId, channel: `D0${userId.slice(1)}`, tab: 'home' });
-  const home = (userId: string) => JSON.stringify(h.fake.homeView(userId)?.blocks ?? []);
-  const filesFor = (userId: string) =>
-    h.fake
-      .files()
-      .filter((f) => f.channel === h.fake.dmChannelId(userId))
-      .map((f) => f.bytes?.toString('utf8') ?? '')
-      .join('\n');
-  const channelEverything = (channelId: string) =>
-    JSON.stringify(h.fake.messages(channelId).map((m) => ({ text: m.text, blocks: m.blocks })));
+  const openHome = (userId: string) => openHomeOf(h, userId);
+  const home = (userId: string) => homeText(h, userId);
+  const filesFor = (userId: string) => dmFilesText(h, userId);
+  const channelEverything = (channelId: string) => channelText(h, channelId);
 
   /** Members-only → channel, with every current member's agreement. */
   async function openToChannel(alliance: Alliance, members = MEMBERS) {
@@ -313,16 +316,7 @@ describe('what each audience may see', () => {
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'renegotiate' });
     const round = h.app.store.design.currentOpenRound(alliance.id);
     expect(round).toBeDefined();
-    for (const userId of MEMBERS) {
-      const button = [...h.fake.messages(userId), ...h.fake.messages('CTEAM')]
-        .filter((m) => hasAction(m, ACTIONS.addAnswers))
-        .at(-1)!;
-      await h.slack.clickButton({ userId, channelId: button.channel, ts: button.ts, actionId: ACTIONS.addAnswers });
-      for (let step = 0; step < getTemplate('team').sections.length; step++) {
-        await h.slack.submitView({ userId, values: stepAnswers('team', step, userId, ' DRAFT-V2') });
-      }
-      await h.slack.closeView({ userId });
-    }
+    for (const userId of MEMBERS) await answerRound(h, userId, ' DRAFT-V2');
     const proposed = h.app.store.agreements.proposedVersion(alliance.id);
     expect(proposed?.number).toBe(2);
 
@@ -373,16 +367,7 @@ describe('what each audience may see', () => {
     await leave('UERIN');
     const rest = ['UALICE', 'UBOB', 'UCAROL'];
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'renegotiate' });
-    for (const userId of rest) {
-      const button = [...h.fake.messages(userId), ...h.fake.messages('CTEAM')]
-        .filter((m) => hasAction(m, ACTIONS.addAnswers))
-        .at(-1)!;
-      await h.slack.clickButton({ userId, channelId: button.channel, ts: button.ts, actionId: ACTIONS.addAnswers });
-      for (let step = 0; step < getTemplate('team').sections.length; step++) {
-        await h.slack.submitView({ userId, values: stepAnswers('team', step, userId, ' DRAFT-V2') });
-      }
-      await h.slack.closeView({ userId });
-    }
+    for (const userId of rest) await answerRound(h, userId, ' DRAFT-V2');
     expect(h.app.store.agreements.proposedVersion(alliance.id)?.number).toBe(2);
     // Erin asks to join again; Carol admits her; she has not committed yet.
     await h.slack.event({ type: 'member_joined_channel', user: 'UERIN', channel: 'CTEAM', channel_type: 'C' });

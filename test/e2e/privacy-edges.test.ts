@@ -1,9 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
-import { getTemplate } from '../../src/domain/templates/index.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, checkInWith, dmsWith, hasAction, stepAnswers, submitSettings } from '../support/flows.js';
+import {
+  activateAlliance,
+  answerRound,
+  channelText,
+  checkInWith,
+  dmFilesText,
+  dmsWith,
+  hasAction,
+  homeText,
+  openHomeOf,
+  submitSettings,
+} from '../support/flows.js';
 
 /**
  * Privacy at the edges: an archived members-only alliance, an anonymous answer's edit key in the
@@ -39,28 +49,12 @@ describe('privacy at the edges', () => {
     return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
   }
 
-  const openHome = (userId: string) =>
-    h.slack.event({ type: 'app_home_opened', user: userId, channel: `D0${userId.slice(1)}`, tab: 'home' });
-  const home = (userId: string) => JSON.stringify(h.fake.homeView(userId)?.blocks ?? []);
-  const filesFor = (userId: string) =>
-    h.fake
-      .files()
-      .filter((f) => f.channel === h.fake.dmChannelId(userId))
-      .map((f) => f.bytes?.toString('utf8') ?? '')
-      .join('\n');
-  const channelEverything = (channelId: string) =>
-    JSON.stringify(h.fake.messages(channelId).map((m) => ({ text: m.text, blocks: m.blocks })));
+  const openHome = (userId: string) => openHomeOf(h, userId);
+  const home = (userId: string) => homeText(h, userId);
+  const filesFor = (userId: string) => dmFilesText(h, userId);
+  const channelEverything = (channelId: string) => channelText(h, channelId);
 
-  async function answerRound(userId: string, extra: string) {
-    const button = [...h.fake.messages(userId), ...h.fake.messages('CTEAM')]
-      .filter((m) => hasAction(m, ACTIONS.addAnswers))
-      .at(-1)!;
-    await h.slack.clickButton({ userId, channelId: button.channel, ts: button.ts, actionId: ACTIONS.addAnswers });
-    for (let step = 0; step < getTemplate('team').sections.length; step++) {
-      await h.slack.submitView({ userId, values: stepAnswers('team', step, userId, extra) });
-    }
-    await h.slack.closeView({ userId });
-  }
+  const answerRoundAs = (userId: string, extra: string) => answerRound(h, userId, extra);
 
   it('forget me re-renders the signals and design announcements that quoted or named the person', async () => {
     await boot();
@@ -180,7 +174,7 @@ describe('privacy at the edges', () => {
     expect(channelEverything('CTEAM')).toContain('is being renegotiated by its members');
     for (const userId of MEMBERS) expect(JSON.stringify(h.fake.messages(userId)), userId).toContain('MORENEGREASON');
     const channelBefore = h.fake.messages('CTEAM').map((m) => m.ts);
-    await answerRound('UBOB', ' BOBDRAFT5');
+    await answerRoundAs('UBOB', ' BOBDRAFT5');
     // Alice opens her answers: does she see Bob's before compile?
     const button = [...h.fake.messages('UALICE'), ...h.fake.messages('CTEAM')]
       .filter((m) => hasAction(m, ACTIONS.addAnswers))
@@ -206,7 +200,7 @@ describe('privacy at the edges', () => {
       .map((m) => JSON.stringify([m.text, m.blocks]))
       .join('\n');
     expect(touched, 'names who answered in channel').not.toContain('<@UBOB>');
-    for (const u of ['UALICE', 'UCAROL', 'UERIN']) await answerRound(u, ' v2');
+    for (const u of ['UALICE', 'UCAROL', 'UERIN']) await answerRoundAs(u, ' v2');
     expect(h.app.store.agreements.proposedVersion(alliance.id)?.number).toBe(2);
     expect(channelEverything('CTEAM')).not.toContain('BOBDRAFT5');
   });

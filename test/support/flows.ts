@@ -113,3 +113,35 @@ export async function submitSettings(h: Harness, userId: string, channelId: stri
   await h.slack.command({ userId, channelId, text: 'settings' });
   return h.slack.submitView({ userId, values });
 }
+
+/** Opens a person's App Home, as Slack does when they click the app. */
+export const openHomeOf = (h: Harness, userId: string) =>
+  h.slack.event({ type: 'app_home_opened', user: userId, channel: `D0${userId.slice(1)}`, tab: 'home' });
+
+/** What a person's App Home shows, as one string to search. */
+export const homeText = (h: Harness, userId: string): string => JSON.stringify(h.fake.homeView(userId)?.blocks ?? []);
+
+/** Every file uploaded to a person's DM (an export), as text. */
+export const dmFilesText = (h: Harness, userId: string): string =>
+  h.fake
+    .files()
+    .filter((f) => f.channel === h.fake.dmChannelId(userId))
+    .map((f) => f.bytes?.toString('utf8') ?? '')
+    .join('\n');
+
+/** Every message of a channel, text and blocks, as one string to search. */
+export const channelText = (h: Harness, channelId: string): string =>
+  JSON.stringify(h.fake.messages(channelId).map((m) => ({ text: m.text, blocks: m.blocks })));
+
+/** A member answers every step of the open round from its latest "Add my answers" button. */
+export async function answerRound(h: Harness, userId: string, extra: string, channelId = 'CTEAM'): Promise<void> {
+  const button = [...h.fake.messages(userId), ...h.fake.messages(channelId)]
+    .filter((m) => hasAction(m, ACTIONS.addAnswers))
+    .at(-1);
+  if (!button) throw new Error(`${userId} has no Add my answers button`);
+  await h.slack.clickButton({ userId, channelId: button.channel, ts: button.ts, actionId: ACTIONS.addAnswers });
+  for (let step = 0; step < getTemplate('team').sections.length; step++) {
+    await h.slack.submitView({ userId, values: stepAnswers('team', step, userId, extra) });
+  }
+  await h.slack.closeView({ userId });
+}
