@@ -158,12 +158,18 @@ export function createAgreementPublisher(deps: PublisherDeps) {
    * the visibility rule for each place: in the thread of each post of the version; where that is
    * the channel of an alliance or version that is for the members only, the thread gets `pointer`
    * (nothing of the words) and every current member without a DM copy of the version gets them by
-   * DM. A DM copy of someone who is no longer a member gets nothing.
+   * DM. A DM copy of someone who is no longer a member gets nothing. Returns where `message` was
+   * posted.
    */
-  async function shareWithReaders(versionId: number, message: SlackMessage, pointer: SlackMessage): Promise<void> {
+  async function shareWithReaders(
+    versionId: number,
+    message: SlackMessage,
+    pointer: SlackMessage,
+  ): Promise<{ channel: string; ts: string }[]> {
     const version = store.agreements.version(versionId);
     const alliance = version ? store.alliances.get(version.allianceId) : undefined;
-    if (!version || !alliance) return;
+    if (!version || !alliance) return [];
+    const shared: { channel: string; ts: string }[] = [];
     const members = new Set(store.alliances.members(alliance.id));
     const shownTo = (audience: 'channel' | 'member' | 'non-member') =>
       decide({
@@ -179,18 +185,25 @@ export function createAgreementPublisher(deps: PublisherDeps) {
       const shown = shownTo(audience);
       if (audience === 'channel' && !shown) channelHidden = true;
       if (!shown && audience !== 'channel') continue;
-      await gateway.post(
+      const reply = await gateway.post(
         version.teamId,
         { channel: post.channelId, threadTs: post.ts, ...(shown ? message : pointer) },
         `agreement ${versionId}: replying in a thread`,
       );
+      if (reply.ok && shown) shared.push({ channel: reply.channel, ts: reply.ts });
     }
-    if (!channelHidden) return;
+    if (!channelHidden) return shared;
     const withCopy = new Set(posts.map((p) => p.recipientId));
     for (const memberId of members) {
       if (withCopy.has(memberId)) continue;
-      await gateway.post(version.teamId, { channel: memberId, ...message }, `agreement ${versionId}: sharing by DM`);
+      const dm = await gateway.post(
+        version.teamId,
+        { channel: memberId, ...message },
+        `agreement ${versionId}: sharing by DM`,
+      );
+      if (dm.ok) shared.push({ channel: dm.channel, ts: dm.ts });
     }
+    return shared;
   }
 
   /** A link to where this person can read the version: the channel post, or their own DM copy. */

@@ -193,11 +193,13 @@ export function createConsentService(deps: ConsentDeps) {
     // Sharing posts to Slack, so it runs after the modal has been answered.
     const share = async () => {
       if (id === null) return;
-      await deps.publisher.shareWithReaders(
+      const shared = await deps.publisher.shareWithReaders(
         context.version.id,
         buildReservationNotice({ userId: input.userId, concern, watch }),
         buildReservationPointer(context.version.number),
       );
+      // Remembered so that forgetting its author withdraws these messages too.
+      for (const post of shared) store.agreements.recordReservationPost(id, context.alliance.teamId, post);
     };
     return { kind: 'saved', share };
   }

@@ -7,6 +7,7 @@ import { may } from '../domain/permissions.js';
 import { frozenHistory } from '../domain/pulse.js';
 import { decide, figureValue, shownFigure, visibilityInForce } from '../domain/visibility.js';
 import { FORMER_MEMBER } from '../domain/withdrawal.js';
+import { buildReservationWithdrawn } from '../slack/blocks/agreement.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import { escapeText, userMention } from '../slack/blocks/kit.js';
 import { buildArchiveModal, buildForgetModal, buildLeaveModal } from '../slack/blocks/members-data.js';
@@ -178,6 +179,8 @@ export function createMemberDataService(deps: MemberDataDeps) {
     const alliances = store.alliances.ofMember(input.teamId, input.userId);
     const everIn = store.alliances.everOf(input.teamId, input.userId);
     const versionIds = everIn.flatMap((a) => store.agreements.versions(a.id).map((v) => v.id));
+    // Read before the rows go: where their reservations were shared in Slack.
+    const reservationPosts = store.agreements.reservationPostsOf(input.teamId, input.userId);
     const { events } = deps.events.transaction(input.now, (record) => {
       for (const alliance of alliances) {
         const change: MembershipChange = {
@@ -195,6 +198,14 @@ export function createMemberDataService(deps: MemberDataDeps) {
     store.truncateWal();
     // What Slack shows of the agreements follows: their name and words are replaced there too.
     for (const versionId of versionIds) await deps.publisher.rerender(versionId);
+    for (const post of reservationPosts) {
+      await gateway.update(
+        input.teamId,
+        post,
+        buildReservationWithdrawn(post.versionNumber),
+        'withdrawing a reservation',
+      );
+    }
     await deps.events.publish(events, input.now);
     deps.logger.info('a member asked to be forgotten; their data is deleted');
     return notice(NOTICES.forgotten);

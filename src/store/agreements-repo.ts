@@ -112,6 +112,13 @@ export function createAgreementsRepo(db: Db) {
   );
   const consentsOf = db.prepare('SELECT user_id FROM consents WHERE version_id = ?');
 
+  const insertReservationPost = db.prepare(
+    'INSERT OR IGNORE INTO reservation_posts (reservation_id, team_id, channel_id, ts) VALUES (?, ?, ?, ?)',
+  );
+  const reservationPostsOf = db.prepare(`
+    SELECT p.channel_id, p.ts, v.number FROM reservation_posts p
+    JOIN reservations r ON r.id = p.reservation_id JOIN agreement_versions v ON v.id = r.version_id
+    WHERE r.team_id = ? AND r.user_id = ? ORDER BY p.ts`);
   const insertReservation = db.prepare(`
     INSERT INTO reservations (team_id, alliance_id, version_id, user_id, concern, watch, view_id, created_at)
     VALUES (@teamId, @allianceId, @versionId, @userId, @concern, @watch, @viewId, @now)
@@ -216,6 +223,16 @@ export function createAgreementsRepo(db: Db) {
     }): number | null {
       const result = insertReservation.run({ ...input, now: input.now.getTime() });
       return result.changes > 0 ? Number(result.lastInsertRowid) : null;
+    },
+    /** Records where a reservation was shared in Slack. */
+    recordReservationPost(reservationId: number, teamId: string, post: { channel: string; ts: string }): void {
+      insertReservationPost.run(reservationId, teamId, post.channel, post.ts);
+    },
+    /** Where a person's reservations were shared in Slack, with the version each was about. */
+    reservationPostsOf(teamId: string, userId: string): { channel: string; ts: string; versionNumber: number }[] {
+      return (reservationPostsOf.all(teamId, userId) as { channel_id: string; ts: string; number: number }[]).map(
+        (r) => ({ channel: r.channel_id, ts: r.ts, versionNumber: r.number }),
+      );
     },
     reservations(allianceId: string, status: 'open' | 'resolved' = 'open'): Reservation[] {
       return (reservationsOfAlliance.all(allianceId, status) as ReservationRow[]).map(toReservation);

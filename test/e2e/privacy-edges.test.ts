@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
-import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS } from '../../src/slack/ids.js';
+import { ACTIONS, CHECKIN_BLOCKS, RESERVATION_BLOCKS, SETUP_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
 import {
   activateAlliance,
@@ -56,7 +56,7 @@ describe('privacy at the edges', () => {
 
   const answerRoundAs = (userId: string, extra: string) => answerRound(h, userId, extra);
 
-  it('forget me re-renders the signals and design announcements that quoted or named the person', async () => {
+  it('forget me re-renders the signals and design announcements that quoted or named the person, and withdraws their reservation notices', async () => {
     await boot();
     await h.tickAt(PULSE);
     await checkInWith(h, 'UERIN', 2, {
@@ -71,16 +71,30 @@ describe('privacy at the edges', () => {
     expect(flag, 'the signal quoted her reason').toBeDefined();
     expect(announcement, 'the announcement quoted her reason').toBeDefined();
     expect(JSON.stringify(announcement?.blocks)).toContain('<@UERIN>');
+    // Everyone answers again; Erin raises a reservation about version 2 in its thread.
+    for (const userId of MEMBERS) await answerRound(h, userId, ' v2');
+    const v2 = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agree) && m.text.includes('2'));
+    expect(v2, 'version 2 was posted').toBeDefined();
+    await h.slack.clickButton({ userId: 'UERIN', channelId: 'CTEAM', ts: v2!.ts, actionId: ACTIONS.reservations });
+    await h.slack.submitView({
+      userId: 'UERIN',
+      values: { [RESERVATION_BLOCKS.concern]: 'ERINCONCERN words', [RESERVATION_BLOCKS.watch]: 'ERINWATCH words' },
+    });
+    const notice = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINCONCERN'));
+    expect(notice, 'her reservation was shared in the thread').toBeDefined();
 
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'forget me' });
     expect((await h.slack.submitView({ userId: 'UERIN', values: {} })).outcome).toBe('updated');
 
-    for (const posted of [flag!, announcement!]) {
+    expect(JSON.stringify(h.fake.message('CTEAM', notice!.ts)?.blocks)).toContain('asked Alliance to forget');
+    for (const posted of [flag!, announcement!, notice!]) {
       const now = h.fake.message('CTEAM', posted.ts);
       expect(now).toBeDefined();
       const shown = JSON.stringify([now?.text, now?.blocks]);
       expect(shown).not.toContain('ERINPULSEREASON');
       expect(shown).not.toContain('ERINRENEGREASON');
+      expect(shown).not.toContain('ERINCONCERN');
+      expect(shown).not.toContain('ERINWATCH');
       expect(shown).not.toContain('<@UERIN>');
     }
     expect(JSON.stringify(h.fake.message('CTEAM', announcement!.ts)?.blocks)).toContain('Renegotiating');

@@ -230,6 +230,19 @@ export function buildReservationModal(input: {
 }
 
 /** Posted in the agreement's thread: who has a reservation, what it is and how to watch it. */
+/** What a reservation notice becomes once its author asked Alliance to forget what they wrote. */
+export function buildReservationWithdrawn(versionNumber: number): SlackMessage {
+  return {
+    text: 'A reservation was withdrawn',
+    blocks: [
+      section(
+        `A reservation about version ${versionNumber} was shared here. Its author has since asked ` +
+          'Alliance to forget what they wrote, so it is no longer shown.',
+      ),
+    ],
+  };
+}
+
 /** Where the channel may not read a reservation (members-only): that one exists, and where members find it. */
 export function buildReservationPointer(versionNumber: number): SlackMessage {
   return {
