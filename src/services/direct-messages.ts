@@ -94,6 +94,8 @@ function unreachableReport(store: Store, report: Delivery): RenderedMessage | nu
   const failed = store.deliveries.byId(report.subjectId);
   const alliance = store.alliances.get(report.allianceId);
   if (!failed || !alliance) return null;
+  // Who in the alliance cannot be reached is the members' business: not sent to someone who left.
+  if (!store.alliances.isMember(alliance.id, report.userId)) return null;
   return buildUnreachableReport({
     allianceName: alliance.name,
     channelId: alliance.channelId,
