@@ -266,5 +266,7 @@ export interface DigestRecord {
   pulseId: number | null;
   channelId: string | null;
   ts: string | null;
+  /** The thread reply holding the details and comments, once posted. */
+  threadTs: string | null;
   postedAt: Date;
 }

@@ -52,15 +52,19 @@ export function createDigestService(deps: DigestDeps) {
     ensureScheduled(allianceId, now);
   }
 
-  /** The figures this audience may see (every one through the visibility decision). */
   /** Atomic: an archived alliance gets no more digests. */
   function cancel(allianceId: string, now: Date): void {
     store.jobs.cancelPending(allianceId, JOB_KINDS.digestPost, now);
   }
 
-  function figuresFor(alliance: Alliance, audience: Audience): DigestFigures {
+  /** The figures this audience may see; `asOfPulseId`: as a digest about that pulse showed them. */
+  function figuresFor(alliance: Alliance, audience: Audience, asOfPulseId?: number): DigestFigures {
+    const closed =
+      asOfPulseId === undefined
+        ? store.pulses.closedPulses(alliance.id, HISTORY)
+        : store.pulses.closedPulsesUpTo(alliance.id, asOfPulseId, HISTORY);
     return computeDigestFigures({
-      pulses: frozenHistory(store.pulses.closedPulses(alliance.id, HISTORY), alliance.settings),
+      pulses: frozenHistory(closed, alliance.settings),
       aspects: getTemplate(alliance.templateId).aspects,
       visibility: alliance.settings.visibility,
       audience,
@@ -135,11 +139,12 @@ export function createDigestService(deps: DigestDeps) {
     const streakKey = figures.celebration.streakKey;
     if (celebrate && streakKey) store.digests.celebrate(alliance.id, alliance.teamId, streakKey, digestId, now);
     if (!thread) return;
-    await gateway.post(
+    const reply = await gateway.post(
       alliance.teamId,
       { channel: posted.channel, threadTs: posted.ts, ...thread },
       `${context} thread`,
     );
+    if (reply.ok) store.digests.setThread(digestId, reply.ts);
     if (figures.latest && figures.pulseLabels.length > 0) await uploadChart(alliance, figures, posted);
   }
 
@@ -232,7 +237,27 @@ export function createDigestService(deps: DigestDeps) {
     return { kind: 'view', view: buildDigestView(model) };
   }
 
-  return { ensureScheduled, reschedule, cancel, runScheduled, onDemand, viewPrivately, figuresFor };
+  /**
+   * Every digest thread posted in the channel, rendered again as of its own pulse from the store
+   * (after a member was forgotten: the comments they wrote are no longer quoted there).
+   */
+  async function rerenderThreads(allianceId: string): Promise<void> {
+    const alliance = store.alliances.get(allianceId);
+    if (!alliance) return;
+    for (const digest of store.digests.all(allianceId)) {
+      if (!digest.channelId || !digest.threadTs || digest.pulseId === null) continue;
+      const figures = figuresFor(alliance, 'channel', digest.pulseId);
+      const { thread } = buildDigestMessages((await modelFor(alliance, figures, null)).model);
+      await gateway.update(
+        alliance.teamId,
+        { channel: digest.channelId, ts: digest.threadTs },
+        thread ?? { text: 'This digest has no details left to show.' },
+        `alliance ${alliance.id}: re-rendering a digest's thread`,
+      );
+    }
+  }
+
+  return { ensureScheduled, reschedule, cancel, runScheduled, onDemand, viewPrivately, figuresFor, rerenderThreads };
 }
 
 export type DigestService = ReturnType<typeof createDigestService>;

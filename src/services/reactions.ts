@@ -94,6 +94,10 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
         does: 're-render the design announcements that named or quoted them',
         after: (e) => s.designRound.refreshAnnouncements(e.allianceId),
       },
+      {
+        does: 're-render the digest threads that quoted their comments',
+        after: (e) => s.digests.rerenderThreads(e.allianceId),
+      },
     ],
     membersChanged: [
       {

@@ -9,6 +9,7 @@ interface DigestRow {
   pulse_id: number | null;
   channel_id: string | null;
   ts: string | null;
+  thread_ts: string | null;
   posted_at: number;
 }
 
@@ -20,6 +21,7 @@ const toDigest = (r: DigestRow): DigestRecord => ({
   pulseId: r.pulse_id,
   channelId: r.channel_id,
   ts: r.ts,
+  threadTs: r.thread_ts,
   postedAt: new Date(r.posted_at),
 });
 
@@ -29,6 +31,7 @@ export function createDigestsRepo(db: Db) {
     VALUES (@teamId, @allianceId, @kind, @periodKey, @pulseId, @now, @postedBy)
     ON CONFLICT DO NOTHING`);
   const setMessage = db.prepare('UPDATE digests SET channel_id = ?, ts = ? WHERE id = ?');
+  const setThread = db.prepare('UPDATE digests SET thread_ts = ? WHERE id = ?');
   const lastManual = db.prepare("SELECT max(posted_at) FROM digests WHERE alliance_id = ? AND kind = 'manual'");
   const ofAlliance = db.prepare('SELECT * FROM digests WHERE alliance_id = ? ORDER BY id');
   const celebrate = db.prepare(`
@@ -57,6 +60,10 @@ export function createDigestsRepo(db: Db) {
     },
     setMessage(id: number, channelId: string, ts: string): void {
       setMessage.run(channelId, ts, id);
+    },
+    /** The digest's thread reply (comments and details), once posted. */
+    setThread(id: number, ts: string): void {
+      setThread.run(ts, id);
     },
     all(allianceId: string): DigestRecord[] {
       return (ofAlliance.all(allianceId) as DigestRow[]).map(toDigest);

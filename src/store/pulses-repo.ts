@@ -55,6 +55,9 @@ export function createPulsesRepo(db: Db) {
   const openOf = db.prepare(
     "SELECT * FROM pulses WHERE alliance_id = ? AND status = 'open' ORDER BY scheduled_at DESC LIMIT 1",
   );
+  const closedUpTo = db.prepare(
+    "SELECT * FROM pulses WHERE alliance_id = ? AND status = 'closed' AND id <= ? ORDER BY scheduled_at DESC LIMIT ?",
+  );
   const closedOf = db.prepare(
     "SELECT * FROM pulses WHERE alliance_id = ? AND status = 'closed' ORDER BY scheduled_at DESC LIMIT ?",
   );
@@ -220,6 +223,10 @@ export function createPulsesRepo(db: Db) {
       return row ? toPulse(row) : undefined;
     },
     /** The latest closed pulses, newest first. */
+    /** The latest closed pulses up to and including `pulseId` (what a digest about it could show). */
+    closedPulsesUpTo(allianceId: string, pulseId: number, limit: number): Pulse[] {
+      return (closedUpTo.all(allianceId, pulseId, limit) as PulseRow[]).map(toPulse);
+    },
     closedPulses(allianceId: string, limit: number): Pulse[] {
       return (closedOf.all(allianceId, limit) as PulseRow[]).map(toPulse);
     },

@@ -100,6 +100,26 @@ describe('privacy at the edges', () => {
     expect(JSON.stringify(h.fake.message('CTEAM', announcement!.ts)?.blocks)).toContain('Renegotiating');
   });
 
+  it('forget me re-renders the digest threads that quoted their comments; the others’ comments stay', async () => {
+    await boot();
+    await h.tickAt(PULSE);
+    await checkInWith(h, 'UERIN', 3, { [CHECKIN_BLOCKS.working]: 'ERINWORKING words' });
+    await checkInWith(h, 'UBOB', 4, { [CHECKIN_BLOCKS.working]: 'BOBWORKING words' });
+    for (const userId of ['UALICE', 'UCAROL']) await checkInWith(h, userId, 4);
+    await h.tickAt(CLOSE);
+    await h.tickAt(DIGEST);
+    const thread = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINWORKING'));
+    expect(thread?.thread_ts, 'the digest thread quoted her comment').toBeDefined();
+
+    await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'forget me' });
+    expect((await h.slack.submitView({ userId: 'UERIN', values: {} })).outcome).toBe('updated');
+
+    const now = JSON.stringify(h.fake.message('CTEAM', thread!.ts)?.blocks);
+    expect(now).not.toContain('ERINWORKING');
+    expect(now).toContain('BOBWORKING');
+    expect(channelText(h, 'CTEAM')).not.toContain('ERINWORKING');
+  });
+
   it('archive of a members-only alliance: a non-member still reads nothing with show or digest', async () => {
     await boot({ [SETUP_BLOCKS.visibility]: 'members' });
     await h.tickAt(PULSE);
