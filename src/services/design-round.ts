@@ -8,6 +8,7 @@ import { decide, wordsWrittenFor } from '../domain/visibility.js';
 import {
   buildDesignAnnouncement,
   buildDesignDoneView,
+  buildDesignInvitation,
   buildDesignStepView,
   type DesignRoundModel,
   progressLine,
@@ -382,10 +383,30 @@ export function createDesignRoundService(deps: DesignRoundDeps) {
     }
   }
 
+  /** Every design invitation sent for the alliance's rounds, re-rendered from the store (after someone was forgotten). */
+  async function refreshInvitations(allianceId: string): Promise<void> {
+    const alliance = store.alliances.get(allianceId);
+    if (!alliance) return;
+    const versions = store.agreements.versions(allianceId);
+    for (const round of store.design.rounds(allianceId)) {
+      const model = roundModel(alliance, round, versions.find((v) => v.roundId === round.id)?.number);
+      for (const sent of store.deliveries.forSubject(DELIVERY_KINDS.designInvite, round.id)) {
+        if (sent.state !== 'sent' || !sent.ts || !sent.dmChannelId) continue;
+        await gateway.update(
+          alliance.teamId,
+          { channel: sent.dmChannelId, ts: sent.ts },
+          buildDesignInvitation(model, sent.userId),
+          `round ${round.id}: re-rendering an invitation`,
+        );
+      }
+    }
+  }
+
   return {
     announce,
     refreshAnnouncement,
     refreshAnnouncements,
+    refreshInvitations,
     openAnswers,
     submitStep,
     saveOnClose,

@@ -95,6 +95,10 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
         after: (e) => s.designRound.refreshAnnouncements(e.allianceId),
       },
       {
+        does: 're-render the design invitations the other members got, which quoted their reason',
+        after: (e) => s.designRound.refreshInvitations(e.allianceId),
+      },
+      {
         does: 're-render the digest threads that quoted their comments',
         after: (e) => s.digests.rerenderThreads(e.allianceId),
       },

@@ -71,6 +71,8 @@ describe('privacy at the edges', () => {
     expect(flag, 'the signal quoted her reason').toBeDefined();
     expect(announcement, 'the announcement quoted her reason').toBeDefined();
     expect(JSON.stringify(announcement?.blocks)).toContain('<@UERIN>');
+    const invitation = h.fake.messages('UALICE').find((m) => JSON.stringify(m.blocks).includes('ERINRENEGREASON'));
+    expect(invitation, 'Alice’s invitation quoted her reason').toBeDefined();
     // Everyone answers again; Erin raises a reservation about version 2 in its thread.
     for (const userId of MEMBERS) await answerRound(h, userId, ' v2');
     const v2 = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agree) && m.text.includes('2'));
@@ -87,6 +89,9 @@ describe('privacy at the edges', () => {
     expect((await h.slack.submitView({ userId: 'UERIN', values: {} })).outcome).toBe('updated');
 
     expect(JSON.stringify(h.fake.message('CTEAM', notice!.ts)?.blocks)).toContain('asked Alliance to forget');
+    const invitationNow = JSON.stringify(h.fake.message(invitation!.channel, invitation!.ts)?.blocks);
+    expect(invitationNow).not.toContain('ERINRENEGREASON');
+    expect(invitationNow).toContain('The answers are in');
     for (const posted of [flag!, announcement!, notice!]) {
       const now = h.fake.message('CTEAM', posted.ts);
       expect(now).toBeDefined();

@@ -140,8 +140,18 @@ export function buildDesignInvitation(model: DesignRoundModel, recipientId: stri
   const alreadyDone = model.finished.includes(recipientId)
     ? '\nYou have already added your answers; you can still change them until the agreement is compiled.'
     : '';
+  const text = model.renegotiation ? `${name} is being renegotiated` : `You're invited to design ${name}`;
+  if (model.compiledVersion !== undefined) {
+    return {
+      text,
+      blocks: [
+        section(intro),
+        context([`The answers are in: version ${model.compiledVersion} of the agreement has been shared.`]),
+      ],
+    };
+  }
   return {
-    text: model.renegotiation ? `${name} is being renegotiated` : `You're invited to design ${name}`,
+    text,
     blocks: [
       section(`${intro}${alreadyDone}`),
       actions([
