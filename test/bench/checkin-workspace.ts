@@ -8,14 +8,14 @@
  * service's `ensureScheduled` writes (the same domain functions, the same repository call).
  */
 
-import { type AllianceSettings, allianceSettingsSchema, pulseSchedule } from '../../src/domain/alliance.js';
+import { pulseSchedule } from '../../src/domain/alliance.js';
 import { JOB_KINDS } from '../../src/domain/job.js';
 import { nextOccurrence } from '../../src/domain/schedule.js';
-import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import type { FakeSlack, StoredMessage } from '../../src/simulator/fake-slack.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import type { Harness } from '../support/boot.js';
-import { seedAgreedAlliance } from './seed.js';
+import { hasAction } from '../support/flows.js';
+import { seedAgreedAlliance, weeklySettings } from './seed.js';
 
 /** Monday 2026-01-05 08:00Z the alliances are set up; their pulse opens Thursday 10:00 Berlin. */
 export const SETUP_AT = new Date('2026-01-05T08:00:00Z');
@@ -32,20 +32,6 @@ export const memberId = (alliance: number, member: number) =>
   `UC${String(alliance).padStart(4, '0')}M${String(member).padStart(3, '0')}`;
 export const channelId = (alliance: number) => `CC${String(alliance).padStart(6, '0')}`;
 
-function settings(): AllianceSettings {
-  return allianceSettingsSchema.parse({
-    timeZone: 'Europe/Berlin',
-    pulse: { cadence: 'weekly', weekday: 4, localTime: '10:00', openHours: 48, reminderHoursBefore: 24 },
-    scheduleAnchor: SETUP_AT.toISOString(),
-    digest: { weekday: 1, localTime: '09:30' },
-    anonymous: false,
-    anonymityThreshold: 3,
-    visibility: 'channel',
-    signals: DEFAULT_SIGNALS,
-    celebration: { kind: 'aspects_at_least', threshold: 4, pulses: 4 },
-  });
-}
-
 /** Adds the people and channels to the fake Slack; call from `bootAlliance`'s `arrange`. */
 export function arrangePeople(fake: FakeSlack, alliances: number, members: number): void {
   for (let a = 0; a < alliances; a += 1) {
@@ -59,7 +45,7 @@ export function arrangePeople(fake: FakeSlack, alliances: number, members: numbe
 export async function openPulses(h: Harness, alliances: number, members: number): Promise<Invitee[]> {
   const { store } = h.app;
   const { fake } = h;
-  const allianceSettings = settings();
+  const allianceSettings = weeklySettings(SETUP_AT);
   store.transaction(() => {
     for (let a = 0; a < alliances; a += 1) {
       const id = `al_ackbench_${String(a).padStart(4, '0')}`;
@@ -87,9 +73,7 @@ export async function openPulses(h: Harness, alliances: number, members: number)
   for (let a = 0; a < alliances; a += 1) {
     for (let m = 0; m < members; m += 1) {
       const userId = memberId(a, m);
-      const invitation = fake
-        .messages(userId)
-        .find((msg) => JSON.stringify(msg.blocks).includes(`"action_id":"${ACTIONS.checkIn}"`));
+      const invitation = fake.messages(userId).find((msg) => hasAction(msg, ACTIONS.checkIn));
       if (!invitation) throw new Error(`${userId} got no pulse invitation`);
       invitees.push({ userId, allianceIndex: a, invitation });
     }

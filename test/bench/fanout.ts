@@ -24,18 +24,17 @@
 import { performance } from 'node:perf_hooks';
 import { fixedClock } from '../../src/clock.js';
 import { composeCore } from '../../src/core.js';
-import { type AllianceSettings, allianceSettingsSchema } from '../../src/domain/alliance.js';
 import type { DeliveryState } from '../../src/domain/delivery.js';
 import { DELIVERY_KINDS } from '../../src/domain/delivery.js';
 import { JOB_KINDS } from '../../src/domain/job.js';
-import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import { createLogger } from '../../src/logger.js';
 import { createAnswerSealer } from '../../src/services/answer-sealer.js';
-import { FakeSlack, type StoredMessage } from '../../src/simulator/fake-slack.js';
+import { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { createSlackClient, singleWorkspaceClients, webClientOptions } from '../../src/slack/clients.js';
 import { ACTIONS } from '../../src/slack/ids.js';
+import { hasAction } from '../support/flows.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
-import { seedAgreedAlliance } from './seed.js';
+import { seedAgreedAlliance, weeklySettings } from './seed.js';
 
 export const RATIO_TARGET = 1.15;
 
@@ -118,22 +117,6 @@ const STALL_MS = 100;
 
 const userId = (alliance: number, member: number) =>
   `UB${String(alliance).padStart(4, '0')}M${String(member).padStart(3, '0')}`;
-const hasAction = (message: StoredMessage, actionId: string): boolean =>
-  JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
-
-function settingsFor(): AllianceSettings {
-  return allianceSettingsSchema.parse({
-    timeZone: 'Europe/Berlin',
-    pulse: { cadence: 'weekly', weekday: 4, localTime: '10:00', openHours: 48, reminderHoursBefore: 24 },
-    scheduleAnchor: SETUP_AT.toISOString(),
-    digest: { weekday: 1, localTime: '09:30' },
-    anonymous: false,
-    anonymityThreshold: 3,
-    visibility: 'channel',
-    signals: DEFAULT_SIGNALS,
-    celebration: { kind: 'aspects_at_least', threshold: 4, pulses: 4 },
-  });
-}
 
 export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutResult> {
   const began = performance.now();
@@ -163,7 +146,7 @@ export async function benchFanout(options: FanoutOptions = {}): Promise<FanoutRe
       sealer: createAnswerSealer('fanout-bench-sealing-secret'),
     });
 
-    const settings = settingsFor();
+    const settings = weeklySettings(SETUP_AT);
     const allianceIds: string[] = [];
     store.workspaces.register({
       teamId: fake.teamId,

@@ -1,7 +1,26 @@
 import { compileAgreement, contentHash } from '../../src/domain/agreement.js';
-import type { AllianceSettings } from '../../src/domain/alliance.js';
+import { type AllianceSettings, allianceSettingsSchema } from '../../src/domain/alliance.js';
+import { DEFAULT_SIGNALS } from '../../src/domain/signal-settings.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import type { Store } from '../../src/store/index.js';
+
+/**
+ * The benchmarks' alliance settings: a weekly pulse on Thursdays 10:00 Berlin (open 48 h, a reminder
+ * 24 h before it closes), a digest on Mondays, named and visible to the channel.
+ */
+export function weeklySettings(setupAt: Date): AllianceSettings {
+  return allianceSettingsSchema.parse({
+    timeZone: 'Europe/Berlin',
+    pulse: { cadence: 'weekly', weekday: 4, localTime: '10:00', openHours: 48, reminderHoursBefore: 24 },
+    scheduleAnchor: setupAt.toISOString(),
+    digest: { weekday: 1, localTime: '09:30' },
+    anonymous: false,
+    anonymityThreshold: 3,
+    visibility: 'channel',
+    signals: DEFAULT_SIGNALS,
+    celebration: { kind: 'aspects_at_least', threshold: 4, pulses: 4 },
+  });
+}
 
 /**
  * Writes an alliance as the design and consent services leave it: designed, compiled (no answers)
