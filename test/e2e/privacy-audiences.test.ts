@@ -1,18 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
-import { bootAlliance, type Harness } from '../support/boot.js';
+import type { Harness } from '../support/boot.js';
 import {
   activateAlliance,
+  activateTeam,
   answerRound,
+  bootTeam,
   channelText,
   checkInWith,
   dmFilesText,
   dmsWith,
+  FIRST_WEEK,
   hasAction,
   homeText,
   openHomeOf,
   submitSettings,
+  TEAM_MEMBERS,
 } from '../support/flows.js';
 
 /**
@@ -22,30 +26,27 @@ import {
  * channel, private digests, flag details, App Home, `/alliance show` and `/alliance export`.
  */
 
-const MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
-const PULSE = '2026-01-08T09:00:00Z';
-const CLOSE = '2026-01-10T09:00:00Z';
-const DIGEST = '2026-01-12T08:30:00Z';
+const MEMBERS = TEAM_MEMBERS;
+const PULSE = FIRST_WEEK.pulse;
+const CLOSE = FIRST_WEEK.close;
+const DIGEST = FIRST_WEEK.digest;
 
 describe('what each audience may see', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
   async function bootOnly() {
-    h = await bootAlliance({
-      now: '2026-01-05T08:00:00Z',
-      arrange: (fake) => {
-        for (const id of [...MEMBERS, 'UDAVE', 'UOUT', 'UFRANK', 'UHANK'])
-          fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: [...MEMBERS, 'UDAVE'], botIsMember: true });
-        fake.addChannel({ id: 'COTHER', name: 'other', members: ['UALICE', 'UFRANK', 'UHANK'], botIsMember: true });
-      },
+    h = await bootTeam({
+      others: ['UDAVE', 'UOUT', 'UFRANK', 'UHANK'],
+      inChannel: ['UDAVE'],
+      arrange: (fake) =>
+        fake.addChannel({ id: 'COTHER', name: 'other', members: ['UALICE', 'UFRANK', 'UHANK'], botIsMember: true }),
     });
   }
 
   async function boot(setup: Record<string, unknown> = {}, signals: Record<string, unknown> = {}): Promise<Alliance> {
     await bootOnly();
-    return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
+    return activateTeam(h, setup, signals);
   }
 
   const openHome = (userId: string) => openHomeOf(h, userId);

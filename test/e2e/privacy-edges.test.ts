@@ -1,18 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { ACTIONS, CHECKIN_BLOCKS, RESERVATION_BLOCKS, SETUP_BLOCKS } from '../../src/slack/ids.js';
-import { bootAlliance, type Harness } from '../support/boot.js';
+import type { Harness } from '../support/boot.js';
 import {
-  activateAlliance,
+  activateTeam,
   answerRound,
+  bootTeam,
   channelText,
   checkInWith,
   dmFilesText,
   dmsWith,
+  FIRST_WEEK,
   hasAction,
   homeText,
   openHomeOf,
   submitSettings,
+  TEAM_MEMBERS,
 } from '../support/flows.js';
 
 /**
@@ -21,32 +24,28 @@ import {
  * member declines.
  */
 
-const MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
+const MEMBERS = TEAM_MEMBERS;
 const DAY = 86_400_000;
 const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY);
-const PULSE = '2026-01-08T09:00:00Z';
-const CLOSE = '2026-01-10T09:00:00Z';
-const DIGEST = '2026-01-12T08:30:00Z';
+const PULSE = FIRST_WEEK.pulse;
+const CLOSE = FIRST_WEEK.close;
+const DIGEST = FIRST_WEEK.digest;
 
 describe('privacy at the edges', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
   async function bootOnly() {
-    h = await bootAlliance({
-      now: '2026-01-05T08:00:00Z',
-      arrange: (fake) => {
-        for (const id of [...MEMBERS, 'UDAVE', 'UOUT'])
-          fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
-        fake.addUser({ id: 'UADMIN', name: 'admin', isAdmin: true });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: [...MEMBERS, 'UDAVE', 'UADMIN'], botIsMember: true });
-      },
+    h = await bootTeam({
+      others: ['UDAVE', 'UOUT'],
+      inChannel: ['UDAVE', 'UADMIN'],
+      arrange: (fake) => fake.addUser({ id: 'UADMIN', name: 'admin', isAdmin: true }),
     });
   }
 
   async function boot(setup: Record<string, unknown> = {}, signals: Record<string, unknown> = {}): Promise<Alliance> {
     await bootOnly();
-    return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
+    return activateTeam(h, setup, signals);
   }
 
   const openHome = (userId: string) => openHomeOf(h, userId);

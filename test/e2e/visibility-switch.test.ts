@@ -2,13 +2,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { getTemplate } from '../../src/domain/templates/index.js';
 import { ACTIONS, CHECKIN_BLOCKS, RESERVATION_BLOCKS, SETUP_BLOCKS, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
-import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, checkInWith, dmsWith, hasAction, stepAnswers, submitSettings } from '../support/flows.js';
+import type { Harness } from '../support/boot.js';
+import {
+  activateTeam,
+  bootTeam,
+  checkInWith,
+  dmsWith,
+  FIRST_WEEK,
+  hasAction,
+  stepAnswers,
+  submitSettings,
+  TEAM_MEMBERS,
+} from '../support/flows.js';
 
-const MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
-const PULSE = '2026-01-08T09:00:00Z';
-const CLOSE = '2026-01-10T09:00:00Z';
-const DIGEST = '2026-01-12T08:30:00Z';
+const MEMBERS = TEAM_MEMBERS;
+const PULSE = FIRST_WEEK.pulse;
+const CLOSE = FIRST_WEEK.close;
+const DIGEST = FIRST_WEEK.digest;
 
 /**
  * An alliance's visibility can change (members-only to channel with every member's agreement, or
@@ -21,18 +31,12 @@ describe('what was written for the members stays with them when the visibility c
   afterEach(async () => h?.close());
 
   async function bootOnly() {
-    h = await bootAlliance({
-      now: '2026-01-05T08:00:00Z',
-      arrange: (fake) => {
-        for (const id of [...MEMBERS, 'UOUT']) fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: MEMBERS, botIsMember: true });
-      },
-    });
+    h = await bootTeam({ others: ['UOUT'] });
   }
 
   async function boot(setup: Record<string, unknown> = {}, signals: Record<string, unknown> = {}): Promise<Alliance> {
     await bootOnly();
-    return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
+    return activateTeam(h, setup, signals);
   }
 
   const checkIn = (userId: string, rating: number, extra: Record<string, unknown> = {}) =>

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { getTemplate, type TemplateId } from '../../src/domain/templates/index.js';
-import type { StoredMessage } from '../../src/simulator/fake-slack.js';
+import type { FakeSlack, StoredMessage } from '../../src/simulator/fake-slack.js';
 import { ACTIONS, CHECKIN_BLOCKS, promptBlockId, SETUP_BLOCKS } from '../../src/slack/ids.js';
-import type { Harness } from './boot.js';
+import { bootAlliance, type Harness } from './boot.js';
 
 export const hasAction = (message: StoredMessage, actionId: string): boolean =>
   JSON.stringify(message.blocks).includes(`"action_id":"${actionId}"`);
@@ -144,4 +144,48 @@ export async function answerRound(h: Harness, userId: string, extra: string, cha
     await h.slack.submitView({ userId, values: stepAnswers('team', step, userId, extra) });
   }
   await h.slack.closeView({ userId });
+}
+
+/** The team most end-to-end tests use: four members of #team (CTEAM), Alice first. */
+export const TEAM_MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
+/** Its first week: set up on Monday, the pulse opens Thursday, its reminder Friday, it closes Saturday, the digest Monday. */
+export const FIRST_WEEK = {
+  setup: '2026-01-05T08:00:00Z',
+  pulse: '2026-01-08T09:00:00Z',
+  remind: '2026-01-09T09:00:00Z',
+  close: '2026-01-10T09:00:00Z',
+  digest: '2026-01-12T08:30:00Z',
+} as const;
+
+/**
+ * Boots the app with the team's four members in #team, plus `others` (people in the workspace who
+ * are not members; `inChannel` of them are in #team too) and whatever else `arrange` adds.
+ */
+export function bootTeam(
+  options: { others?: readonly string[]; inChannel?: readonly string[]; arrange?: (fake: FakeSlack) => void } = {},
+): Promise<Harness> {
+  return bootAlliance({
+    now: FIRST_WEEK.setup,
+    arrange: (fake) => {
+      for (const id of [...TEAM_MEMBERS, ...(options.others ?? [])]) {
+        fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
+      }
+      fake.addChannel({
+        id: 'CTEAM',
+        name: 'team',
+        members: [...TEAM_MEMBERS, ...(options.inChannel ?? [])],
+        botIsMember: true,
+      });
+      options.arrange?.(fake);
+    },
+  });
+}
+
+/** The team's alliance in #team, designed and agreed by all four, started by Alice. */
+export function activateTeam(
+  h: Harness,
+  setup: Record<string, unknown> = {},
+  signals: Record<string, unknown> = {},
+): Promise<Alliance> {
+  return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: TEAM_MEMBERS, setup, signals });
 }
