@@ -54,6 +54,22 @@ export function wordsWrittenFor(visibility: Visibility): PulsePrivacy {
   return { anonymous: false, threshold: 1, visibility };
 }
 
+/**
+ * Whether the channel may hear no more than "something happened" of what was written or answered
+ * for `own` while the alliance is `current`: the question every channel post of a members-only
+ * alliance (a signal, a digest, a design announcement) asks before it says more.
+ */
+export function heldFromChannel(current: Visibility, ...own: readonly Visibility[]): boolean {
+  return (
+    decide({
+      rules: wordsWrittenFor(visibilityInForce(current, ...own)),
+      visibility: current,
+      audience: 'channel',
+      item: { kind: 'participation' },
+    }) === 'hide'
+  );
+}
+
 /** Who is looking: a post in the channel, a member privately, or someone who is not a member. */
 export type Audience = 'channel' | 'member' | 'non-member';
 

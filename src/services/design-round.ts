@@ -4,7 +4,7 @@ import { DELIVERY_KINDS } from '../domain/delivery.js';
 import { canCompileEarly, type DesignRound, designProgress, resumeStep, validateStep } from '../domain/design.js';
 import type { DomainEvent } from '../domain/events.js';
 import { getTemplate } from '../domain/templates/index.js';
-import { decide, wordsWrittenFor } from '../domain/visibility.js';
+import { heldFromChannel } from '../domain/visibility.js';
 import {
   buildDesignAnnouncement,
   buildDesignDoneView,
@@ -57,13 +57,7 @@ export function designRoundModel(
     ...(compiledVersion !== undefined ? { compiledVersion } : {}),
     // What the channel's announcement may show, asked of the one rule: in a members-only alliance
     // not even who has answered.
-    membersOnly:
-      decide({
-        rules: wordsWrittenFor(alliance.settings.visibility),
-        visibility: alliance.settings.visibility,
-        audience: 'channel',
-        item: { kind: 'participation' },
-      }) === 'hide',
+    membersOnly: heldFromChannel(alliance.settings.visibility),
   };
 }
 

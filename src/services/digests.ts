@@ -6,7 +6,7 @@ import { JOB_KINDS, type Job } from '../domain/job.js';
 import { frozenHistory } from '../domain/pulse.js';
 import { latestOccurrenceAtOrBefore, nextOccurrence, occurrenceKey } from '../domain/schedule.js';
 import { getTemplate } from '../domain/templates/index.js';
-import type { Audience } from '../domain/visibility.js';
+import { type Audience, heldFromChannel } from '../domain/visibility.js';
 import { renderPng } from '../render/png.js';
 import { buildDigestMessages, buildDigestReadyMessage, buildDigestView } from '../slack/blocks/digest.js';
 import { type Block, type ModalView, slackDate } from '../slack/blocks/kit.js';
@@ -122,7 +122,7 @@ export function createDigestService(deps: DigestDeps) {
    */
   async function post(alliance: Alliance, digestId: number, now: Date): Promise<void> {
     const context = `alliance ${alliance.id}: posting the digest`;
-    if (alliance.settings.visibility === 'members') {
+    if (heldFromChannel(alliance.settings.visibility)) {
       const ready = buildDigestReadyMessage({ allianceId: alliance.id, allianceName: alliance.name });
       const posted = await gateway.post(alliance.teamId, { channel: alliance.channelId, ...ready }, context);
       if (!posted.ok) throw new Error(`${context} failed: ${posted.error}`);
@@ -220,7 +220,7 @@ export function createDigestService(deps: DigestDeps) {
     });
     if (digestId === null) return notice(NOTICES.digestNotRecorded);
     await post(alliance, digestId, now);
-    return notice(alliance.settings.visibility === 'members' ? NOTICES.digestReadyPosted : NOTICES.digestPosted);
+    return notice(heldFromChannel(alliance.settings.visibility) ? NOTICES.digestReadyPosted : NOTICES.digestPosted);
   }
 
   /** "See the digest" on a members-only alliance's channel post: the digest, privately, to a member. */

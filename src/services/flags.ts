@@ -14,7 +14,7 @@ import {
   membershipFinding,
 } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
-import { visibilityInForce } from '../domain/visibility.js';
+import { heldFromChannel } from '../domain/visibility.js';
 import { buildFlagDetailsView, buildFlagMessage, buildSnoozeModal } from '../slack/blocks/flags.js';
 import type { ModalView } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
@@ -42,7 +42,7 @@ export function createFlagService(deps: FlagDeps) {
     const round = flag.roundId ? store.design.round(flag.roundId) : undefined;
     // Evidence read from answers given for the members stays theirs, whatever the alliance's
     // visibility is now; a pulse no longer stored counts as members-only.
-    const visibility = visibilityInForce(
+    const membersOnly = heldFromChannel(
       alliance.settings.visibility,
       ...evidencePulses(flag.evidence).map((id) => store.pulses.get(id)?.visibility ?? 'members'),
     );
@@ -52,7 +52,7 @@ export function createFlagService(deps: FlagDeps) {
       evidence: flag.evidence,
       allianceName: alliance.name,
       state: flag.state,
-      membersOnly: visibility === 'members',
+      membersOnly,
       snoozedUntil: flag.snoozedUntil,
       snoozedBy: flag.snoozedBy,
       snoozeReason: flag.snoozeReason,

@@ -5,6 +5,7 @@ import {
   type Disclosure,
   decide,
   figureValue,
+  heldFromChannel,
   mayReadContent,
   type PulsePrivacy,
   rulesInForce,
@@ -150,6 +151,13 @@ describe('what was written or answered for the members', () => {
     const rules = rulesInForce(named, { anonymous: false, anonymityThreshold: 3, visibility: 'members' });
     expect(rules.visibility).toBe('members');
     expect(decide({ rules, visibility: 'members', audience: 'channel', item: words })).toBe('hide');
+  });
+
+  it('the channel hears only that something happened while the alliance, or what it is about, is for the members', () => {
+    expect(heldFromChannel('channel')).toBe(false);
+    expect(heldFromChannel('channel', 'channel')).toBe(false);
+    expect(heldFromChannel('members')).toBe(true);
+    expect(heldFromChannel('channel', 'channel', 'members')).toBe(true);
   });
 
   it('words a member wrote under their name follow who they were written for', () => {
