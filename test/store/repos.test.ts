@@ -63,8 +63,10 @@ describe('repositories on a real SQLite file', () => {
     expect(store.alliances.members('al_0000000001')).toEqual(['UA', 'UB']);
   });
 
-  it('refuses to change an agreement version once written', () => {
+  /** An alliance with version 1 compiled from each member's answer to the culture prompt. */
+  function writeVersion(cultureBy: Record<string, string>) {
     create('al_0000000001');
+    const members = Object.keys(cultureBy);
     const roundId = store.design.openRound({
       teamId: 'T1',
       allianceId: 'al_0000000001',
@@ -76,8 +78,8 @@ describe('repositories on a real SQLite file', () => {
     const content = compileAgreement({
       template: getTemplate('team'),
       name: 'A',
-      members: ['UA'],
-      answers: new Map([['UA', new Map([['atmosphere.culture', 'Candid']])]]),
+      members,
+      answers: new Map(members.map((m) => [m, new Map([['atmosphere.culture', cultureBy[m] ?? '']])])),
     });
     const version = store.agreements.insertVersion({
       teamId: 'T1',
@@ -89,6 +91,11 @@ describe('repositories on a real SQLite file', () => {
       visibility: 'channel',
       now: T0,
     });
+    return { version, content };
+  }
+
+  it('refuses to change an agreement version once written', () => {
+    const { version, content } = writeVersion({ UA: 'Candid' });
     expect(version.number).toBe(1);
     expect(() => db.prepare("UPDATE agreement_versions SET content_json = '{}' WHERE id = ?").run(version.id)).toThrow(
       /immutable/,
@@ -99,34 +106,7 @@ describe('repositories on a real SQLite file', () => {
   });
 
   it('reads a version’s parsed content once, and a withdrawal (forget me) is seen at the next read', () => {
-    create('al_0000000001');
-    const roundId = store.design.openRound({
-      teamId: 'T1',
-      allianceId: 'al_0000000001',
-      baseVersionId: null,
-      reason: null,
-      startedBy: 'UA',
-      now: T0,
-    });
-    const content = compileAgreement({
-      template: getTemplate('team'),
-      name: 'A',
-      members: ['UA', 'UB'],
-      answers: new Map([
-        ['UA', new Map([['atmosphere.culture', 'Candid']])],
-        ['UB', new Map([['atmosphere.culture', 'Said by UB only']])],
-      ]),
-    });
-    const version = store.agreements.insertVersion({
-      teamId: 'T1',
-      allianceId: 'al_0000000001',
-      roundId,
-      content,
-      hash: contentHash(content),
-      compiledBy: 'UA',
-      visibility: 'channel',
-      now: T0,
-    });
+    const { version } = writeVersion({ UA: 'Candid', UB: 'Said by UB only' });
     const first = store.agreements.versionContent(version.id);
     expect(JSON.stringify(first)).toContain('Said by UB only');
     expect(store.agreements.versionContent(version.id)).toBe(first);
