@@ -3,23 +3,10 @@ import { validateStep } from '../../src/domain/design.js';
 import { type SetupForm, validateSetup } from '../../src/domain/setup.js';
 import { DEFAULT_SIGNALS, validateSignalsForm } from '../../src/domain/signal-settings.js';
 import { TEMPLATES } from '../../src/domain/templates/index.js';
+import { setupForm } from '../support/forms.js';
 
 const now = new Date('2026-03-02T12:00:00Z');
-const form: SetupForm = {
-  name: 'Core team',
-  channelId: 'C1',
-  members: ['UA', 'UB', 'UC'],
-  templateId: 'team',
-  cadence: 'weekly',
-  pulseWeekday: '4',
-  pulseTime: '10:00',
-  timeZone: 'Europe/Berlin',
-  digestWeekday: '1',
-  digestTime: '09:30',
-  anonymous: false,
-  anonymityThreshold: '3',
-  visibility: 'channel',
-};
+const form: SetupForm = setupForm({ channelId: 'C1', members: ['UA', 'UB', 'UC'], timeZone: 'Europe/Berlin' });
 
 describe('setup validation', () => {
   it('accepts a complete form and anchors the schedule at now', () => {

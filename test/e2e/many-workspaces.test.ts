@@ -28,6 +28,7 @@ import {
 import type { Db } from '../../src/store/db.js';
 import { bootMany, type ManyHarness, type WorkspaceHarness } from '../support/boot-many.js';
 import { activateAlliance, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
+import { setupForm } from '../support/forms.js';
 
 const ACME = 'T0ACME';
 const BETA = 'T0BETA';
@@ -255,21 +256,12 @@ describe('Alliance installed in many workspaces', () => {
           { value: { type: 'plain_text_input', value, selected_option: { value } } },
         ]),
       );
-    const form = {
+    const form = setupForm({
       name: 'Taken over',
       channelId: 'CACME',
       members: [...ACME_PEOPLE, SAM],
-      templateId: 'team',
-      cadence: 'weekly',
-      pulseWeekday: '4',
-      pulseTime: '10:00',
       timeZone: 'Europe/Berlin',
-      digestWeekday: '1',
-      digestTime: '09:30',
-      anonymous: false,
-      anonymityThreshold: '3',
-      visibility: 'channel',
-    };
+    });
     const base = {
       team: { id: BETA, domain: 'beta' },
       user: { id: SAM, username: 'wsam', name: 'wsam', team_id: BETA },

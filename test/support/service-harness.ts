@@ -14,6 +14,7 @@ import type { DmResult, DmSender } from '../../src/slack/dm-sender.js';
 import type { FileUpload, OutgoingMessage, Posted, SlackGateway } from '../../src/slack/gateway.js';
 import type { Db } from '../../src/store/db.js';
 import type { Store } from '../../src/store/index.js';
+import { setupForm } from './forms.js';
 import { migratedStore, tempDir } from './temp-db.js';
 
 export interface GatewayCall {
@@ -236,25 +237,7 @@ export function serviceHarness(at = new Date('2026-03-02T09:00:00Z'), file?: str
   };
 }
 
-/** Setup form values as the modal would carry them. */
-export function setupForm(overrides: Partial<SetupForm> = {}): SetupForm {
-  return {
-    name: 'Core team',
-    channelId: 'CTEAM',
-    members: ['UALICE', 'UBOB', 'UCAROL'],
-    templateId: 'team',
-    cadence: 'weekly',
-    pulseWeekday: '4',
-    pulseTime: '10:00',
-    timeZone: 'Europe/Paris',
-    digestWeekday: '1',
-    digestTime: '09:30',
-    anonymous: false,
-    anonymityThreshold: '3',
-    visibility: 'channel',
-    ...overrides,
-  };
-}
+export { setupForm } from './forms.js';
 
 /** Every prompt of a step answered with text that says who wrote it. */
 export function answersFor(templateId: TemplateId, step: number, who: string): Record<string, string> {
