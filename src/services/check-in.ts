@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { commitmentsOf } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { DELIVERY_KINDS } from '../domain/delivery.js';
@@ -34,7 +34,13 @@ export interface CheckInDeps {
  */
 const keyHashOf = (key: string, userId: string) => createHash('sha256').update(`${userId}\n${key}`).digest('hex');
 const newEditKey = () => randomBytes(24).toString('base64url');
-const newResponseId = () => randomBytes(12).toString('hex');
+/**
+ * A named response's id: its pulse's id in fixed-width base 36, then random. The rows of one pulse sit
+ * together in the table and its indexes, so saving an answer touches the pages of pulses still open,
+ * not pages scattered over every answer ever given; the random part keeps the order of arrival out.
+ */
+const newResponseId = (pulseId: number) =>
+  `${pulseId.toString(36).padStart(8, '0')}${randomUUID().replaceAll('-', '')}`;
 
 type SubmitResult =
   | Notice
@@ -145,7 +151,7 @@ export function createCheckInService(deps: CheckInDeps) {
     if (existing) store.pulses.replaceResponse(existing.id, answers);
     else {
       store.pulses.insertResponse({
-        id: newResponseId(),
+        id: newResponseId(pulse.id),
         pulseId: pulse.id,
         teamId: pulse.teamId,
         userId,
@@ -213,45 +219,59 @@ export function createCheckInService(deps: CheckInDeps) {
   }
 
   /** The check-in modal submitted: validated against what this member was asked, then saved. */
-  function submitCheckIn(input: {
+  async function submitCheckIn(input: {
     teamId: string;
     userId: string;
     pulseId: number;
     editKey?: string | undefined;
     form: CheckInForm;
     now: Date;
-  }): SubmitResult {
-    const pulse = store.pulses.get(input.pulseId);
-    const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
-    if (!pulse || !alliance || alliance.teamId !== input.teamId || !store.pulses.isInvitee(pulse.id, input.userId)) {
-      return notice(NOTICES.checkInStaleNothingSaved);
-    }
-    if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
-    const checked = validateCheckIn(input.form, {
-      aspects: getTemplate(alliance.templateId).aspects.map((a) => a.id),
-      commitments: ownCommitments(pulse, input.userId).map((c) => c.promptId),
-      reservations: store.agreements
-        .reservations(alliance.id, 'open')
-        .slice(0, 10)
-        .map((r) => String(r.id)),
-    });
-    if (!checked.ok) return { kind: 'errors', errors: checked.errors };
-    const { answers } = checked;
-
-    const { value: saved, events } = deps.events.transaction(input.now, (record): Notice | { editKey?: string } => {
-      store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
-      let outcome: Notice | { editKey?: string } = {};
-      if (pulse.anonymous) outcome = saveAnonymous(pulse, input.userId, input.editKey, answers);
-      else saveNamed(pulse, input.userId, answers);
-      if (!('kind' in outcome)) record({ type: 'checkedIn', allianceId: alliance.id, userId: input.userId });
-      return outcome;
-    });
+  }): Promise<SubmitResult> {
+    // One transaction from the first read to the last write: the pulse cannot close, nor the member
+    // leave, between the checks and the save (another process may be ticking). It is shared with the
+    // other answers that arrive in the same turn of the event loop (a group commit): after a pulse
+    // many come at once, and the thanks still waits for the answer to be committed.
+    type Saved = { pulse: Pulse; alliance: Alliance; editKey?: string };
+    const { value: saved, events } = await deps.events.groupCommit(
+      input.now,
+      (record): Saved | Notice | { kind: 'errors'; errors: Record<string, string> } => {
+        const pulse = store.pulses.get(input.pulseId);
+        const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
+        if (
+          !pulse ||
+          !alliance ||
+          alliance.teamId !== input.teamId ||
+          !store.pulses.isInvitee(pulse.id, input.userId)
+        ) {
+          return notice(NOTICES.checkInStaleNothingSaved);
+        }
+        if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
+        const checked = validateCheckIn(input.form, {
+          aspects: getTemplate(alliance.templateId).aspects.map((a) => a.id),
+          commitments: ownCommitments(pulse, input.userId).map((c) => c.promptId),
+          reservations: store.agreements
+            .reservations(alliance.id, 'open')
+            .slice(0, 10)
+            .map((r) => String(r.id)),
+        });
+        if (!checked.ok) return { kind: 'errors', errors: checked.errors };
+        const { answers } = checked;
+        store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
+        let outcome: Notice | { editKey?: string } = {};
+        if (pulse.anonymous) outcome = saveAnonymous(pulse, input.userId, input.editKey, answers);
+        else saveNamed(pulse, input.userId, answers);
+        if ('kind' in outcome) return outcome;
+        record({ type: 'checkedIn', allianceId: alliance.id, userId: input.userId });
+        return { pulse, alliance, ...outcome };
+      },
+    );
     if ('kind' in saved) return saved;
+    const { pulse, alliance, editKey } = saved;
     return {
       kind: 'update',
       view: buildCheckInDoneView(alliance.name, pulse.closesAt),
       after: async () => {
-        await thankInDms(pulse, alliance, input.userId, saved.editKey);
+        await thankInDms(pulse, alliance, input.userId, editKey);
         await deps.events.publish(events, input.now);
       },
     };

@@ -29,6 +29,11 @@ export interface Events {
    * (at once, or after Slack has had its answer).
    */
   transaction<T>(now: Date, work: (record: (event: DomainEvent) => void) => T): Recorded<T>;
+  /**
+   * `transaction`, committed together with the other work queued in this turn of the event loop (a
+   * group commit): for requests that come in bursts and may only be answered once written.
+   */
+  groupCommit<T>(now: Date, work: (record: (event: DomainEvent) => void) => T): Promise<Recorded<T>>;
   /** Runs the after-commit reactions of `events`, in order. A failing reaction is logged; the rest still run. */
   publish(events: readonly DomainEvent[], now: Date): Promise<void>;
   /** `transaction`, then `publish`: for use cases with nothing to answer before the follow-up. */
@@ -59,6 +64,16 @@ export function createEvents(deps: { store: Store; logger: Logger }): Events & {
     return { value, events };
   }
 
+  async function groupCommit<T>(now: Date, work: (record: (event: DomainEvent) => void) => T): Promise<Recorded<T>> {
+    const events: DomainEvent[] = [];
+    const record = (event: DomainEvent) => {
+      events.push(event);
+      for (const reaction of reactionsOf(event.type)) reaction.atomic?.(event as never, now);
+    };
+    const value = await deps.store.groupCommit(() => work(record));
+    return { value, events };
+  }
+
   async function publish(events: readonly DomainEvent[], now: Date): Promise<void> {
     for (const event of events) {
       for (const reaction of reactionsOf(event.type)) {
@@ -78,6 +93,7 @@ export function createEvents(deps: { store: Store; logger: Logger }): Events & {
       table = reactions;
     },
     transaction,
+    groupCommit,
     publish,
     async run(now, work) {
       const { value, events } = transaction(now, work);

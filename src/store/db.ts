@@ -66,6 +66,65 @@ function runnerOf(db: Db): Database.Transaction<(work: () => unknown) => unknown
   return runner;
 }
 
+/**
+ * Group commit: units of work queued in the same turn of the event loop run in one write transaction
+ * (BEGIN IMMEDIATE), each in a savepoint of its own, and commit together. A commit writes every page
+ * it changed and takes the locks; answers to one pulse arriving together share their pages, so each
+ * pays a part of one commit instead of a whole one.
+ *
+ * `run(work)` resolves with work's result once the transaction holding it has committed. It rejects
+ * with work's own error (only that unit is rolled back; the others still commit), or with the
+ * transaction's error (then nothing of the batch was written).
+ */
+export interface GroupCommit {
+  run<T>(work: () => T): Promise<T>;
+}
+
+export function createGroupCommit(db: Db): GroupCommit {
+  type Unit = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+  let queued: Unit[] = [];
+
+  const flush = () => {
+    const batch = queued;
+    queued = [];
+    const runner = runnerOf(db);
+    const outcomes: Outcome[] = [];
+    try {
+      runner.immediate(() => {
+        for (const unit of batch) {
+          // An error SQLite answers by rolling back the whole transaction (disk full, I/O) ends the
+          // batch: a later unit would otherwise commit on its own.
+          if (!db.inTransaction) throw new Error('the group transaction was rolled back');
+          try {
+            // Called inside a transaction, better-sqlite3 runs it as a savepoint.
+            outcomes.push({ ok: true, value: runner(unit.work) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    batch.forEach((unit, i) => {
+      const outcome = outcomes[i] as Outcome;
+      if (outcome.ok) unit.resolve(outcome.value);
+      else unit.reject(outcome.error);
+    });
+  };
+
+  return {
+    run<T>(work: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (queued.length === 0) setImmediate(flush);
+        queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      });
+    },
+  };
+}
+
 /** True when SQLite answers a trivial query; used by the health check. */
 export function isDatabaseHealthy(db: Db): boolean {
   try {

@@ -2,7 +2,7 @@ import { createAdmissionsRepo } from './admissions-repo.js';
 import { createAgreementsRepo } from './agreements-repo.js';
 import { createAlliancesRepo } from './alliances-repo.js';
 import type { Db } from './db.js';
-import { truncateWal, writeTransaction } from './db.js';
+import { createGroupCommit, truncateWal, writeTransaction } from './db.js';
 import { createDeliveriesRepo } from './deliveries-repo.js';
 import { createDesignRepo } from './design-repo.js';
 import { createDigestsRepo } from './digests-repo.js';
@@ -20,10 +20,16 @@ import { createWorkspacesRepo } from './workspaces-repo.js';
 
 /** All repositories over one connection. SQL lives in these modules and nowhere else. */
 export function createStore(db: Db) {
+  const groupCommit = createGroupCommit(db);
   return {
     db,
     /** Runs `work` atomically (BEGIN IMMEDIATE); does not nest. */
     transaction: <T>(work: () => T): T => writeTransaction(db, work),
+    /**
+     * Runs `work` atomically, in one transaction with the other work queued in this turn of the event
+     * loop (see createGroupCommit); resolves once that transaction has committed.
+     */
+    groupCommit: <T>(work: () => T): Promise<T> => groupCommit.run(work),
     /** Folds the WAL into the database and empties it (after an anonymous pulse closes). */
     truncateWal: (): void => truncateWal(db),
     workspaces: createWorkspacesRepo(db),

@@ -6,7 +6,10 @@
  * costs it the call, as in production, but not the fake's handling of that call.
  *
  * `forkAppHost` is the parent's side. Started with CHILD_FLAG, this module is the child's side; it
- * inherits the parent's `execArgv`, so under `tsx` it loads TypeScript the same way.
+ * inherits the parent's `execArgv`, so under `tsx` it loads TypeScript the same way. Alliance itself
+ * is loaded from `dist/`, compiled by `tsc` as `npm start` runs it (rebuilt first when stale): the
+ * transpiled-on-the-fly sources carry the loader's helpers (function names set at run time) on the
+ * hot path, which production does not.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -16,11 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { App, LogLevel } from '@slack/bolt';
-import { type RunningAlliance, startAlliance } from '../../src/app.js';
-import { fixedClock } from '../../src/clock.js';
+import type { RunningAlliance } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { ACTIONS, COMMAND, VIEWS } from '../../src/slack/ids.js';
+import buildDist from '../support/build-dist.js';
+
+/** A module of the compiled app, typed as its source. */
+const compiled = <M>(path: string): Promise<M> =>
+  import(new URL(`../../dist/${path}`, import.meta.url).href) as Promise<M>;
 
 const CHILD_FLAG = '--alliance-bench-apps';
 
@@ -85,6 +91,7 @@ const isObject = (message: unknown): message is Record<string, unknown> =>
 
 /** Starts both apps in a child process; resolves once both answer on their ports. */
 export async function forkAppHost(spec: AppHostSpec): Promise<AppHost> {
+  buildDist();
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [CHILD_FLAG], {
     serialization: 'advanced',
     stdio: 'inherit',
@@ -159,6 +166,9 @@ function youngGarbageCollector(): () => void {
 }
 
 async function startApps(spec: AppHostSpec): Promise<{ alliance: RunningAlliance; bare: App; barePort: number }> {
+  const { startAlliance } = await compiled<typeof import('../../src/app.js')>('app.js');
+  const { fixedClock } = await compiled<typeof import('../../src/clock.js')>('clock.js');
+  const { createLogger } = await compiled<typeof import('../../src/logger.js')>('logger.js');
   const logger = createLogger(spec.config.logLevel, 'alliance', () => {
     logLines += 1;
   });

@@ -35,17 +35,17 @@ describe('checking in, as a use case', () => {
 
     it('stores the answer with the person, and a second one replaces it', async () => {
       const pulse = h.store.pulses.openPulse(alliance.id)!;
-      expect(submit('UBOB', pulse.id, form('2', 'First')).kind).toBe('update');
-      expect(submit('UBOB', pulse.id, form('4', 'Second')).kind).toBe('update');
+      expect((await submit('UBOB', pulse.id, form('2', 'First'))).kind).toBe('update');
+      expect((await submit('UBOB', pulse.id, form('4', 'Second'))).kind).toBe('update');
       expect(h.store.pulses.namedResponse(pulse.id, 'UBOB')?.answers).toMatchObject({ working: 'Second' });
       expect(h.store.pulses.participants(pulse.id)).toEqual(['UBOB']);
     });
 
     it('answers inline errors for a missing rating, and refuses someone not asked', async () => {
       const pulse = h.store.pulses.openPulse(alliance.id)!;
-      const result = submit('UBOB', pulse.id, { ...form('3'), ratings: { atmosphere: '3' } });
+      const result = await submit('UBOB', pulse.id, { ...form('3'), ratings: { atmosphere: '3' } });
       expect(result.kind).toBe('errors');
-      expect(submit('UDAVE', pulse.id, form('3'))).toMatchObject({
+      expect(await submit('UDAVE', pulse.id, form('3'))).toMatchObject({
         kind: 'notice',
         text: expect.stringContaining('out of date'),
       });
@@ -58,7 +58,7 @@ describe('checking in, as a use case', () => {
 
     it('seals the answer, hands the edit key to the member only, and lets only that key change it', async () => {
       const pulse = h.store.pulses.openPulse(alliance.id)!;
-      const first = submit('UBOB', pulse.id, form('2', 'Sealed words'));
+      const first = await submit('UBOB', pulse.id, form('2', 'Sealed words'));
       if (first.kind !== 'update') throw new Error(JSON.stringify(first));
       await first.after?.();
       expect(h.store.db.prepare('SELECT count(*) FROM pulse_responses').pluck().get()).toBe(0);
@@ -66,8 +66,8 @@ describe('checking in, as a use case', () => {
       expect(sealed).toHaveLength(1);
       expect(sealed[0]!.toString('latin1')).not.toContain('Sealed words');
       // A second first answer is refused; the key is in the thanks the member's DM would carry.
-      expect(submit('UBOB', pulse.id, form('5'))).toMatchObject({ kind: 'notice' });
-      expect(submit('UBOB', pulse.id, form('5'), 'x'.repeat(32))).toMatchObject({
+      expect(await submit('UBOB', pulse.id, form('5'))).toMatchObject({ kind: 'notice' });
+      expect(await submit('UBOB', pulse.id, form('5'), 'x'.repeat(32))).toMatchObject({
         kind: 'notice',
         text: expect.stringContaining('could not be found'),
       });

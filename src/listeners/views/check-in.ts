@@ -35,8 +35,8 @@ const ERROR_BLOCKS: Record<string, string> = {
 };
 
 export function registerCheckInView(on: ListenerRegistry, deps: ListenerDeps): void {
-  onSubmit(on, deps, VIEWS.checkIn, pulseRef, (s) => {
-    const result = deps.checkIn.submitCheckIn({
+  onSubmit(on, deps, VIEWS.checkIn, pulseRef, async (s) => {
+    const result = await deps.checkIn.submitCheckIn({
       teamId: s.teamId,
       userId: s.userId,
       pulseId: s.meta.pulseId,
