@@ -115,6 +115,63 @@ describe('migration runner', () => {
     db.close();
   });
 
+  it('rebuilds pulse_responses without the key index every answer wrote, keeping every row (0014)', () => {
+    const db = openDatabase(dir.file('pulse-responses.db'));
+    migrate(
+      db,
+      at,
+      listMigrations().filter((m) => m.version < 14),
+    );
+    db.prepare("INSERT INTO workspaces (team_id, installed_at) VALUES ('T1', 0)").run();
+    db.prepare(
+      `INSERT INTO alliances (id, team_id, channel_id, name, template_id, starter_id, status, settings_json, created_at)
+       VALUES ('al1', 'T1', 'C1', 'Crew', 'team', 'U1', 'active', '{}', 0)`,
+    ).run();
+    const pulseId = db
+      .prepare(
+        `INSERT INTO pulses (team_id, alliance_id, period_key, scheduled_at, opens_at, closes_at, status, anonymous, threshold)
+         VALUES ('T1', 'al1', 'p1', 0, 0, 1, 'open', 0, 3)`,
+      )
+      .run().lastInsertRowid;
+    const response = db.prepare(
+      'INSERT INTO pulse_responses (id, pulse_id, team_id, user_id, edit_key_hash, working) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    response.run('r-named', pulseId, 'T1', 'U1', null, 'Named words');
+    response.run('r-keyed', pulseId, 'T1', null, 'hash-1', 'Keyed words');
+    db.prepare("INSERT INTO pulse_ratings VALUES ('r-named', 'overall', 4), ('r-keyed', 'overall', 2)").run();
+    db.prepare("INSERT INTO pulse_reservation_checks VALUES ('r-named', 7, 1)").run();
+    const everything = () => ({
+      responses: db.prepare('SELECT * FROM pulse_responses ORDER BY id').all(),
+      ratings: db.prepare('SELECT * FROM pulse_ratings ORDER BY response_id').all(),
+      checks: db.prepare('SELECT * FROM pulse_reservation_checks').all(),
+    });
+    const before = everything();
+    const indexes = () =>
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pulse_responses' ORDER BY name")
+        .pluck()
+        .all();
+    // The key's UNIQUE made an index of every row, NULL keys included.
+    expect(indexes()).toEqual(['pulse_responses_pulse_user', 'sqlite_autoindex_pulse_responses_2']);
+
+    expect(migrate(db, at)).toContain(14);
+    expect(everything()).toEqual(before);
+    expect(indexes()).toEqual(['pulse_responses_edit_key', 'pulse_responses_pulse_user']);
+    // A key is still unique, and still found through its index; a named answer needs no key.
+    expect(() => response.run('r-again', pulseId, 'T1', null, 'hash-1', '')).toThrow(/UNIQUE/);
+    response.run('r-named-2', pulseId, 'T1', 'U2', null, '');
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT * FROM pulse_responses WHERE pulse_id = ? AND edit_key_hash = ?')
+      .all(pulseId, 'hash-1') as { detail: string }[];
+    expect(plan.map((row) => row.detail).join(' ')).toContain('pulse_responses_edit_key');
+    // The children still hang off their answers: deleting an answer deletes them.
+    db.prepare("DELETE FROM pulse_responses WHERE id = 'r-named'").run();
+    expect(db.prepare('SELECT count(*) FROM pulse_ratings').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM pulse_reservation_checks').pluck().get()).toBe(0);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('lets two connections migrate the same file without applying anything twice', () => {
     const path = dir.file('race.db');
     const first = openDatabase(path);
