@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, CHECKIN_BLOCKS } from '../../src/slack/ids.js';
 import type { Harness } from '../support/boot.js';
-import { activateTeam, bootTeam, dmsWith, FIRST_WEEK, TEAM_MEMBERS } from '../support/flows.js';
+import { activateTeam, bootTeam, checkInValues, dmsWith, FIRST_WEEK, TEAM_MEMBERS } from '../support/flows.js';
 
 /**
  * After a pulse, members answer together. Their submissions arrive at once and are written in one
@@ -10,15 +10,6 @@ import { activateTeam, bootTeam, dmsWith, FIRST_WEEK, TEAM_MEMBERS } from '../su
 describe('check-ins arriving together', () => {
   let h: Harness;
   afterEach(async () => h?.close());
-
-  const ratings = (rating: number) => ({
-    [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
-    [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
-    [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
-    [CHECKIN_BLOCKS.rating('overall')]: String(rating),
-    [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-    [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-  });
 
   it('stores and thanks each answer, and one member’s mistake touches nobody else’s', async () => {
     h = await bootTeam();
@@ -35,10 +26,7 @@ describe('check-ins arriving together', () => {
     // All four submit at once; Erin gave a reason to renegotiate without ticking the box.
     const [alice, bob, carol, erin] = await Promise.all(
       TEAM_MEMBERS.map((userId, i) => {
-        const values: Record<string, unknown> = {
-          ...ratings(i + 2),
-          [CHECKIN_BLOCKS.working]: `${userId} words`,
-        };
+        const values = checkInValues(i + 2, { [CHECKIN_BLOCKS.working]: `${userId} words` });
         if (userId === 'UERIN') values[CHECKIN_BLOCKS.reason] = 'Decisions drag on';
         return h.slack.submitView({ userId, values });
       }),
@@ -70,12 +58,11 @@ describe('check-ins arriving together', () => {
     // Her modal is still open; she ticks the box and sends it again.
     const fixed = await h.slack.submitView({
       userId: 'UERIN',
-      values: {
-        ...ratings(5),
+      values: checkInValues(5, {
         [CHECKIN_BLOCKS.working]: 'UERIN words',
         [CHECKIN_BLOCKS.reason]: 'Decisions drag on',
         [CHECKIN_BLOCKS.renegotiate]: ['yes'],
-      },
+      }),
     });
     expect(fixed.outcome).toBe('updated');
     expect(h.app.store.pulses.namedResponse(pulse.id, 'UERIN')?.answers).toMatchObject({

@@ -84,6 +84,19 @@ export function dmsWith(h: Harness, userId: string, actionId: string): StoredMes
  * A member checks in from their latest pulse invitation: every part rated `rating`, the template's
  * two commitments kept, plus `extra` values; the modal must close with its thanks.
  */
+/** A check-in modal's answers: `rating` for every aspect and overall, both commitments kept, and `extra`. */
+export function checkInValues(rating: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
+    [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
+    [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
+    [CHECKIN_BLOCKS.rating('overall')]: String(rating),
+    [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
+    [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
+    ...extra,
+  };
+}
+
 export async function checkInWith(
   h: Harness,
   userId: string,
@@ -93,18 +106,7 @@ export async function checkInWith(
   const invite = dmsWith(h, userId, ACTIONS.checkIn).at(-1);
   if (!invite) throw new Error(`${userId} has no pulse invitation`);
   await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
-  const result = await h.slack.submitView({
-    userId,
-    values: {
-      [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
-      [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
-      [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
-      [CHECKIN_BLOCKS.rating('overall')]: String(rating),
-      [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-      [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-      ...extra,
-    },
-  });
+  const result = await h.slack.submitView({ userId, values: checkInValues(rating, extra) });
   expect(result.outcome, JSON.stringify(result)).toBe('updated');
 }
 
