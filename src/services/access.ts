@@ -77,6 +77,18 @@ export function allianceInWorkspace(store: Store, teamId: string, allianceId: st
   return alliance?.teamId === teamId ? alliance : undefined;
 }
 
+/**
+ * The alliance a command typed in a channel acts on: the channel's live alliance, or what to tell
+ * the person when there is none. An archived one is named as archived: "this channel has no alliance
+ * yet" would tell its members their history was gone.
+ */
+export function liveAllianceIn(store: Store, teamId: string, channelId: string): Alliance | Notice {
+  const live = store.alliances.liveInChannel(teamId, channelId);
+  if (live) return live;
+  const archived = store.alliances.latestArchivedInChannel(teamId, channelId);
+  return notice(archived ? NOTICES.archived(archived) : NOTICES.noAllianceHere);
+}
+
 /** The alliance and version a button names, if both exist, belong together and to this workspace. */
 export function versionInWorkspace(
   store: Store,

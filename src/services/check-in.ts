@@ -17,6 +17,7 @@ import { buildCheckInDoneView, buildCheckInView, buildPulseThanks, pulseClosedTe
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
+import { liveAllianceIn } from './access.js';
 import type { AnswerSealer } from './answer-sealer.js';
 import type { Events } from './events.js';
 
@@ -136,8 +137,8 @@ export function createCheckInService(deps: CheckInDeps) {
     channelId: string;
     now: Date;
   }): Notice | { kind: 'view'; view: ModalView } {
-    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance) return notice(NOTICES.noAllianceHere);
+    const alliance = liveAllianceIn(store, input.teamId, input.channelId);
+    if ('kind' in alliance) return alliance;
     const pulse = store.pulses.openPulse(alliance.id);
     if (!pulse || !isPulseOpen(pulse, input.now)) {
       return notice(NOTICES.noOpenPulse(alliance, nextPulseAt(alliance.id), alliance.status === 'active'));

@@ -13,7 +13,7 @@ import { type Block, type ModalView, slackDate } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { refusal } from './access.js';
+import { liveAllianceIn, refusal } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 
 /** Enough history for the 12-pulse chart and a celebration streak of up to 12. */
@@ -187,8 +187,8 @@ export function createDigestService(deps: DigestDeps) {
     post: boolean;
     now: Date;
   }): Promise<Notice | { kind: 'preview'; text: string; blocks: Block[] }> {
-    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance) return notice(NOTICES.noAllianceHere);
+    const alliance = liveAllianceIn(store, input.teamId, input.channelId);
+    if ('kind' in alliance) return alliance;
     const refused = refusal(store, alliance, input.userId, input.post ? 'post-digest' : 'see-digest');
     if (refused) return refused;
     if (alliance.status !== 'active') return notice(NOTICES.stillDesigning(alliance));

@@ -16,7 +16,7 @@ import type { DmSender } from '../slack/dm-sender.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { allianceInWorkspace, refusal, standingOf } from './access.js';
+import { allianceInWorkspace, liveAllianceIn, refusal, standingOf } from './access.js';
 import type { AgreementPublisher } from './agreement-publisher.js';
 import type { Events } from './events.js';
 import { applyMembershipChange } from './membership.js';
@@ -42,10 +42,6 @@ export const RETENTION_RANGE = { min: 30, max: 3650 } as const;
 export function createMemberDataService(deps: MemberDataDeps) {
   const { store, gateway } = deps;
 
-  function allianceHere(teamId: string, channelId: string): Alliance | Notice {
-    return store.alliances.liveInChannel(teamId, channelId) ?? notice(NOTICES.noAllianceHere);
-  }
-
   // ---- Leave ---------------------------------------------------------------------------------
 
   /** The confirmation modal of an action on this channel's alliance, if this person may take it. */
@@ -54,7 +50,7 @@ export function createMemberDataService(deps: MemberDataDeps) {
     action: 'leave' | 'archive',
     build: (model: { allianceId: string; allianceName: string }) => ModalView,
   ): Notice | { kind: 'view'; view: ModalView } {
-    const alliance = allianceHere(input.teamId, input.channelId);
+    const alliance = liveAllianceIn(store, input.teamId, input.channelId);
     if ('kind' in alliance) return alliance;
     const refused = refusal(store, alliance, input.userId, action);
     if (refused) return refused;

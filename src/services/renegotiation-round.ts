@@ -2,7 +2,7 @@ import type { AgreementVersion } from '../domain/agreement.js';
 import { renegotiationReason } from '../domain/flag.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { refusal } from './access.js';
+import { liveAllianceIn, refusal } from './access.js';
 import type { Events } from './events.js';
 
 export interface RenegotiationRoundDeps {
@@ -83,8 +83,8 @@ export function createRenegotiationRoundService(deps: RenegotiationRoundDeps) {
     reason: string | null;
     now: Date;
   }): Promise<Notice> {
-    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance) return Promise.resolve(notice(NOTICES.noAllianceHere));
+    const alliance = liveAllianceIn(store, input.teamId, input.channelId);
+    if ('kind' in alliance) return Promise.resolve(alliance);
     return startRound({ ...input, allianceId: alliance.id, flagId: null });
   }
 

@@ -22,7 +22,7 @@ import type { Directory } from '../slack/directory.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
 import type { Store } from '../store/index.js';
-import { refusal } from './access.js';
+import { liveAllianceIn, refusal } from './access.js';
 import type { Events } from './events.js';
 import { applyMembershipChange } from './membership.js';
 
@@ -82,8 +82,8 @@ export function createSettingsService(deps: SettingsDeps) {
     userId: string;
     channelId: string;
   }): Notice | { kind: 'view'; view: ModalView } {
-    const alliance = store.alliances.liveInChannel(input.teamId, input.channelId);
-    if (!alliance) return notice(NOTICES.noAllianceHere);
+    const alliance = liveAllianceIn(store, input.teamId, input.channelId);
+    if ('kind' in alliance) return alliance;
     const refused = refusal(store, alliance, input.userId, 'change-settings');
     if (refused) return refused;
     const view = buildSettingsModal({

@@ -183,6 +183,14 @@ describe('App Home and members’ data', () => {
     const calls = h.fake.calls('chat.postMessage').length;
     for (let day = 1; day <= 21; day++) await h.tickAt(at(PULSE, day));
     expect(h.fake.calls('chat.postMessage')).toHaveLength(calls);
+    // Its members are told it is archived and where its history is, not that there is no alliance.
+    for (const text of ['digest', 'checkin', 'settings', 'renegotiate', 'leave', 'archive']) {
+      await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text });
+      const answer = h.fake.ephemerals('UBOB').at(-1)?.text ?? '';
+      expect(answer, text).toContain('is archived');
+      expect(answer, text).toContain('/alliance show');
+      expect(answer, text).not.toContain('no alliance yet');
+    }
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show' });
     expect(JSON.stringify(h.fake.ephemerals('UDAVE').at(-1)?.blocks)).toContain('Version 1');
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'start Next' });
