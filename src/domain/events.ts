@@ -45,6 +45,8 @@ export type DomainEvent =
   | { type: 'membersChanged'; allianceId: string; change: MembershipChange }
   /** A person asked to be forgotten: what Slack shows of this alliance is brought in line with the store. */
   | { type: 'wordsWithdrawn'; allianceId: string }
+  /** These pulses' comments passed the workspace's retention and were cleared from the store. */
+  | { type: 'commentsExpired'; allianceId: string; pulseIds: number[] }
   /** Someone who is not a member joined the alliance's channel. */
   | { type: 'newcomerArrived'; allianceId: string; userId: string; occurrence: string }
   /** A settings change would weaken privacy; it waits for every member's agreement. */

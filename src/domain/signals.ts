@@ -329,3 +329,13 @@ export function isSuppressed(kind: SignalKind, snoozedUntilByKind: ReadonlyMap<S
   const until = snoozedUntilByKind.get(kind);
   return until !== undefined && now.getTime() < until.getTime();
 }
+
+/**
+ * The evidence without the words it quotes from `pulseIds`, whose comments passed the workspace's
+ * retention; null when it quotes none of them (nothing to change).
+ */
+export function withoutCommentsOf(evidence: Evidence, pulseIds: readonly number[]): Evidence | null {
+  if (evidence.kind !== 'someoneAsks' || evidence.reasons.length === 0) return null;
+  if (!evidence.pulses.some((id) => pulseIds.includes(id))) return null;
+  return { ...evidence, reasons: [] };
+}

@@ -238,14 +238,16 @@ export function createDigestService(deps: DigestDeps) {
   }
 
   /**
-   * Every digest thread posted in the channel, rendered again as of its own pulse from the store
-   * (after a member was forgotten: the comments they wrote are no longer quoted there).
+   * Every digest thread posted in the channel (or those about `onlyAbout`'s pulses), rendered again
+   * as of its own pulse from the store: after a member was forgotten, or comments passed the
+   * workspace's retention, the words are no longer quoted there.
    */
-  async function rerenderThreads(allianceId: string): Promise<void> {
+  async function rerenderThreads(allianceId: string, onlyAbout?: readonly number[]): Promise<void> {
     const alliance = store.alliances.get(allianceId);
     if (!alliance) return;
     for (const digest of store.digests.all(allianceId)) {
       if (!digest.channelId || !digest.threadTs || digest.pulseId === null) continue;
+      if (onlyAbout && !onlyAbout.includes(digest.pulseId)) continue;
       const figures = figuresFor(alliance, 'channel', digest.pulseId);
       const { thread } = buildDigestMessages((await modelFor(alliance, figures, null)).model);
       await gateway.update(

@@ -5,6 +5,7 @@ import { type ExportedAlliance, exportDocument } from '../domain/export.js';
 import { JOB_KINDS, type Job } from '../domain/job.js';
 import { may } from '../domain/permissions.js';
 import { frozenHistory } from '../domain/pulse.js';
+import { withoutCommentsOf } from '../domain/signals.js';
 import { decide, figureValue, shownFigure, visibilityInForce } from '../domain/visibility.js';
 import { FORMER_MEMBER } from '../domain/withdrawal.js';
 import { buildReservationWithdrawn } from '../slack/blocks/agreement.js';
@@ -270,9 +271,21 @@ export function createMemberDataService(deps: MemberDataDeps) {
   /** Job `retention.daily`: clears raw comments past the workspace's retention; figures are kept. */
   async function runRetention(job: Job, now: Date): Promise<void> {
     const days = store.workspaces.commentRetentionDays(job.subjectId);
-    const cleared = store.transaction(() =>
-      store.pulses.clearCommentsBefore(job.subjectId, new Date(now.getTime() - days * DAY), now),
-    );
+    const { value: cleared, events } = deps.events.transaction(now, (record) => {
+      const pulses = store.pulses.clearCommentsBefore(job.subjectId, new Date(now.getTime() - days * DAY), now);
+      const byAlliance = new Map<string, number[]>();
+      for (const { pulseId, allianceId } of pulses)
+        byAlliance.set(allianceId, [...(byAlliance.get(allianceId) ?? []), pulseId]);
+      for (const [allianceId, pulseIds] of byAlliance) {
+        // Signals keep their own copy of the reasons they quote.
+        for (const flag of store.flags.all(allianceId)) {
+          const cleared = withoutCommentsOf(flag.evidence, pulseIds);
+          if (cleared) store.flags.updateEvidence(flag.id, cleared);
+        }
+        record({ type: 'commentsExpired', allianceId, pulseIds });
+      }
+      return pulses.length;
+    });
     if (cleared > 0) {
       store.truncateWal();
       deps.logger.info(`retention: cleared the comments of ${cleared} pulse(s) older than ${days} days`);
@@ -284,6 +297,8 @@ export function createMemberDataService(deps: MemberDataDeps) {
       runAt: new Date(now.getTime() + DAY),
       now,
     });
+    // What Slack shows of those pulses (digest threads, signals) loses the words too.
+    await deps.events.publish(events, now);
   }
 
   /** `/alliance retention [days]`: anyone may see it; workspace admins may change it. */

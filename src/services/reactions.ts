@@ -103,6 +103,16 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
         after: (e) => s.digests.rerenderThreads(e.allianceId),
       },
     ],
+    commentsExpired: [
+      {
+        does: 're-render the signals that quoted those pulses',
+        after: (e) => s.flags.refreshAll(e.allianceId),
+      },
+      {
+        does: 're-render the digest threads about those pulses',
+        after: (e) => s.digests.rerenderThreads(e.allianceId, e.pulseIds),
+      },
+    ],
     membersChanged: [
       {
         does: 'raise the membership signal',

@@ -90,7 +90,7 @@ export function createPulsesRepo(db: Db) {
   const sealedOfPulse = db.prepare('SELECT sealed FROM pulse_sealed_answers WHERE pulse_id = ?');
   const deleteSealed = db.prepare('DELETE FROM pulse_sealed_answers WHERE pulse_id = ?');
   const pastRetention = db.prepare(`
-    SELECT id, results_json FROM pulses
+    SELECT id, alliance_id, results_json FROM pulses
      WHERE team_id = ? AND status = 'closed' AND closed_at < ? AND comments_cleared_at IS NULL ORDER BY id`);
   const clearResponseWords = db.prepare(
     "UPDATE pulse_responses SET working = '', at_risk = '', renegotiate_reason = '' WHERE pulse_id = ?",
@@ -328,15 +328,20 @@ export function createPulsesRepo(db: Db) {
      * Retention: the words people wrote in pulses closed before `before` are cleared, from their
      * answers and from the frozen results; the figures stay. Returns how many pulses were cleared.
      */
-    clearCommentsBefore(teamId: string, before: Date, now: Date): number {
-      const rows = pastRetention.all(teamId, before.getTime()) as { id: number; results_json: string | null }[];
+    /** Clears the words of the pulses closed before `before` (once each); returns those pulses. */
+    clearCommentsBefore(teamId: string, before: Date, now: Date): { pulseId: number; allianceId: string }[] {
+      const rows = pastRetention.all(teamId, before.getTime()) as {
+        id: number;
+        alliance_id: string;
+        results_json: string | null;
+      }[];
       for (const row of rows) {
         clearResponseWords.run(row.id);
         const results = row.results_json ? (JSON.parse(row.results_json) as PulseResults) : null;
         const cleared = results ? { ...results, comments: { working: [], atRisk: [], renegotiateReasons: [] } } : null;
         clearResultWords.run(cleared ? JSON.stringify(cleared) : null, now.getTime(), row.id);
       }
-      return rows.length;
+      return rows.map((row) => ({ pulseId: row.id, allianceId: row.alliance_id }));
     },
     saveCommitmentChecks(
       pulseId: number,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PulseRecord, PulseResults } from '../../src/domain/pulse.js';
 import { DEFAULT_SIGNALS, type SignalSettings } from '../../src/domain/signal-settings.js';
-import { evaluatePulseSignals, evaluateReviewDate, isSuppressed, membershipFinding } from '../../src/domain/signals.js';
+import {
+  type Evidence,
+  evaluatePulseSignals,
+  evaluateReviewDate,
+  isSuppressed,
+  membershipFinding,
+  withoutCommentsOf,
+} from '../../src/domain/signals.js';
 import { rulesInForce } from '../../src/domain/visibility.js';
 
 const ASPECTS = [{ id: 'behavior', label: 'Behavioral agreements' }];
@@ -350,5 +357,20 @@ describe('thresholds and snoozes', () => {
     expect(isSuppressed('lowScores', snoozed, new Date('2026-01-31T23:59:59Z'))).toBe(true);
     expect(isSuppressed('lowScores', snoozed, until)).toBe(false);
     expect(isSuppressed('sharpDrop', snoozed, new Date('2026-01-15T00:00:00Z'))).toBe(false);
+  });
+});
+
+describe('comments past retention', () => {
+  const asks: Evidence = { kind: 'someoneAsks', count: 2, reasons: ['Too many meetings'], threshold: 1, pulses: [7] };
+
+  it('drops the reasons a signal quotes from a cleared pulse, and keeps its count', () => {
+    expect(withoutCommentsOf(asks, [6, 7])).toEqual({ ...asks, reasons: [] });
+  });
+
+  it('leaves alone a signal about other pulses, one without words, and figures', () => {
+    expect(withoutCommentsOf(asks, [8])).toBeNull();
+    expect(withoutCommentsOf({ ...asks, reasons: [] }, [7])).toBeNull();
+    const low: Evidence = { kind: 'lowScores', aspect: { id: 'a', label: 'A' }, means: [], threshold: 3, pulses: [7] };
+    expect(withoutCommentsOf(low, [7])).toBeNull();
   });
 });

@@ -5,13 +5,14 @@ import { getTemplate } from '../../src/domain/templates/index.js';
 import { validateView } from '../../src/simulator/block-kit.js';
 import { ACTIONS, CHECKIN_BLOCKS, promptBlockId, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
+import { activateAlliance, channelText, checkInValues, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
 const DAY = 86_400_000;
 const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY);
 const PULSE = '2026-01-08T09:00:00Z';
 const CLOSE = '2026-01-10T09:00:00Z';
+const DIGEST = '2026-01-12T08:30:00Z';
 
 describe('App Home and members’ data', () => {
   let h: Harness;
@@ -30,20 +31,12 @@ describe('App Home and members’ data', () => {
     return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
   }
 
-  async function checkIn(userId: string, working: string) {
+  async function checkIn(userId: string, working: string, extra: Record<string, unknown> = {}) {
     const invite = dmsWith(h, userId, ACTIONS.checkIn).at(-1)!;
     await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
     const result = await h.slack.submitView({
       userId,
-      values: {
-        [CHECKIN_BLOCKS.rating('atmosphere')]: '4',
-        [CHECKIN_BLOCKS.rating('co_responsibility')]: '4',
-        [CHECKIN_BLOCKS.rating('behavior')]: '4',
-        [CHECKIN_BLOCKS.rating('overall')]: '4',
-        [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-        [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
-        [CHECKIN_BLOCKS.working]: working,
-      },
+      values: checkInValues(4, { [CHECKIN_BLOCKS.working]: working, ...extra }),
     });
     expect(result.outcome).toBe('updated');
   }
@@ -200,11 +193,21 @@ describe('App Home and members’ data', () => {
   it('retention: only the comments past their age are cleared, the figures stay; only admins change it', async () => {
     const alliance = await boot();
     await h.tickAt(PULSE);
-    await checkIn('UBOB', 'Old words');
+    await checkIn('UBOB', 'Old words', {
+      [CHECKIN_BLOCKS.renegotiate]: ['yes'],
+      [CHECKIN_BLOCKS.reason]: 'Old reason',
+    });
     await h.tickAt(CLOSE);
+    await h.tickAt(DIGEST);
     await h.tickAt(at(PULSE, 7));
     await checkIn('UBOB', 'Recent words');
     await h.tickAt(at(CLOSE, 7));
+    await h.tickAt(at(DIGEST, 7));
+    // The channel's digest threads quote each pulse's comments, and a signal quotes the reason.
+    const channel = () => channelText(h, 'CTEAM');
+    expect(channel()).toContain('Old words');
+    expect(channel()).toContain('Old reason');
+    expect(channel()).toContain('Recent words');
 
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'retention 30' });
     expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('Only workspace admins');
@@ -219,6 +222,10 @@ describe('App Home and members’ data', () => {
     expect(second?.results?.comments.working).toEqual(['Recent words']);
     const words = h.app.store.db.prepare('SELECT working FROM pulse_responses ORDER BY pulse_id').pluck().all();
     expect(words).toEqual(['', 'Recent words']);
+    // What Slack shows loses the cleared words too; the second pulse's digest keeps its own.
+    expect(channel()).not.toContain('Old words');
+    expect(channel()).not.toContain('Old reason');
+    expect(channel()).toContain('Recent words');
   });
 
   it('a renegotiation compiled while a member has an unsaved draft leaves the draft out of the version', async () => {

@@ -19,6 +19,7 @@ function emptyTable(): Record<DomainEvent['type'], unknown[]> {
     pulseClosed: [],
     scheduleChanged: [],
     wordsWithdrawn: [],
+    commentsExpired: [],
     membersChanged: [],
     newcomerArrived: [],
     pulseOpened: [],
