@@ -54,22 +54,24 @@ export function createEvents(deps: { store: Store; logger: Logger }): Events & {
     return table[type] as readonly Reaction<T>[];
   };
 
-  function transaction<T>(now: Date, work: (record: (event: DomainEvent) => void) => T): Recorded<T> {
+  /** The events a unit of work records, each running its atomic reactions as it is recorded. */
+  function recorder(now: Date) {
     const events: DomainEvent[] = [];
     const record = (event: DomainEvent) => {
       events.push(event);
       for (const reaction of reactionsOf(event.type)) reaction.atomic?.(event as never, now);
     };
+    return { events, record };
+  }
+
+  function transaction<T>(now: Date, work: (record: (event: DomainEvent) => void) => T): Recorded<T> {
+    const { events, record } = recorder(now);
     const value = deps.store.transaction(() => work(record));
     return { value, events };
   }
 
   async function groupCommit<T>(now: Date, work: (record: (event: DomainEvent) => void) => T): Promise<Recorded<T>> {
-    const events: DomainEvent[] = [];
-    const record = (event: DomainEvent) => {
-      events.push(event);
-      for (const reaction of reactionsOf(event.type)) reaction.atomic?.(event as never, now);
-    };
+    const { events, record } = recorder(now);
     const value = await deps.store.groupCommit(() => work(record));
     return { value, events };
   }
