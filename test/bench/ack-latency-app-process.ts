@@ -1,6 +1,6 @@
 /**
- * Runs the two apps the ack benchmark compares, Alliance and a bare Bolt app, in a child process of
- * their own. The fake Slack Web API stays in the parent and the load generator in another child, so
+ * Runs the apps the ack benchmark compares, Alliance and a bare Bolt app (and, for context, a second
+ * bare app), in a child process of their own. The fake Slack Web API stays in the parent and the load generator in another child, so
  * the apps' event loop does only the apps' work: in production Slack's API servers and the people
  * clicking are elsewhere too. What Alliance sends Slack after its ack (`views.open`, `chat.update`)
  * costs it the call, as in production, but not the fake's handling of that call.
@@ -21,6 +21,7 @@ import { runInNewContext } from 'node:vm';
 import { App, LogLevel } from '@slack/bolt';
 import type { RunningAlliance } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
+import { buildHelpMessage } from '../../src/slack/blocks/help.js';
 import { ACTIONS, COMMAND, VIEWS } from '../../src/slack/ids.js';
 import buildDist from '../support/build-dist.js';
 
@@ -30,12 +31,20 @@ const compiled = <M>(path: string): Promise<M> =>
 
 const CHILD_FLAG = '--alliance-bench-apps';
 
-/** What the bare app listens to in each scenario: the same request as Alliance's, acked with nothing. */
-export type BareListener = 'command' | 'check-in-button' | 'check-in-submission';
+/**
+ * What the bare app listens to in each scenario: the same request as Alliance's, acked with nothing;
+ * or, for context, `/alliance help` answered with Alliance's own help message.
+ */
+export type BareListener = 'command' | 'command-answering' | 'check-in-button' | 'check-in-submission';
+const HELP_ANSWER = { response_type: 'ephemeral', ...buildHelpMessage() } as const;
 const BARE_LISTENERS: Record<BareListener, (app: App) => void> = {
   command: (app) =>
     app.command(COMMAND, async ({ ack }) => {
       await ack();
+    }),
+  'command-answering': (app) =>
+    app.command(COMMAND, async ({ ack }) => {
+      await ack(HELP_ANSWER);
     }),
   'check-in-button': (app) =>
     app.action(ACTIONS.checkIn, async ({ ack }) => {
@@ -53,11 +62,14 @@ export interface AppHostSpec {
   /** Alliance's clock stands still here (ISO). */
   now: string;
   bareListener: BareListener;
+  /** For context, a second bare app with this listener (its port is `contextPort`). */
+  contextListener?: BareListener | undefined;
 }
 
 export interface AppHost {
   alliancePort: number;
   barePort: number;
+  contextPort: number | undefined;
   /** A minor (young-generation) garbage collection in the apps' process. */
   collectGarbage(): Promise<void>;
   /** Resolves once Alliance's work started after its acks has finished. */
@@ -81,7 +93,7 @@ type Request =
   | { kind: 'profile-stop'; path: string };
 type ToChild = { kind: 'init'; spec: AppHostSpec } | { id: number; request: Request };
 type ToParent =
-  | { kind: 'ready'; alliancePort: number; barePort: number }
+  | { kind: 'ready'; alliancePort: number; barePort: number; contextPort: number | undefined }
   | { kind: 'start-failed'; message: string }
   | { id: number; ok: true; value?: number }
   | { id: number; ok: false; message: string };
@@ -98,28 +110,31 @@ export async function forkAppHost(spec: AppHostSpec): Promise<AppHost> {
   });
   const waiting = new Map<number, { resolve: (value: number | undefined) => void; reject: (error: Error) => void }>();
   let exited: Error | undefined;
-  const ready = new Promise<{ alliancePort: number; barePort: number }>((resolve, reject) => {
-    child.on('message', (message: unknown) => {
-      if (!isObject(message)) return;
-      const m = message as ToParent;
-      if ('kind' in m) {
-        if (m.kind === 'ready') resolve({ alliancePort: m.alliancePort, barePort: m.barePort });
-        else reject(new Error(`benchmark apps did not start: ${m.message}`));
-        return;
-      }
-      const pending = waiting.get(m.id);
-      if (!pending) return;
-      waiting.delete(m.id);
-      if (m.ok) pending.resolve(m.value);
-      else pending.reject(new Error(`benchmark apps: ${m.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      exited = new Error(`benchmark apps' process exited (${signal ?? `code ${code}`})`);
-      reject(exited);
-      for (const pending of waiting.values()) pending.reject(exited);
-      waiting.clear();
-    });
-  });
+  const ready = new Promise<{ alliancePort: number; barePort: number; contextPort: number | undefined }>(
+    (resolve, reject) => {
+      child.on('message', (message: unknown) => {
+        if (!isObject(message)) return;
+        const m = message as ToParent;
+        if ('kind' in m) {
+          if (m.kind === 'ready')
+            resolve({ alliancePort: m.alliancePort, barePort: m.barePort, contextPort: m.contextPort });
+          else reject(new Error(`benchmark apps did not start: ${m.message}`));
+          return;
+        }
+        const pending = waiting.get(m.id);
+        if (!pending) return;
+        waiting.delete(m.id);
+        if (m.ok) pending.resolve(m.value);
+        else pending.reject(new Error(`benchmark apps: ${m.message}`));
+      });
+      child.once('exit', (code, signal) => {
+        exited = new Error(`benchmark apps' process exited (${signal ?? `code ${code}`})`);
+        reject(exited);
+        for (const pending of waiting.values()) pending.reject(exited);
+        waiting.clear();
+      });
+    },
+  );
   child.send({ kind: 'init', spec } satisfies ToChild);
   const ports = await ready;
 
@@ -165,7 +180,27 @@ function youngGarbageCollector(): () => void {
   return () => collect({ type: 'minor' });
 }
 
-async function startApps(spec: AppHostSpec): Promise<{ alliance: RunningAlliance; bare: App; barePort: number }> {
+interface Started {
+  alliance: RunningAlliance;
+  bare: App;
+  barePort: number;
+  context: { app: App; port: number } | undefined;
+}
+
+async function startBare(spec: AppHostSpec, listener: BareListener): Promise<{ app: App; port: number }> {
+  const app = new App({
+    token: spec.config.slack.botToken,
+    signingSecret: spec.config.slack.signingSecret,
+    clientOptions: { slackApiUrl: spec.config.slackApiUrl },
+    logLevel: LogLevel.ERROR,
+    convoStore: false,
+  });
+  BARE_LISTENERS[listener](app);
+  const server = await app.start(0);
+  return { app, port: (server.address() as AddressInfo).port };
+}
+
+async function startApps(spec: AppHostSpec): Promise<Started> {
   const { startAlliance } = await compiled<typeof import('../../src/app.js')>('app.js');
   const { fixedClock } = await compiled<typeof import('../../src/clock.js')>('clock.js');
   const { createLogger } = await compiled<typeof import('../../src/logger.js')>('logger.js');
@@ -181,16 +216,9 @@ async function startApps(spec: AppHostSpec): Promise<{ alliance: RunningAlliance
   // The baseline: what Bolt costs on its own, same fake Slack, same secret, same token. Alliance
   // turns Bolt's conversation store off (it would otherwise look up, and fail to find, state for
   // every request); the baseline does too, so that per-request cost does not pad the baseline.
-  const bare = new App({
-    token: spec.config.slack.botToken,
-    signingSecret: spec.config.slack.signingSecret,
-    clientOptions: { slackApiUrl: spec.config.slackApiUrl },
-    logLevel: LogLevel.ERROR,
-    convoStore: false,
-  });
-  BARE_LISTENERS[spec.bareListener](bare);
-  const server = await bare.start(0);
-  return { alliance, bare, barePort: (server.address() as AddressInfo).port };
+  const bare = await startBare(spec, spec.bareListener);
+  const context = spec.contextListener ? await startBare(spec, spec.contextListener) : undefined;
+  return { alliance, bare: bare.app, barePort: bare.port, context };
 }
 
 let logLines = 0;
@@ -198,7 +226,7 @@ let logLines = 0;
 function runChild(): void {
   const reply = (message: ToParent) => process.send?.(message);
   const collectGarbage = youngGarbageCollector();
-  let apps: { alliance: RunningAlliance; bare: App } | undefined;
+  let apps: Started | undefined;
   let profiler: Session | undefined;
 
   const handle = async (request: Request): Promise<number | undefined> => {
@@ -241,7 +269,12 @@ function runChild(): void {
       startApps(m.spec).then(
         (started) => {
           apps = started;
-          reply({ kind: 'ready', alliancePort: started.alliance.port, barePort: started.barePort });
+          reply({
+            kind: 'ready',
+            alliancePort: started.alliance.port,
+            barePort: started.barePort,
+            contextPort: started.context?.port,
+          });
         },
         (error: unknown) =>
           reply({ kind: 'start-failed', message: error instanceof Error ? error.message : String(error) }),
@@ -257,7 +290,9 @@ function runChild(): void {
   // The parent closes the channel when it is done (or dies): stop both apps and leave.
   process.on('disconnect', () => {
     const running = apps;
-    void Promise.allSettled([running?.alliance.stop(), running?.bare.stop()]).finally(() => process.exit(0));
+    void Promise.allSettled([running?.alliance.stop(), running?.bare.stop(), running?.context?.app.stop()]).finally(
+      () => process.exit(0),
+    );
   });
 }
 

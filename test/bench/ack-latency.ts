@@ -4,7 +4,9 @@
  * request bodies and the same keep-alive client. Three scenarios:
  *
  * - `help`: a signed `/alliance help`; Alliance answers with the help message in the ack, the bare
- *   app with an empty ack. Target: p99 ≤ 1.25 × the bare app's.
+ *   app with an empty ack. Target: p99 ≤ 1.25 × the bare app's. For context, a second bare app
+ *   answers with the same help message, in rounds of its own: Alliance against it is what Alliance
+ *   adds to Bolt, apart from what answering with that message costs.
  * - `checkin-open`: the "Check in" button of a pulse invitation; Alliance acks, reads the pulse
  *   and opens the check-in modal with `views.open`; the bare app acks. Both answer with an empty
  *   ack. No target is set for the ack ratio; also reported: how long after the click Slack
@@ -116,6 +118,8 @@ export interface AckLatencyResult {
   bare: LatencyStats;
   /** Pooled alliance p99 ÷ pooled bare p99: the figure the target is about. */
   p99Ratio: number;
+  /** help: a bare app answering with the same message, and Alliance's ratios to it (no target). */
+  context: { stats: LatencyStats; p99Ratio: number; pairedRoundP99Ratio: number; cpuRatio: number } | undefined;
   p95Ratio: number;
   p50Ratio: number;
   /**
@@ -172,9 +176,16 @@ interface Scenario {
   verify?(h: Harness, result: RoundResult, bodies: readonly string[]): string | undefined;
   /** The bare app's listener: the same request, acked with nothing. */
   bareListener: BareListener;
+  /** For context, a second bare app's listener and what its answers must hold. */
+  context?: { listener: BareListener; check: ResponseCheck };
 }
 
-function target(name: 'alliance' | 'bare', port: number, check: ResponseCheck, settle: () => Promise<void>) {
+function target(
+  name: 'alliance' | 'bare' | 'bare answering',
+  port: number,
+  check: ResponseCheck,
+  settle: () => Promise<void>,
+) {
   return {
     name,
     port,
@@ -242,7 +253,8 @@ const CHECKIN_VALUES = {
 function helpScenario(): Scenario {
   let fake: FakeSlack | undefined;
   return {
-    describe: 'signed `/alliance help`; Alliance answers with the help message in the ack, the bare app acks empty',
+    describe:
+      'signed `/alliance help`; Alliance answers with the help message in the ack, the bare app acks empty; for context, a second bare app answers with the same message',
     arrange(f) {
       f.addUser({ id: USER.id, name: USER.name });
       f.addChannel({ id: CHANNEL.id, name: CHANNEL.name, members: [USER.id], botIsMember: true });
@@ -258,6 +270,7 @@ function helpScenario(): Scenario {
     },
     allianceCheck: HELP_CHECK,
     bareListener: 'command',
+    context: { listener: 'command-answering', check: HELP_CHECK },
   };
 }
 
@@ -463,6 +476,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       },
       now: h.clock.now().toISOString(),
       bareListener: scenario.bareListener,
+      contextListener: scenario.context?.listener,
     });
     const host = apps;
 
@@ -471,6 +485,11 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
 
     const alliance = target('alliance', host.alliancePort, scenario.allianceCheck, () => host.allianceIdle());
     const baseline = target('bare', host.barePort, EMPTY_CHECK, async () => {});
+    const context =
+      scenario.context && host.contextPort !== undefined
+        ? target('bare answering', host.contextPort, scenario.context.check, async () => {})
+        : undefined;
+    const targets = context ? [alliance, baseline, context] : [alliance, baseline];
     const modalOpenMs: number[] = [];
 
     // Each pair of rounds gets its bodies built (trigger ids and response urls minted) before
@@ -503,11 +522,12 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       return { result, wallMs, cpuMicros, problem };
     };
     const failuresOf = (r: RoundResult) => r.non200 + r.badBody + r.transportErrors;
-    // A B, B A, A B, …: neither app always goes first or always follows the other.
-    const order = (i: number) => (i % 2 === 0 ? [alliance, baseline] : [baseline, alliance]);
+    // A B, B A, A B, …: neither app always goes first or always follows the other. With a third
+    // app: A B C, C B A, …
+    const order = (i: number) => (i % 2 === 0 ? targets : [...targets].reverse());
 
     // One request each first: if either app does not answer correctly there is nothing to measure.
-    for (const t of [alliance, baseline]) {
+    for (const t of targets) {
       const { result, problem } = await round(t, await scenario.allianceBodies(1), false);
       if (failuresOf(result) > 0 || problem !== undefined) {
         throw new Error(
@@ -550,6 +570,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     const b = stats(baseline);
     const p99Ratio = a.p99Ms / b.p99Ms;
     const pairedRoundP99Ratio = median(alliance.roundP99s.map((v, i) => v / (baseline.roundP99s[i] ?? Number.NaN)));
+    const cs = context ? stats(context) : undefined;
     const valid = a.failures === 0 && b.failures === 0;
     const limit = P99_RATIO_TARGETS[scenarioName];
     const opened = [...modalOpenMs].sort((x, y) => x - y);
@@ -577,6 +598,15 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       alliance: a,
       bare: b,
       p99Ratio,
+      context:
+        context && cs
+          ? {
+              stats: cs,
+              p99Ratio: a.p99Ms / cs.p99Ms,
+              pairedRoundP99Ratio: median(alliance.roundP99s.map((v, i) => v / (context.roundP99s[i] ?? Number.NaN))),
+              cpuRatio: a.cpuPerRequestUs / cs.cpuPerRequestUs,
+            }
+          : undefined,
       p95Ratio: a.p95Ms / b.p95Ms,
       p50Ratio: a.p50Ms / b.p50Ms,
       pairedRoundP99Ratio,
@@ -620,6 +650,7 @@ export function formatAckLatency(r: AckLatencyResult): string {
     header,
     row('alliance', r.alliance),
     row('bare bolt', r.bare),
+    ...(r.context ? [row('bare+help', r.context.stats)] : []),
     `  ratio alliance ÷ bare: p50 ${r.p50Ratio.toFixed(2)}, p95 ${r.p95Ratio.toFixed(2)}, p99 ${r.p99Ratio.toFixed(2)}` +
       ` (median of per-round-pair p99 ratios: ${r.pairedRoundP99Ratio.toFixed(2)})`,
     `  CPU per request in the apps' process: alliance ${r.alliance.cpuPerRequestUs.toFixed(0)} µs, bare ${r.bare.cpuPerRequestUs.toFixed(0)} µs` +
@@ -644,6 +675,13 @@ export function formatAckLatency(r: AckLatencyResult): string {
   lines.push(
     `  target: p99 ratio ${limit === null ? '(none)' : `≤ ${limit.toFixed(2)}`}; measured ${r.p99Ratio.toFixed(2)}: ${verdict}`,
   );
+  if (r.context) {
+    const c = r.context;
+    lines.push(
+      `  for context, against a bare app answering with the same help message (bare+help): p99 ${c.p99Ratio.toFixed(2)}` +
+        ` (round pairs ${c.pairedRoundP99Ratio.toFixed(2)}), CPU ${c.cpuRatio.toFixed(2)}; what is left is what Alliance adds to Bolt`,
+    );
+  }
   if (r.modalOpen) {
     const m = r.modalOpen;
     lines.push(
