@@ -12,6 +12,7 @@ import {
   type Finding,
   isSuppressed,
   membershipFinding,
+  withoutCommentsOf,
 } from '../domain/signals.js';
 import { getTemplate } from '../domain/templates/index.js';
 import { heldFromChannel } from '../domain/visibility.js';
@@ -197,6 +198,24 @@ export function createFlagService(deps: FlagDeps) {
     for (const flag of store.flags.all(allianceId)) await refresh(flag.id);
   }
 
+  /**
+   * Atomic: these pulses' comments passed the workspace's retention. A flag keeps its own copy of the
+   * reasons it quotes, so those read from these pulses go too.
+   */
+  function withdrawExpiredComments(allianceId: string, pulseIds: readonly number[]): void {
+    for (const flag of store.flags.all(allianceId)) {
+      const cleared = withoutCommentsOf(flag.evidence, pulseIds);
+      if (cleared) store.flags.updateEvidence(flag.id, cleared);
+    }
+  }
+
+  /** The flag messages whose evidence was read from these pulses, re-rendered from the store. */
+  async function refreshAbout(allianceId: string, pulseIds: readonly number[]): Promise<void> {
+    for (const flag of store.flags.all(allianceId)) {
+      if (evidencePulses(flag.evidence).some((id) => pulseIds.includes(id))) await refresh(flag.id);
+    }
+  }
+
   /** A round started from a flag: its message says so. */
   async function roundOpened(roundId: number): Promise<void> {
     for (const flag of store.flags.ofRound(roundId)) await refresh(flag.id);
@@ -271,6 +290,8 @@ export function createFlagService(deps: FlagDeps) {
   return {
     raise,
     refreshAll,
+    withdrawExpiredComments,
+    refreshAbout,
     afterPulseClosed,
     ensureDaily,
     cancelDaily,

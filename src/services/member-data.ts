@@ -5,7 +5,6 @@ import { type ExportedAlliance, exportDocument } from '../domain/export.js';
 import { JOB_KINDS, type Job } from '../domain/job.js';
 import { may } from '../domain/permissions.js';
 import { frozenHistory } from '../domain/pulse.js';
-import { withoutCommentsOf } from '../domain/signals.js';
 import { decide, figureValue, shownFigure, visibilityInForce } from '../domain/visibility.js';
 import { FORMER_MEMBER } from '../domain/withdrawal.js';
 import { buildReservationWithdrawn } from '../slack/blocks/agreement.js';
@@ -276,14 +275,7 @@ export function createMemberDataService(deps: MemberDataDeps) {
       const byAlliance = new Map<string, number[]>();
       for (const { pulseId, allianceId } of pulses)
         byAlliance.set(allianceId, [...(byAlliance.get(allianceId) ?? []), pulseId]);
-      for (const [allianceId, pulseIds] of byAlliance) {
-        // Signals keep their own copy of the reasons they quote.
-        for (const flag of store.flags.all(allianceId)) {
-          const cleared = withoutCommentsOf(flag.evidence, pulseIds);
-          if (cleared) store.flags.updateEvidence(flag.id, cleared);
-        }
-        record({ type: 'commentsExpired', allianceId, pulseIds });
-      }
+      for (const [allianceId, pulseIds] of byAlliance) record({ type: 'commentsExpired', allianceId, pulseIds });
       return pulses.length;
     });
     if (cleared > 0) {

@@ -105,8 +105,9 @@ export function reactionsOf(s: ReactingServices): ReactionTable {
     ],
     commentsExpired: [
       {
-        does: 're-render the signals that quoted those pulses',
-        after: (e) => s.flags.refreshAll(e.allianceId),
+        does: 'withdraw the reasons signals quoted from those pulses, and re-render those signals',
+        atomic: (e) => s.flags.withdrawExpiredComments(e.allianceId, e.pulseIds),
+        after: (e) => s.flags.refreshAbout(e.allianceId, e.pulseIds),
       },
       {
         does: 're-render the digest threads about those pulses',
