@@ -1,5 +1,6 @@
 import type { AgreementContent, AgreementVersion, Reservation, VersionStatus } from '../domain/agreement.js';
 import type { Db } from './db.js';
+import { keepParsed } from './parsed-cache.js';
 
 interface VersionRow {
   id: number;
@@ -42,14 +43,6 @@ const toVersion = (row: VersionRow): AgreementVersion => ({
  * Bounded: emptied when full.
  */
 const PARSED_CONTENTS_LIMIT = 1000;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 export interface AgreementPost {
   channelId: string;
@@ -161,10 +154,8 @@ export function createAgreementsRepo(db: Db) {
       if (hash === undefined) return undefined;
       const known = parsedContents.get(id);
       if (known?.hash === hash) return known.content;
-      const content = deepFreeze(JSON.parse(contentById.get(id) as string) as AgreementContent);
-      if (parsedContents.size >= PARSED_CONTENTS_LIMIT) parsedContents.clear();
-      parsedContents.set(id, { hash, content });
-      return content;
+      const content = JSON.parse(contentById.get(id) as string) as AgreementContent;
+      return keepParsed(parsedContents, id, { hash, content }, PARSED_CONTENTS_LIMIT).content;
     },
     versionByNumber(allianceId: string, number: number): AgreementVersion | undefined {
       const row = byNumber.get(allianceId, number) as VersionRow | undefined;

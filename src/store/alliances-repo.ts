@@ -6,6 +6,7 @@ import {
 } from '../domain/alliance.js';
 import type { TemplateId } from '../domain/templates/index.js';
 import type { Db } from './db.js';
+import { keepParsed } from './parsed-cache.js';
 
 interface AllianceRow {
   id: string;
@@ -30,21 +31,10 @@ interface AllianceRow {
 const parsedSettings = new Map<string, AllianceSettings>();
 const PARSED_SETTINGS_LIMIT = 1000;
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-
 function settingsOf(json: string): AllianceSettings {
   const known = parsedSettings.get(json);
   if (known) return known;
-  const settings = deepFreeze(allianceSettingsSchema.parse(JSON.parse(json)));
-  if (parsedSettings.size >= PARSED_SETTINGS_LIMIT) parsedSettings.clear();
-  parsedSettings.set(json, settings);
-  return settings;
+  return keepParsed(parsedSettings, json, allianceSettingsSchema.parse(JSON.parse(json)), PARSED_SETTINGS_LIMIT);
 }
 
 const toAlliance = (row: AllianceRow): Alliance => ({
