@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { commitmentsOf } from '../domain/agreement.js';
 import type { Alliance } from '../domain/alliance.js';
 import { DELIVERY_KINDS } from '../domain/delivery.js';
+import type { DomainEvent } from '../domain/events.js';
 import { JOB_KINDS } from '../domain/job.js';
 import {
   type CheckInAnswers,
@@ -219,53 +220,56 @@ export function createCheckInService(deps: CheckInDeps) {
     }
   }
 
-  /** The check-in modal submitted: validated against what this member was asked, then saved. */
-  async function submitCheckIn(input: {
+  type CheckInInput = {
     teamId: string;
     userId: string;
     pulseId: number;
     editKey?: string | undefined;
     form: CheckInForm;
     now: Date;
-  }): Promise<SubmitResult> {
-    // One transaction from the first read to the last write: the pulse cannot close, nor the member
-    // leave, between the checks and the save (another process may be ticking). It is shared with the
-    // other answers that arrive in the same turn of the event loop (a group commit): after a pulse
-    // many come at once, and the thanks still waits for the answer to be committed.
-    type Saved = { pulse: Pulse; alliance: Alliance; editKey?: string };
-    const { value: saved, events } = await deps.events.groupCommit(
-      input.now,
-      (record): Saved | Notice | { kind: 'errors'; errors: Record<string, string> } => {
-        const pulse = store.pulses.get(input.pulseId);
-        const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
-        if (
-          !pulse ||
-          !alliance ||
-          alliance.teamId !== input.teamId ||
-          !store.pulses.isInvitee(pulse.id, input.userId)
-        ) {
-          return notice(NOTICES.checkInStaleNothingSaved);
-        }
-        if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
-        const checked = validateCheckIn(input.form, {
-          aspects: getTemplate(alliance.templateId).aspects.map((a) => a.id),
-          commitments: ownCommitments(pulse, input.userId).map((c) => c.promptId),
-          reservations: store.agreements
-            .reservations(alliance.id, 'open')
-            .slice(0, 10)
-            .map((r) => String(r.id)),
-        });
-        if (!checked.ok) return { kind: 'errors', errors: checked.errors };
-        const { answers } = checked;
-        store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
-        let outcome: Notice | { editKey?: string } = {};
-        if (pulse.anonymous) outcome = saveAnonymous(pulse, input.userId, input.editKey, answers);
-        else saveNamed(pulse, input.userId, answers);
-        if ('kind' in outcome) return outcome;
-        record({ type: 'checkedIn', allianceId: alliance.id, userId: input.userId });
-        return { pulse, alliance, ...outcome };
-      },
-    );
+  };
+  type Saved = { pulse: Pulse; alliance: Alliance; editKey?: string };
+
+  /**
+   * Inside the write transaction, from the first read to the last write: the pulse cannot close,
+   * nor the member leave, between the checks and the save (another process may be ticking).
+   */
+  function checkAndSave(
+    input: CheckInInput,
+    record: (event: DomainEvent) => void,
+  ): Saved | Notice | { kind: 'errors'; errors: Record<string, string> } {
+    const pulse = store.pulses.get(input.pulseId);
+    const alliance = pulse ? store.alliances.get(pulse.allianceId) : undefined;
+    if (!pulse || !alliance || alliance.teamId !== input.teamId || !store.pulses.isInvitee(pulse.id, input.userId)) {
+      return notice(NOTICES.checkInStaleNothingSaved);
+    }
+    if (!isPulseOpen(pulse, input.now)) return closedNotice(pulse);
+    const checked = validateCheckIn(input.form, {
+      aspects: getTemplate(alliance.templateId).aspects.map((a) => a.id),
+      commitments: ownCommitments(pulse, input.userId).map((c) => c.promptId),
+      reservations: store.agreements
+        .reservations(alliance.id, 'open')
+        .slice(0, 10)
+        .map((r) => String(r.id)),
+    });
+    if (!checked.ok) return { kind: 'errors', errors: checked.errors };
+    const { answers } = checked;
+    store.pulses.saveCommitmentChecks(pulse.id, alliance.teamId, input.userId, answers.commitments);
+    let outcome: Notice | { editKey?: string } = {};
+    if (pulse.anonymous) outcome = saveAnonymous(pulse, input.userId, input.editKey, answers);
+    else saveNamed(pulse, input.userId, answers);
+    if ('kind' in outcome) return outcome;
+    record({ type: 'checkedIn', allianceId: alliance.id, userId: input.userId });
+    return { pulse, alliance, ...outcome };
+  }
+
+  /**
+   * The check-in modal submitted: validated against what this member was asked, then saved. The
+   * transaction is shared with the other answers that arrive in the same turn of the event loop (a
+   * group commit): after a pulse many come at once, and the thanks still waits for the commit.
+   */
+  async function submitCheckIn(input: CheckInInput): Promise<SubmitResult> {
+    const { value: saved, events } = await deps.events.groupCommit(input.now, (record) => checkAndSave(input, record));
     if ('kind' in saved) return saved;
     const { pulse, alliance, editKey } = saved;
     return {
