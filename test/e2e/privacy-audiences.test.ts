@@ -14,6 +14,7 @@ import {
   FIRST_WEEK,
   hasAction,
   homeText,
+  joinAndAdmit,
   openHomeOf,
   submitSettings,
   TEAM_MEMBERS,
@@ -371,19 +372,7 @@ describe('what each audience may see', () => {
     for (const userId of rest) await answerRound(h, userId, ' DRAFT-V2');
     expect(h.app.store.agreements.proposedVersion(alliance.id)?.number).toBe(2);
     // Erin asks to join again; Carol admits her; she has not committed yet.
-    await h.slack.event({ type: 'member_joined_channel', user: 'UERIN', channel: 'CTEAM', channel_type: 'C' });
-    let ask = dmsWith(h, 'UERIN', ACTIONS.askToJoin).at(-1);
-    if (!ask) {
-      await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'show' });
-      ask = dmsWith(h, 'UERIN', ACTIONS.askToJoin).at(-1);
-    }
-    expect(ask, 'Erin got an Ask to join button').toBeDefined();
-    await h.slack.clickButton({ userId: 'UERIN', channelId: ask!.channel, ts: ask!.ts, actionId: ACTIONS.askToJoin });
-    const request = h.fake
-      .messages('CTEAM')
-      .filter((m) => hasAction(m, ACTIONS.admit))
-      .at(-1)!;
-    await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: request.ts, actionId: ACTIONS.admit });
+    await joinAndAdmit(h, 'UERIN', 'UCAROL');
     expect(h.app.store.admissions.get(alliance.id, 'UERIN')?.status).toBe('admitted');
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'export' });
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'show v2' });

@@ -12,6 +12,7 @@ import {
   FIRST_WEEK,
   hasAction,
   homeText,
+  joinAndAdmit,
   openHomeOf,
   submitSettings,
   TEAM_MEMBERS,
@@ -253,19 +254,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
 
   it('members-only: a newcomer’s proposal text stays out of the channel', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.visibility]: 'members' });
-    await h.slack.event({ type: 'member_joined_channel', user: 'UDAVE', channel: 'CTEAM', channel_type: 'C' });
-    let ask = dmsWith(h, 'UDAVE', ACTIONS.askToJoin).at(-1);
-    if (!ask) {
-      await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'show' });
-      ask = dmsWith(h, 'UDAVE', ACTIONS.askToJoin).at(-1);
-    }
-    expect(ask).toBeDefined();
-    await h.slack.clickButton({ userId: 'UDAVE', channelId: ask!.channel, ts: ask!.ts, actionId: ACTIONS.askToJoin });
-    const request = h.fake
-      .messages('CTEAM')
-      .filter((m) => hasAction(m, ACTIONS.admit))
-      .at(-1)!;
-    await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: request.ts, actionId: ACTIONS.admit });
+    await joinAndAdmit(h, 'UDAVE', 'UCAROL');
     const welcome = dmsWith(h, 'UDAVE', ACTIONS.proposeChanges).at(-1)!;
     expect(welcome).toBeDefined();
     await h.slack.clickButton({

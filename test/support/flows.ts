@@ -110,6 +110,27 @@ export async function checkInWith(
   expect(result.outcome, JSON.stringify(result)).toBe('updated');
 }
 
+/**
+ * `newcomer` joins #team and asks to join (from the invitation Alliance sends on joining, or from
+ * `/alliance show` when none came); `admitter` admits them from the request in the channel.
+ */
+export async function joinAndAdmit(h: Harness, newcomer: string, admitter: string): Promise<void> {
+  await h.slack.event({ type: 'member_joined_channel', user: newcomer, channel: 'CTEAM', channel_type: 'C' });
+  let ask = dmsWith(h, newcomer, ACTIONS.askToJoin).at(-1);
+  if (!ask) {
+    await h.slack.command({ userId: newcomer, channelId: 'CTEAM', text: 'show' });
+    ask = dmsWith(h, newcomer, ACTIONS.askToJoin).at(-1);
+  }
+  if (!ask) throw new Error(`${newcomer} got no Ask to join button`);
+  await h.slack.clickButton({ userId: newcomer, channelId: ask.channel, ts: ask.ts, actionId: ACTIONS.askToJoin });
+  const request = h.fake
+    .messages('CTEAM')
+    .filter((m) => hasAction(m, ACTIONS.admit))
+    .at(-1);
+  if (!request) throw new Error(`no request to admit ${newcomer} was posted`);
+  await h.slack.clickButton({ userId: admitter, channelId: 'CTEAM', ts: request.ts, actionId: ACTIONS.admit });
+}
+
 /** Submits `/alliance settings` in `channelId` as `userId`, changing only `values`. */
 export async function submitSettings(h: Harness, userId: string, channelId: string, values: Record<string, unknown>) {
   await h.slack.command({ userId, channelId, text: 'settings' });
