@@ -48,6 +48,27 @@ describe('the running app (HTTP mode, fake Slack)', () => {
     expect(JSON.stringify(body.blocks)).toContain('/alliance start');
   });
 
+  it('answers a command it cannot read with a note to try again, and stores nothing; the help still answers', async () => {
+    // Signed as Slack signs, but without the trigger id and response URL a command needs.
+    const send = (text: string) => {
+      const body = `token=x&team_id=${h.fake.teamId}&user_id=UALICE&channel_id=CTEAM&command=%2Falliance&text=${text}`;
+      return h.slack.raw({ body, contentType: 'application/x-www-form-urlencoded' });
+    };
+    h.fake.clearCalls();
+    const start = await send('start');
+    expect(start.status).toBe(200);
+    expect(start.body).toEqual({
+      response_type: 'ephemeral',
+      text: 'Alliance could not read that command. Please try again.',
+    });
+    expect(h.fake.calls()).toEqual([]);
+    expect(h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')).toBeUndefined();
+
+    // The help reads nothing but the subcommand, so it answers all the same.
+    const help = await send('help');
+    expect(JSON.stringify((help.body as { blocks: unknown[] }).blocks)).toContain('/alliance start');
+  });
+
   it('rejects a request with a bad signature with 401 and makes no Web API call', async () => {
     h.fake.clearCalls();
     const body =
