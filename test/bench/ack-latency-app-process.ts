@@ -15,6 +15,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -78,6 +79,8 @@ export interface AppHost {
   allianceLogLines(): Promise<number>;
   /** CPU time (user and system, µs) the apps' process has used so far. */
   cpuMicros(): Promise<number>;
+  /** Time (µs) the apps' process has spent in garbage collections so far, the forced ones excepted. */
+  gcMicros(): Promise<number>;
   startProfile(): Promise<void>;
   /** Stops the CPU profile and writes it (Chrome DevTools .cpuprofile) to `path`. */
   stopProfile(path: string): Promise<void>;
@@ -89,6 +92,7 @@ type Request =
   | { kind: 'idle' }
   | { kind: 'log-lines' }
   | { kind: 'cpu' }
+  | { kind: 'gc-time' }
   | { kind: 'profile-start' }
   | { kind: 'profile-stop'; path: string };
 type ToChild = { kind: 'init'; spec: AppHostSpec } | { id: number; request: Request };
@@ -154,6 +158,7 @@ export async function forkAppHost(spec: AppHostSpec): Promise<AppHost> {
     allianceIdle: async () => void (await ask({ kind: 'idle' })),
     allianceLogLines: async () => (await ask({ kind: 'log-lines' })) ?? 0,
     cpuMicros: async () => (await ask({ kind: 'cpu' })) ?? 0,
+    gcMicros: async () => (await ask({ kind: 'gc-time' })) ?? 0,
     startProfile: async () => void (await ask({ kind: 'profile-start' })),
     stopProfile: async (path) => void (await ask({ kind: 'profile-stop', path })),
     async close() {
@@ -226,6 +231,12 @@ let logLines = 0;
 function runChild(): void {
   const reply = (message: ToParent) => process.send?.(message);
   const collectGarbage = youngGarbageCollector();
+  // Time in garbage collections (read after the collection forced before each round has been
+  // counted): under load, what each request allocates costs more in collections than alone.
+  let gcMicros = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMicros += entry.duration * 1000;
+  }).observe({ entryTypes: ['gc'] });
   let apps: Started | undefined;
   let profiler: Session | undefined;
 
@@ -245,6 +256,8 @@ function runChild(): void {
         const { user, system } = process.cpuUsage();
         return user + system;
       }
+      case 'gc-time':
+        return gcMicros;
       case 'profile-start':
         profiler = new Session();
         profiler.connect();

@@ -100,6 +100,8 @@ export interface LatencyStats {
    * first request until its work after the acks had finished.
    */
   cpuPerRequestUs: number;
+  /** Of that CPU time, the time spent in garbage collections (those forced between rounds excepted). */
+  gcPerRequestUs: number;
 }
 
 export interface AckLatencyResult {
@@ -195,6 +197,7 @@ function target(
     roundP99s: [] as number[],
     busyMs: 0,
     cpuMicros: 0,
+    gcMicros: 0,
     non200: 0,
     badBody: 0,
     transportErrors: 0,
@@ -419,6 +422,7 @@ function stats(t: Target): LatencyStats {
     maxMs: sorted.at(-1) ?? Number.NaN,
     throughput: t.busyMs > 0 ? (sorted.length * 1000) / t.busyMs : Number.NaN,
     cpuPerRequestUs: sorted.length > 0 ? t.cpuMicros / sorted.length : Number.NaN,
+    gcPerRequestUs: sorted.length > 0 ? t.gcMicros / sorted.length : Number.NaN,
   };
 }
 
@@ -499,15 +503,23 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
       t: Target,
       bodies: string[],
       measured: boolean,
-    ): Promise<{ result: RoundResult; wallMs: number; cpuMicros: number; problem: string | undefined }> => {
+    ): Promise<{
+      result: RoundResult;
+      wallMs: number;
+      cpuMicros: number;
+      gcMicros: number;
+      problem: string | undefined;
+    }> => {
       fake.clearCalls();
       await host.collectGarbage();
+      const gcBefore = await host.gcMicros();
       const cpuBefore = await host.cpuMicros();
       const started = performance.now();
       const result = await c.runRound({ port: t.port, path: PATH, bodies, concurrency, check: t.check });
       const wallMs = performance.now() - started;
       await t.settle();
       const cpuMicros = (await host.cpuMicros()) - cpuBefore;
+      const gcMicros = (await host.gcMicros()) - gcBefore;
       let problem: string | undefined;
       if (t === alliance) {
         problem = scenario.verify?.(h, result, bodies);
@@ -519,7 +531,7 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
           });
         }
       }
-      return { result, wallMs, cpuMicros, problem };
+      return { result, wallMs, cpuMicros, gcMicros, problem };
     };
     const failuresOf = (r: RoundResult) => r.non200 + r.badBody + r.transportErrors;
     // A B, B A, A B, …: neither app always goes first or always follows the other. With a third
@@ -551,12 +563,13 @@ export async function benchAckLatency(options: AckLatencyOptions = {}): Promise<
     for (const [i, size] of sizes.entries()) {
       const bodies = await scenario.allianceBodies(size);
       for (const t of order(i)) {
-        const { result, wallMs, cpuMicros, problem } = await round(t, bodies, true);
+        const { result, wallMs, cpuMicros, gcMicros, problem } = await round(t, bodies, true);
         const sorted = [...result.latenciesMs].sort((x, y) => x - y);
         t.roundP99s.push(percentile(sorted, 99));
         for (const v of result.latenciesMs) t.latencies.push(v);
         t.busyMs += wallMs;
         t.cpuMicros += cpuMicros;
+        t.gcMicros += gcMicros;
         t.non200 += result.non200;
         t.badBody += result.badBody + (problem === undefined ? 0 : 1);
         t.transportErrors += result.transportErrors;
@@ -654,7 +667,8 @@ export function formatAckLatency(r: AckLatencyResult): string {
     `  ratio alliance ÷ bare: p50 ${r.p50Ratio.toFixed(2)}, p95 ${r.p95Ratio.toFixed(2)}, p99 ${r.p99Ratio.toFixed(2)}` +
       ` (median of per-round-pair p99 ratios: ${r.pairedRoundP99Ratio.toFixed(2)})`,
     `  CPU per request in the apps' process: alliance ${r.alliance.cpuPerRequestUs.toFixed(0)} µs, bare ${r.bare.cpuPerRequestUs.toFixed(0)} µs` +
-      ` (ratio ${(r.alliance.cpuPerRequestUs / r.bare.cpuPerRequestUs).toFixed(2)})`,
+      ` (ratio ${(r.alliance.cpuPerRequestUs / r.bare.cpuPerRequestUs).toFixed(2)}); of which in garbage collection: alliance ${r.alliance.gcPerRequestUs.toFixed(0)} µs, bare ${r.bare.gcPerRequestUs.toFixed(0)} µs` +
+      (r.context ? `, bare+help ${r.context.stats.gcPerRequestUs.toFixed(0)} µs` : ''),
   ];
   for (const [label, s] of [
     ['alliance', r.alliance],
