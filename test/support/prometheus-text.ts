@@ -22,7 +22,8 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 function parseValue(text: string, line: number): number {
-  if (text === 'NaN') return Number.NaN;
+  // Prometheus reads NaN in any case; prom-client writes `Nan` for a gauge with no samples yet.
+  if (text.toLowerCase() === 'nan') return Number.NaN;
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad value ${text}`);
