@@ -80,7 +80,10 @@ export async function startHealthServer(
   const served = [...routes];
   let forwardTo: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // The path alone, without building a URL: every Slack request in HTTP mode passes here.
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const path = query < 0 ? target : target.slice(0, query);
     const route = served.find((r) => r.path === path);
     if (route && (route.method.includes(req.method ?? '') || req.method === 'HEAD')) return route.handler(req, res);
     if (forwardTo) {

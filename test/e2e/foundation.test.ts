@@ -103,6 +103,10 @@ describe('the running app (HTTP mode, fake Slack)', () => {
     const response = await fetch(h.appUrl.replace('/slack/events', '/healthz'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
+    // A probe may add a query string; the path alone picks the route.
+    const probed = await fetch(h.appUrl.replace('/slack/events', '/healthz?from=probe'));
+    expect(probed.status).toBe(200);
+    expect((await fetch(h.appUrl.replace('/slack/events', '/healthzz'))).status).toBe(404);
   });
 
   it('answers 503 on /healthz when the database does not answer', async () => {
