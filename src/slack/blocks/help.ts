@@ -1,6 +1,8 @@
 import { BLOCKS, SUBCOMMANDS, type Subcommand } from '../ids.js';
 import { type Block, context, escapeText, header, section, truncate } from './kit.js';
 
+// Plain Latin-1 wording (no typographic apostrophes): the help goes out in the ack itself, and one
+// wider character makes its whole JSON a two-byte string, slower to serialize and send.
 const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
   start: {
     usage: '/alliance start [name]',
@@ -26,7 +28,7 @@ const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
     usage: '/alliance settings',
     what: 'Change the pulse and digest schedule, the signals and the celebration target.',
   },
-  leave: { usage: '/alliance leave', what: 'Leave this channel’s alliance: no more pulses for you.' },
+  leave: { usage: '/alliance leave', what: 'Leave the alliance in this channel: no more pulses for you.' },
   export: {
     usage: '/alliance export',
     what: 'Get, by direct message, a file of the agreements you can read and everything you wrote.',
@@ -37,7 +39,7 @@ const DESCRIPTIONS: Record<Subcommand, { usage: string; what: string }> = {
   },
   archive: {
     usage: '/alliance archive',
-    what: 'End this channel’s alliance: no more pulses, digests or signals; its history stays readable.',
+    what: 'End the alliance in this channel: no more pulses, digests or signals; its history stays readable.',
   },
   retention: {
     usage: '/alliance retention [days]',
