@@ -55,6 +55,7 @@ import type { SlackGateway } from '../../src/slack/gateway.js';
 import type { Db } from '../../src/store/db.js';
 import type { Store } from '../../src/store/index.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
+import { median } from './spread.js';
 
 export const RATIO_TARGET = 2;
 export const RSS_TARGET_BYTES = 300 * 1024 * 1024;
@@ -195,13 +196,6 @@ const TEAM_ID = 'TBENCH0001';
 const ANCHOR = new Date('2024-01-01T00:00:00Z');
 
 // ---- Measuring -----------------------------------------------------------------------------------
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function measure<T>(repeats: number, run: () => T): { timing: Timing; warmup: T } {
   let started = performance.now();

@@ -35,6 +35,7 @@ import { ACTIONS } from '../../src/slack/ids.js';
 import { hasAction } from '../support/flows.js';
 import { migratedStore, tempDir } from '../support/temp-db.js';
 import { seedAgreedAlliance, weeklySettings } from './seed.js';
+import { formatSpread, type Spread, spreadOf } from './spread.js';
 
 export const RATIO_TARGET = 1.15;
 
@@ -367,7 +368,7 @@ export function formatFanout(r: FanoutResult): string {
 export interface FanoutSeries {
   firstContact: boolean;
   results: FanoutResult[];
-  ratio: { min: number; median: number; max: number };
+  ratio: Spread;
   /** The median run's ratio is within the target, and no run lost or duplicated a message or left one unsent. */
   met: boolean;
 }
@@ -381,16 +382,13 @@ export async function benchFanoutSeries(options: FanoutOptions & { runs?: number
   const runs = options.runs ?? 5;
   const results: FanoutResult[] = [];
   for (let i = 0; i < runs; i += 1) results.push(await benchFanout(options));
-  const ratios = results.map((r) => r.ratio).sort((a, b) => a - b);
-  const mid = Math.floor(ratios.length / 2);
-  const median =
-    ratios.length % 2 === 1 ? (ratios[mid] ?? Number.NaN) : ((ratios[mid - 1] ?? 0) + (ratios[mid] ?? 0)) / 2;
+  const ratio = spreadOf(results.map((r) => r.ratio));
   const valid = results.every((r) => r.completeInTick && r.lost === 0 && r.duplicates === 0);
   return {
     firstContact: options.firstContact ?? false,
     results,
-    ratio: { min: ratios[0] ?? Number.NaN, median, max: ratios.at(-1) ?? Number.NaN },
-    met: valid && median <= RATIO_TARGET,
+    ratio,
+    met: valid && ratio.median <= RATIO_TARGET,
   };
 }
 
@@ -404,7 +402,7 @@ export function formatFanoutSeries(s: FanoutSeries): string {
         `  run ${i + 1}: ${r.ratio.toFixed(2)} (${seconds(r.tickMs)} against ${seconds(r.floorDeliveriesMs)}), ${r.rateLimited} × 429, ` +
         `${r.stalls.count} stall(s) ${seconds(r.stalls.totalMs)}, lost ${r.lost}, duplicated ${r.duplicates}${r.completeInTick ? '' : ', NOT ALL SENT IN THE TICK'}`,
     ),
-    `  ratio min ${s.ratio.min.toFixed(2)}, median ${s.ratio.median.toFixed(2)}, max ${s.ratio.max.toFixed(2)}; ` +
+    `  ratio ${formatSpread(s.ratio)}; ` +
       `target: median ≤ ${RATIO_TARGET.toFixed(2)}, 0 lost, 0 duplicated in every run: ${s.met ? 'target met' : 'TARGET MISSED'}`,
   ];
   if (median) lines.push('  the median run in detail:', formatFanout(median).replace(/^/gm, '  '));
