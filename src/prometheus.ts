@@ -113,7 +113,7 @@ const ACKS_HELD = 256;
 
 /**
  * Counts requests and holds ack times in plain arrays, and hands them to prom-client in batches: at
- * every scrape (before the figures are read) and whenever ACKS_HELD acks are waiting. prom-client
+ * every scrape (before the figures are read) and soon after ACKS_HELD acks are waiting. prom-client
  * validates and hashes the labels on every call; on the request path that cost 3–4% of the CPU
  * of Alliance's cheapest answer under load (measured by the ack-latency benchmark), in a batch
  * much less. What a scrape serves is exactly what one call per request would have given.
@@ -124,6 +124,7 @@ class RequestTally {
   );
   private readonly held = new Map<RequestKind, number[]>(REQUEST_KINDS.map((kind) => [kind, []]));
   private heldCount = 0;
+  private handOverQueued = false;
   private target: { requests: Counter<'kind' | 'outcome'>; ack: Histogram<'kind'> } | undefined;
 
   connect(requests: Counter<'kind' | 'outcome'>, ack: Histogram<'kind'>): void {
@@ -138,7 +139,14 @@ class RequestTally {
   acked(kind: RequestKind, seconds: number): void {
     this.held.get(kind)?.push(seconds);
     this.heldCount += 1;
-    if (this.heldCount >= ACKS_HELD) this.handOver();
+    // After this turn of the event loop, so that the ack being sent does not wait for the batch.
+    if (this.heldCount >= ACKS_HELD && !this.handOverQueued) {
+      this.handOverQueued = true;
+      setImmediate(() => {
+        this.handOverQueued = false;
+        this.handOver();
+      });
+    }
   }
 
   handOver(): void {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Counter } from 'prom-client';
+import { describe, expect, it, vi } from 'vitest';
 import { createPrometheusMetrics } from '../src/prometheus.js';
 import { parsePrometheusText, sampleValue } from './support/prometheus-text.js';
 
@@ -7,11 +8,21 @@ const scrape = async (registry: ReturnType<typeof createPrometheusMetrics>['regi
 
 describe('request figures handed to prom-client in batches', () => {
   it('serves exactly one count and one ack time per request, across a batch handed over mid-stream and a scrape', async () => {
+    // prom-client's counters count through this method (their `inc` is bound to it when built).
+    const prototype = Counter.prototype as unknown as { incWithoutExemplar: (...args: unknown[]) => unknown };
+    const handed = vi.spyOn(prototype, 'incWithoutExemplar');
     const { metrics, registry } = createPrometheusMetrics();
+    handed.mockClear();
     // 300 commands: more than one batch (256), so one hand-over happens before the scrape.
     for (let i = 0; i < 300; i++) {
       metrics.acked('command', i < 100 ? 0.0005 : 0.2);
       metrics.request('command', i % 3 === 0 ? 'refused' : 'ok');
+      if (i === 270) {
+        expect(handed).not.toHaveBeenCalled();
+        await new Promise((resolve) => setImmediate(resolve));
+        // The first batch went to prom-client without waiting for a scrape.
+        expect(handed).toHaveBeenCalled();
+      }
     }
     metrics.acked('view', 0.004);
     metrics.request('view', 'failed');
