@@ -5,14 +5,18 @@ import { getTemplate } from '../../src/domain/templates/index.js';
 import { validateView } from '../../src/simulator/block-kit.js';
 import { ACTIONS, CHECKIN_BLOCKS, promptBlockId, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, channelText, checkInValues, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
+import {
+  activateAlliance,
+  channelText,
+  checkInValues,
+  daysAfter,
+  dmsWith,
+  FIRST_WEEK,
+  hasAction,
+  stepAnswers,
+} from '../support/flows.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
-const DAY = 86_400_000;
-const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY);
-const PULSE = '2026-01-08T09:00:00Z';
-const CLOSE = '2026-01-10T09:00:00Z';
-const DIGEST = '2026-01-12T08:30:00Z';
 
 describe('App Home and members’ data', () => {
   let h: Harness;
@@ -47,7 +51,7 @@ describe('App Home and members’ data', () => {
 
   it('the App Home shows each person what waits for them, and is not published again unchanged', async () => {
     await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UCAROL', 'Fine');
     await openHome('UBOB');
     await openHome('UCAROL');
@@ -96,7 +100,7 @@ describe('App Home and members’ data', () => {
     const flags = h.fake.messages('CTEAM').filter((m) => m.text.includes('Membership change'));
     expect(flags).toHaveLength(1);
     expect(JSON.stringify(flags[0]!.blocks)).toContain('<@UCAROL> left the alliance');
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     expect(dmsWith(h, 'UCAROL', ACTIONS.checkIn)).toEqual([]);
     expect(dmsWith(h, 'UBOB', ACTIONS.checkIn)).toHaveLength(1);
     // Her name stays on the version she agreed to.
@@ -106,10 +110,10 @@ describe('App Home and members’ data', () => {
 
   it('/alliance export: one file, to the caller’s DM only, with their answers and none of the others’ check-ins', async () => {
     await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UBOB', 'Bob’s own check-in words');
     await checkIn('UCAROL', 'Carol’s private check-in words');
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'export' });
     expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('Only you received it');
     const files = h.fake.files();
@@ -130,10 +134,10 @@ describe('App Home and members’ data', () => {
 
   it('/alliance forget me: nothing with their id or their words remains in any table or in the file; others intact', async () => {
     const alliance = await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UBOB', 'Bob-words-in-a-pulse');
     await checkIn('UCAROL', 'Carol-words-in-a-pulse');
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     const bobWords = [
       'Bob-words-in-a-pulse',
       ...Object.values(stepAnswers('team', 0, 'UBOB')).map(String),
@@ -166,7 +170,7 @@ describe('App Home and members’ data', () => {
 
   it('/alliance archive: no due jobs and nothing posted over three weeks of ticks; history readable; a new alliance can start', async () => {
     const alliance = await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'archive' });
     await h.slack.submitView({ userId: 'UBOB', values: {} });
     expect(h.app.store.alliances.get(alliance.id)?.status).toBe('archived');
@@ -174,7 +178,7 @@ describe('App Home and members’ data', () => {
     const pending = h.app.store.jobs.forSubject(alliance.id).filter((j) => j.state === 'pending');
     expect(pending).toEqual([]);
     const calls = h.fake.calls('chat.postMessage').length;
-    for (let day = 1; day <= 21; day++) await h.tickAt(at(PULSE, day));
+    for (let day = 1; day <= 21; day++) await h.tickAt(daysAfter(FIRST_WEEK.pulse, day));
     expect(h.fake.calls('chat.postMessage')).toHaveLength(calls);
     // Its members are told it is archived and where its history is, not that there is no alliance.
     for (const text of ['digest', 'checkin', 'settings', 'renegotiate', 'leave', 'archive']) {
@@ -192,17 +196,17 @@ describe('App Home and members’ data', () => {
 
   it('retention: only the comments past their age are cleared, the figures stay; only admins change it', async () => {
     const alliance = await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UBOB', 'Old words', {
       [CHECKIN_BLOCKS.renegotiate]: ['yes'],
       [CHECKIN_BLOCKS.reason]: 'Old reason',
     });
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
-    await h.tickAt(at(PULSE, 7));
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 7));
     await checkIn('UBOB', 'Recent words');
-    await h.tickAt(at(CLOSE, 7));
-    await h.tickAt(at(DIGEST, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.close, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.digest, 7));
     // The channel's digest threads quote each pulse's comments, and a signal quotes the reason.
     const channel = () => channelText(h, 'CTEAM');
     expect(channel()).toContain('Old words');
@@ -215,7 +219,7 @@ describe('App Home and members’ data', () => {
     expect(h.fake.ephemerals('UADMIN').at(-1)?.text).toContain('kept 30 days');
 
     // 33 days after the first pulse closed, 26 after the second: only the first is past 30 days.
-    await h.tickAt(at(CLOSE, 33));
+    await h.tickAt(daysAfter(FIRST_WEEK.close, 33));
     const [first, second] = h.app.store.pulses.all(alliance.id);
     expect(first?.results?.comments.working).toEqual([]);
     expect(first?.results?.aspects.overall?.mean).toBe(4);

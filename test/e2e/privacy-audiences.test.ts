@@ -27,11 +27,6 @@ import {
  * channel, private digests, flag details, App Home, `/alliance show` and `/alliance export`.
  */
 
-const MEMBERS = TEAM_MEMBERS;
-const PULSE = FIRST_WEEK.pulse;
-const CLOSE = FIRST_WEEK.close;
-const DIGEST = FIRST_WEEK.digest;
-
 describe('what each audience may see', () => {
   let h: Harness;
   afterEach(async () => h?.close());
@@ -56,7 +51,7 @@ describe('what each audience may see', () => {
   const channelEverything = (channelId: string) => channelText(h, channelId);
 
   /** Members-only → channel, with every current member's agreement. */
-  async function openToChannel(alliance: Alliance, members = MEMBERS) {
+  async function openToChannel(alliance: Alliance, members = TEAM_MEMBERS) {
     await submitSettings(h, members[0]!, 'CTEAM', { [SETUP_BLOCKS.visibility]: 'channel' });
     const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange))!;
     for (const userId of members.slice(1)) {
@@ -87,7 +82,7 @@ describe('what each audience may see', () => {
       { [SETUP_BLOCKS.visibility]: 'members' },
       { [SIGNAL_BLOCKS.lowThreshold]: '4', [SIGNAL_BLOCKS.lowPulses]: '1' },
     );
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     // Erin answers, then leaves while the pulse is open.
     const erinInvite = { ...dmsWith(h, 'UERIN', ACTIONS.checkIn).at(-1)! };
     await checkInWith(h, 'UERIN', 2, { [CHECKIN_BLOCKS.working]: 'Erin own words' });
@@ -102,8 +97,8 @@ describe('what each audience may see', () => {
         [CHECKIN_BLOCKS.reason]: `Secret reason ${i}`,
       });
     }
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     const flags = h.fake.messages('CTEAM').filter((m) => hasAction(m, ACTIONS.flagDetails));
     const digest = h.fake.messages('CTEAM').filter((m) => hasAction(m, ACTIONS.viewDigest));
     expect(flags.length).toBeGreaterThan(0);
@@ -164,7 +159,7 @@ describe('what each audience may see', () => {
 
   it('an anonymous pulse with threshold-1 commenters shows no comment anywhere, and no count from fewer people than the threshold', async () => {
     await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     // Two commenters (threshold - 1); Alice marks both commitments at risk, Bob one: 3 checks from 2 people.
     await checkInWith(h, 'UALICE', 4, {
       [CHECKIN_BLOCKS.working]: 'Anon working A',
@@ -179,8 +174,8 @@ describe('what each audience may see', () => {
     });
     await checkInWith(h, 'UCAROL', 4);
     await checkInWith(h, 'UERIN', 4);
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     await h.slack.command({ userId: 'UCAROL', channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UCAROL', channelId: 'CTEAM', text: 'export' });
@@ -191,7 +186,7 @@ describe('what each audience may see', () => {
       filesFor('UCAROL'),
       home('UCAROL'),
       home('UDAVE'),
-      MEMBERS.map((u) => h.fake.messages(u)),
+      TEAM_MEMBERS.map((u) => h.fake.messages(u)),
     ]);
     for (const secret of ['Anon working A', 'Anon working B', 'Anon risk A', 'Anon risk B']) {
       expect(everywhere).not.toContain(secret);
@@ -204,21 +199,21 @@ describe('what each audience may see', () => {
 
   it('turning anonymity off later (everyone agrees) exposes no comment of the earlier anonymous pulse', async () => {
     await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkInWith(h, 'UALICE', 3, { [CHECKIN_BLOCKS.working]: 'Anon early A' });
     await checkInWith(h, 'UBOB', 3, { [CHECKIN_BLOCKS.working]: 'Anon early B' });
     await checkInWith(h, 'UCAROL', 3);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.anonymous]: [] });
     const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange));
     if (proposal) {
-      for (const userId of MEMBERS.slice(1)) {
+      for (const userId of TEAM_MEMBERS.slice(1)) {
         await tryClick({ userId, channelId: 'CTEAM', ts: proposal.ts, actionId: ACTIONS.agreePrivacyChange });
       }
     }
     const alliance = h.app.store.alliances.liveInChannel(h.fake.teamId, 'CTEAM')!;
     expect(alliance.settings.anonymous).toBe(false);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.digest);
     for (const u of ['UBOB', 'UDAVE']) await h.slack.command({ userId: u, channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'export' });
     await openHome('UBOB');
@@ -243,9 +238,10 @@ describe('what each audience may see', () => {
       },
     );
     expect(h.app.store.alliances.get(alliance.id)?.settings.celebration).toMatchObject({ pulses: 1, threshold: 4 });
-    await h.tickAt(PULSE);
-    for (const userId of MEMBERS) await checkInWith(h, userId, 5, { [CHECKIN_BLOCKS.working]: `MO comment ${userId}` });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const userId of TEAM_MEMBERS)
+      await checkInWith(h, userId, 5, { [CHECKIN_BLOCKS.working]: `MO comment ${userId}` });
+    await h.tickAt(FIRST_WEEK.close);
     await openToChannel(alliance);
     // Erin leaves; Dave was never a member.
     await leave('UERIN');
@@ -259,7 +255,7 @@ describe('what each audience may see', () => {
     expect(outsiders).not.toContain('MO comment');
     expect.soft(outsiders).not.toContain('celebrate');
     expect.soft(outsiders).not.toMatch(/4 of 4|4\/4/);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.digest);
     const channel = channelEverything('CTEAM');
     expect(channel).not.toContain('MO comment');
     expect.soft(channel).not.toContain('Time to celebrate');
@@ -283,7 +279,7 @@ describe('what each audience may see', () => {
       setup: { [SETUP_BLOCKS.visibility]: 'members' },
     });
     expect(other.settings.visibility).toBe('members');
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     for (const u of ['UALICE', 'UBOB', 'UFRANK', 'UHANK', 'UDAVE']) await openHome(u);
     expect(home('UALICE')).toContain('Hidden pair');
     expect(home('UFRANK')).toContain('Hidden pair');
@@ -304,36 +300,27 @@ describe('what each audience may see', () => {
       { [SETUP_BLOCKS.visibility]: 'members' },
       { [SIGNAL_BLOCKS.lowThreshold]: '4', [SIGNAL_BLOCKS.lowPulses]: '1' },
     );
-    await h.tickAt(PULSE);
-    for (const [i, userId] of MEMBERS.entries()) {
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const [i, userId] of TEAM_MEMBERS.entries()) {
       await checkInWith(h, userId, 2, {
         [CHECKIN_BLOCKS.working]: `Pre-commit comment ${i}`,
         [CHECKIN_BLOCKS.renegotiate]: ['yes'],
         [CHECKIN_BLOCKS.reason]: `Pre-commit reason ${i}`,
       });
     }
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     // A renegotiation: every member answers again with new words; version 2 is proposed.
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'renegotiate' });
     const round = h.app.store.design.currentOpenRound(alliance.id);
     expect(round).toBeDefined();
-    for (const userId of MEMBERS) await answerRound(h, userId, ' DRAFT-V2');
+    for (const userId of TEAM_MEMBERS) await answerRound(h, userId, ' DRAFT-V2');
     const proposed = h.app.store.agreements.proposedVersion(alliance.id);
     expect(proposed?.number).toBe(2);
 
     // UOUT joins the channel, asks to join, Carol admits.
-    h.fake.setChannelMembers('CTEAM', [...MEMBERS, 'UDAVE', 'UOUT'], { botIsMember: true });
-    await h.slack.event({ type: 'member_joined_channel', user: 'UOUT', channel: 'CTEAM', channel_type: 'C' });
-    const invitation = dmsWith(h, 'UOUT', ACTIONS.askToJoin)[0]!;
-    await h.slack.clickButton({
-      userId: 'UOUT',
-      channelId: invitation.channel,
-      ts: invitation.ts,
-      actionId: ACTIONS.askToJoin,
-    });
-    const request = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.admit))!;
-    await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: request.ts, actionId: ACTIONS.admit });
+    h.fake.setChannelMembers('CTEAM', [...TEAM_MEMBERS, 'UDAVE', 'UOUT'], { botIsMember: true });
+    await joinAndAdmit(h, 'UOUT', 'UCAROL');
     expect(h.app.store.admissions.get(alliance.id, 'UOUT')?.status).toBe('admitted');
     const welcome = dmsWith(h, 'UOUT', ACTIONS.commit);
     expect(welcome.length).toBeGreaterThan(0);

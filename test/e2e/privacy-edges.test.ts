@@ -8,6 +8,7 @@ import {
   bootTeam,
   channelText,
   checkInWith,
+  daysAfter,
   dmFilesText,
   dmsWith,
   FIRST_WEEK,
@@ -23,13 +24,6 @@ import {
  * wrong hands, a members-only renegotiation's announcement, and a weakening of privacy that one
  * member declines.
  */
-
-const MEMBERS = TEAM_MEMBERS;
-const DAY = 86_400_000;
-const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY);
-const PULSE = FIRST_WEEK.pulse;
-const CLOSE = FIRST_WEEK.close;
-const DIGEST = FIRST_WEEK.digest;
 
 describe('privacy at the edges', () => {
   let h: Harness;
@@ -57,13 +51,13 @@ describe('privacy at the edges', () => {
 
   it('forget me re-renders the signals and design announcements that quoted or named the person, and withdraws their reservation notices', async () => {
     await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkInWith(h, 'UERIN', 2, {
       [CHECKIN_BLOCKS.renegotiate]: ['yes'],
       [CHECKIN_BLOCKS.reason]: 'ERINPULSEREASON words',
     });
     for (const userId of ['UALICE', 'UBOB', 'UCAROL']) await checkInWith(h, userId, 4);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'renegotiate ERINRENEGREASON words' });
     const flag = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINPULSEREASON'));
     const announcement = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINRENEGREASON'));
@@ -73,7 +67,7 @@ describe('privacy at the edges', () => {
     const invitation = h.fake.messages('UALICE').find((m) => JSON.stringify(m.blocks).includes('ERINRENEGREASON'));
     expect(invitation, 'Alice’s invitation quoted her reason').toBeDefined();
     // Everyone answers again; Erin raises a reservation about version 2 in its thread.
-    for (const userId of MEMBERS) await answerRound(h, userId, ' v2');
+    for (const userId of TEAM_MEMBERS) await answerRound(h, userId, ' v2');
     const v2 = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agree) && m.text.includes('2'));
     expect(v2, 'version 2 was posted').toBeDefined();
     await h.slack.clickButton({ userId: 'UERIN', channelId: 'CTEAM', ts: v2!.ts, actionId: ACTIONS.reservations });
@@ -106,12 +100,12 @@ describe('privacy at the edges', () => {
 
   it('forget me re-renders the digest threads that quoted their comments; the others’ comments stay', async () => {
     await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkInWith(h, 'UERIN', 3, { [CHECKIN_BLOCKS.working]: 'ERINWORKING words' });
     await checkInWith(h, 'UBOB', 4, { [CHECKIN_BLOCKS.working]: 'BOBWORKING words' });
     for (const userId of ['UALICE', 'UCAROL']) await checkInWith(h, userId, 4);
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     const thread = h.fake.messages('CTEAM').find((m) => JSON.stringify(m.blocks).includes('ERINWORKING'));
     expect(thread?.thread_ts, 'the digest thread quoted her comment').toBeDefined();
 
@@ -126,10 +120,10 @@ describe('privacy at the edges', () => {
 
   it('archive of a members-only alliance: a non-member still reads nothing with show or digest', async () => {
     await boot({ [SETUP_BLOCKS.visibility]: 'members' });
-    await h.tickAt(PULSE);
-    for (const u of MEMBERS) await checkInWith(h, u, 3, { [CHECKIN_BLOCKS.working]: `ARCHWORDS ${u}` });
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const u of TEAM_MEMBERS) await checkInWith(h, u, 3, { [CHECKIN_BLOCKS.working]: `ARCHWORDS ${u}` });
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'archive' });
     await h.slack.submitView({ userId: 'UBOB', values: {} });
     for (const text of ['show', 'show v1', 'digest', 'export']) {
@@ -150,7 +144,7 @@ describe('privacy at the edges', () => {
 
   it('Bob’s edit key replayed by Alice shows and changes nothing of Bob’s answer', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkInWith(h, 'UBOB', 1, { [CHECKIN_BLOCKS.working]: 'BOBANONSECRET' });
     await checkInWith(h, 'UALICE', 5, { [CHECKIN_BLOCKS.working]: 'ALICEWORDS' });
     const bobEdit = dmsWith(h, 'UBOB', ACTIONS.editCheckIn).at(-1)!;
@@ -195,7 +189,7 @@ describe('privacy at the edges', () => {
       });
     }
     await checkInWith(h, 'UCAROL', 3, { [CHECKIN_BLOCKS.working]: 'CAROLWORDS' });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     const results = JSON.stringify(h.app.store.pulses.all(alliance.id)[0]?.results);
     expect(results).toContain('CAROLWORDS');
     expect(results, 'Bob’s answer still his').toContain('BOBANONSECRET');
@@ -210,7 +204,8 @@ describe('privacy at the edges', () => {
     expect(channelEverything('CTEAM'), 'members-only renegotiation reason in channel').not.toContain('MORENEGREASON');
     // The channel hears that the agreement is being renegotiated; each member has the reason by DM.
     expect(channelEverything('CTEAM')).toContain('is being renegotiated by its members');
-    for (const userId of MEMBERS) expect(JSON.stringify(h.fake.messages(userId)), userId).toContain('MORENEGREASON');
+    for (const userId of TEAM_MEMBERS)
+      expect(JSON.stringify(h.fake.messages(userId)), userId).toContain('MORENEGREASON');
     const channelBefore = h.fake.messages('CTEAM').map((m) => m.ts);
     await answerRoundAs('UBOB', ' BOBDRAFT5');
     // Alice opens her answers: does she see Bob's before compile?
@@ -247,11 +242,11 @@ describe('privacy at the edges', () => {
 
   it('anonymity off declined by one member: nothing changes, earlier anonymous pulse stays anonymous', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkInWith(h, 'UALICE', 3, { [CHECKIN_BLOCKS.working]: 'ANON6 A' });
     await checkInWith(h, 'UBOB', 3, { [CHECKIN_BLOCKS.working]: 'ANON6 B' });
     await checkInWith(h, 'UCAROL', 3);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.anonymous]: [] });
     const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange))!;
     expect(proposal).toBeDefined();
@@ -274,8 +269,8 @@ describe('privacy at the edges', () => {
       if (!String(e).includes('impossible for a real user')) throw e;
     }
     expect(h.app.store.alliances.get(alliance.id)?.settings.anonymous).toBe(true);
-    await h.tickAt(DIGEST);
-    await h.tickAt(at(PULSE, 7));
+    await h.tickAt(FIRST_WEEK.digest);
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 7));
     const second = h.app.store.pulses.openPulse(alliance.id);
     expect(second?.anonymous, 'next pulse anonymous').toBe(true);
     for (const u of ['UBOB', 'UDAVE']) await h.slack.command({ userId: u, channelId: 'CTEAM', text: 'digest' });

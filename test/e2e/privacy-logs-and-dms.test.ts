@@ -8,6 +8,7 @@ import {
   bootTeam,
   channelText,
   checkInWith,
+  daysAfter,
   dmsWith,
   FIRST_WEEK,
   hasAction,
@@ -24,14 +25,6 @@ import {
  * alliance's newcomers and unreachable members, a digest posted on demand, and proposals to weaken
  * privacy.
  */
-
-const MEMBERS = TEAM_MEMBERS;
-const DAY = 86_400_000;
-const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY);
-const PULSE = FIRST_WEEK.pulse;
-const REMIND = FIRST_WEEK.remind;
-const CLOSE = FIRST_WEEK.close;
-const DIGEST = FIRST_WEEK.digest;
 
 describe('privacy of logs, DMs and posts on demand', () => {
   let h: Harness;
@@ -77,7 +70,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
     // Renegotiation: reason, design answers, a reservation.
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'renegotiate LOGRENEGWORD because' });
-    for (const u of MEMBERS) await answerRound(h, u, ' LOGDESIGNWORD');
+    for (const u of TEAM_MEMBERS) await answerRound(h, u, ' LOGDESIGNWORD');
     const v2 = h.app.store.agreements.proposedVersion(alliance.id)!;
     expect(v2.number).toBe(2);
     const v2post = h.app.store.agreements.posts(v2.id).find((p) => p.part === 0)!;
@@ -91,7 +84,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
       userId: 'UCAROL',
       values: { [RESERVATION_BLOCKS.concern]: 'LOGRESERVWORD concern', [RESERVATION_BLOCKS.watch]: 'LOGWATCHWORD' },
     });
-    for (const u of MEMBERS)
+    for (const u of TEAM_MEMBERS)
       await tryClick({ userId: u, channelId: v2post.channelId, ts: v2post.ts, actionId: ACTIONS.agree });
 
     const reservationAnswers = () =>
@@ -100,9 +93,9 @@ describe('privacy of logs, DMs and posts on demand', () => {
       );
     expect(Object.keys(reservationAnswers())).toHaveLength(1);
     // Anonymous pulse.
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     const anonFrom = h.logs.length;
-    for (const [i, u] of MEMBERS.entries()) {
+    for (const [i, u] of TEAM_MEMBERS.entries()) {
       await checkInWith(h, u, 2 + (i % 3), {
         [CHECKIN_BLOCKS.working]: `LOGANONWORD working ${i}`,
         [CHECKIN_BLOCKS.atRisk]: `LOGANONRISK ${i}`,
@@ -121,9 +114,9 @@ describe('privacy of logs, DMs and posts on demand', () => {
     });
     await h.slack.closeView({ userId: 'UBOB' });
     const anonLines = h.logs.slice(anonFrom);
-    await h.tickAt(REMIND);
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.remind);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
 
     // Privacy change: anonymity off, everyone agrees.
     await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.anonymous]: [] });
@@ -131,8 +124,8 @@ describe('privacy of logs, DMs and posts on demand', () => {
     expect(h.app.store.alliances.get(alliance.id)?.settings.anonymous).toBe(false);
 
     // Named pulse.
-    await h.tickAt(at(PULSE, 7));
-    for (const [i, u] of MEMBERS.entries()) {
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 7));
+    for (const [i, u] of TEAM_MEMBERS.entries()) {
       await checkInWith(h, u, 3, {
         [CHECKIN_BLOCKS.working]: `LOGNAMEDWORD ${i}`,
         [CHECKIN_BLOCKS.renegotiate]: ['yes'],
@@ -140,8 +133,8 @@ describe('privacy of logs, DMs and posts on demand', () => {
         ...reservationAnswers(),
       });
     }
-    await h.tickAt(at(CLOSE, 7));
-    await h.tickAt(at(DIGEST, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.close, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.digest, 7));
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'export' });
     await openHomeOf(h, 'UBOB');
@@ -171,15 +164,15 @@ describe('privacy of logs, DMs and posts on demand', () => {
     }
     expect(all).not.toContain(h.signingSecret);
     // Nothing that ties a user to answering the anonymous pulse.
-    const tying = anonLines.filter((l) => MEMBERS.some((u) => l.includes(u)));
+    const tying = anonLines.filter((l) => TEAM_MEMBERS.some((u) => l.includes(u)));
     expect(tying, 'log lines naming a member while they answered anonymously').toEqual([]);
   });
 
   it('with Slack failing mid-flow, warnings and errors still carry no words and no anonymous answerer', async () => {
     await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '3' });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     const from = h.logs.length;
-    for (const [i, u] of MEMBERS.entries()) {
+    for (const [i, u] of TEAM_MEMBERS.entries()) {
       if (i === 2) {
         h.fake.failNext('*', { error: 'fatal_error' }, 3);
       }
@@ -196,13 +189,13 @@ describe('privacy of logs, DMs and posts on demand', () => {
     }
     h.fake.failNext('chat.postMessage', { error: 'fatal_error' }, 10);
     h.fake.failNext('chat.update', { error: 'fatal_error' }, 10);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     h.fake.clearFailures();
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.digest);
     const lines = h.logs.slice(from);
     expect(lines.length, 'something was logged about the failures').toBeGreaterThan(0);
     for (const w of ['FAILANONWORD', 'FAILANONREASON']) expect(h.logs.find((l) => l.includes(w))).toBeUndefined();
-    expect(lines.filter((l) => MEMBERS.some((u) => l.includes(u)))).toEqual([]);
+    expect(lines.filter((l) => TEAM_MEMBERS.some((u) => l.includes(u)))).toEqual([]);
     expect(channelText(h, 'CTEAM')).toContain('How we');
   });
 
@@ -210,7 +203,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
 
   it('a member who left or was removed gets no reminder, invitation or content DM afterwards', async () => {
     const alliance = await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     expect(dmsWith(h, 'UERIN', ACTIONS.checkIn)).toHaveLength(1);
     await leave('UERIN');
     await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.members]: ['UALICE', 'UBOB'] });
@@ -221,13 +214,13 @@ describe('privacy of logs, DMs and posts on demand', () => {
     const carolRemovedNotice = h.fake.messages('UCAROL').slice(-1);
 
     await checkInWith(h, 'UALICE', 4, { [CHECKIN_BLOCKS.working]: 'AFTERLEAVE words' });
-    await h.tickAt(REMIND);
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.remind);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'renegotiate AFTERLEAVE reason' });
-    await h.tickAt(at(PULSE, 7));
-    await h.tickAt(at(REMIND, 7));
-    await h.tickAt(at(CLOSE, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.remind, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.close, 7));
 
     // Positive: Bob (silent) got his reminder, and the design invitation or announcement reached members.
     const bobDms = JSON.stringify(h.fake.messages('UBOB'));
@@ -283,14 +276,14 @@ describe('privacy of logs, DMs and posts on demand', () => {
 
   it('members-only: an unreachable member is reported to a member by DM, the channel hears nothing of content', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.visibility]: 'members' });
-    await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.members]: [...MEMBERS, 'UDAVE'] });
+    await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.members]: [...TEAM_MEMBERS, 'UDAVE'] });
     expect(h.app.store.alliances.members(alliance.id)).toContain('UDAVE');
     const channelBefore = h.fake.messages('CTEAM').length;
     h.fake.removeUser('UDAVE');
-    await h.tickAt(PULSE);
-    for (const u of MEMBERS) await checkInWith(h, u, 2, { [CHECKIN_BLOCKS.working]: `UNREACHWORDS ${u}` });
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const u of TEAM_MEMBERS) await checkInWith(h, u, 2, { [CHECKIN_BLOCKS.working]: `UNREACHWORDS ${u}` });
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     const reports = h.fake.messages('UALICE').filter((m) => m.text.includes("can't reach a member"));
     expect(reports).toHaveLength(1);
     expect(JSON.stringify(reports[0]!.blocks)).toContain('<@UDAVE>');
@@ -307,14 +300,14 @@ describe('privacy of logs, DMs and posts on demand', () => {
 
   it('/alliance digest post in a members-only alliance posts only that a digest is ready', async () => {
     await boot({ [SETUP_BLOCKS.visibility]: 'members' });
-    await h.tickAt(PULSE);
-    for (const [i, u] of MEMBERS.entries())
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const [i, u] of TEAM_MEMBERS.entries())
       await checkInWith(h, u, 1 + i, {
         [CHECKIN_BLOCKS.working]: `DIGMOWORD ${u}`,
         [CHECKIN_BLOCKS.renegotiate]: ['yes'],
         [CHECKIN_BLOCKS.reason]: `DIGMOREASON ${u}`,
       });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     const before = h.fake.messages('CTEAM').length;
     const filesBefore = h.fake.files().length;
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'digest post' });
@@ -335,7 +328,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
   it('/alliance digest post after an anonymous pulse below the threshold shows no words, figures or chart values', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'], [SETUP_BLOCKS.threshold]: '4' });
     expect(h.app.store.alliances.get(alliance.id)?.settings.anonymityThreshold).toBe(4);
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     for (const [i, u] of ['UALICE', 'UBOB', 'UCAROL'].entries())
       await checkInWith(h, u, 1 + i * 2, {
         [CHECKIN_BLOCKS.working]: `DIGANONWORD ${i}`,
@@ -343,7 +336,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
         [CHECKIN_BLOCKS.renegotiate]: i === 0 ? ['yes'] : [],
         [CHECKIN_BLOCKS.reason]: i === 0 ? 'DIGANONREASON' : '',
       });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     const before = h.fake.messages('CTEAM').length;
     const filesBefore = h.fake.files().length;
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'digest post' });
@@ -366,9 +359,9 @@ describe('privacy of logs, DMs and posts on demand', () => {
 
   it('a proposal to open a members-only alliance reveals nothing of its content, and a later member must agree too', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.visibility]: 'members' });
-    await h.tickAt(PULSE);
-    for (const u of MEMBERS) await checkInWith(h, u, 2, { [CHECKIN_BLOCKS.working]: `PRIVCHWORD ${u}` });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const u of TEAM_MEMBERS) await checkInWith(h, u, 2, { [CHECKIN_BLOCKS.working]: `PRIVCHWORD ${u}` });
+    await h.tickAt(FIRST_WEEK.close);
     await submitSettings(h, 'UALICE', 'CTEAM', { [SETUP_BLOCKS.visibility]: 'channel' });
     const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange))!;
     expect(proposal).toBeDefined();
@@ -377,7 +370,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
     expect(msg, 'agreement text in the proposal').not.toContain('UALICE on');
     expect(msg).toMatch(/channel/i);
     // Dave joins the alliance after the proposal was made.
-    await submitSettings(h, 'UBOB', 'CTEAM', { [SETUP_BLOCKS.members]: [...MEMBERS, 'UDAVE'] });
+    await submitSettings(h, 'UBOB', 'CTEAM', { [SETUP_BLOCKS.members]: [...TEAM_MEMBERS, 'UDAVE'] });
     expect(h.app.store.alliances.members(alliance.id)).toContain('UDAVE');
     await agreeToPrivacyChange(['UBOB', 'UCAROL', 'UERIN']);
     expect(
@@ -394,7 +387,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
     await agreeToPrivacyChange(['UDAVE']);
     expect(h.app.store.alliances.get(alliance.id)?.settings.visibility).toBe('channel');
     // Opening up reaches only what comes next.
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.digest);
     expect(channelText(h, 'CTEAM')).not.toContain('PRIVCHWORD');
   });
 });

@@ -4,19 +4,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alliance } from '../../src/domain/alliance.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, SIGNAL_BLOCKS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, checkInWith, dmsWith, hasAction, submitSettings } from '../support/flows.js';
+import {
+  activateAlliance,
+  checkInWith,
+  daysAfter,
+  dmsWith,
+  FIRST_WEEK,
+  hasAction,
+  submitSettings,
+  TEAM_MEMBERS,
+} from '../support/flows.js';
 
 /**
  * The privacy and membership promises, each tested as the attack that used to get around it.
  */
-
-const MEMBERS = ['UALICE', 'UBOB', 'UCAROL', 'UERIN'];
-// Pulses Thursday 10:00 Berlin (09:00Z), open 48 h; digests Monday 09:30 Berlin (08:30Z).
-const DAY = 86_400_000;
-const at = (iso: string, weeks = 0) => new Date(Date.parse(iso) + weeks * 7 * DAY);
-const PULSE = '2026-01-08T09:00:00Z';
-const CLOSE = '2026-01-10T09:00:00Z';
-const DIGEST = '2026-01-12T08:30:00Z';
 
 describe('trust, tested as the attacks', () => {
   let h: Harness;
@@ -26,14 +27,14 @@ describe('trust, tested as the attacks', () => {
     h = await bootAlliance({
       now: '2026-01-05T08:00:00Z',
       arrange: (fake) => {
-        for (const id of [...MEMBERS, 'UDAVE', 'UOUT'])
+        for (const id of [...TEAM_MEMBERS, 'UDAVE', 'UOUT'])
           fake.addUser({ id, name: id.toLowerCase(), tz: 'Europe/Berlin' });
-        fake.addChannel({ id: 'CTEAM', name: 'team', members: [...MEMBERS, 'UDAVE'], botIsMember: true });
+        fake.addChannel({ id: 'CTEAM', name: 'team', members: [...TEAM_MEMBERS, 'UDAVE'], botIsMember: true });
         fake.addChannel({ id: 'COTHER', name: 'other', members: ['UOUT'], botIsMember: false });
         fake.addChannel({ id: 'CFREE', name: 'free', members: ['UBOB', 'UCAROL'], botIsMember: true });
       },
     });
-    return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: MEMBERS, setup, signals });
+    return activateAlliance(h, { channelId: 'CTEAM', starter: 'UALICE', members: TEAM_MEMBERS, setup, signals });
   }
 
   const checkIn = (userId: string, rating: number, extra: Record<string, unknown> = {}) =>
@@ -47,10 +48,10 @@ describe('trust, tested as the attacks', () => {
 
   it('1. unticking anonymity does not reveal an earlier anonymous pulse, even once everyone agreed', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'] });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UBOB', 1, { [CHECKIN_BLOCKS.working]: 'Only Bob would write this' });
     await checkIn('UCAROL', 2);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
 
     // Bob unticks anonymity: the rest of his change applies, anonymity waits for everyone.
     const saved = await changeSettings('UBOB', { [SETUP_BLOCKS.anonymous]: [] });
@@ -65,7 +66,7 @@ describe('trust, tested as the attacks', () => {
     expect(preview).toContain('Too few members answered');
 
     // Everyone agrees: pulses from now on are named; the old pulse stays as hidden as it was.
-    for (const userId of MEMBERS) {
+    for (const userId of TEAM_MEMBERS) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: proposal.ts, actionId: ACTIONS.agreePrivacyChange });
     }
     expect(h.app.store.alliances.get(alliance.id)?.settings.anonymous).toBe(false);
@@ -78,7 +79,7 @@ describe('trust, tested as the attacks', () => {
 
   it('1b. a pulse that opened anonymous is judged at its own threshold when it closes after the switch', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'] });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UBOB', 2, {
       [CHECKIN_BLOCKS.renegotiate]: ['yes'],
       [CHECKIN_BLOCKS.reason]: 'Private reason from Bob',
@@ -86,11 +87,11 @@ describe('trust, tested as the attacks', () => {
     // The team turns anonymity off while the pulse is open (every member agrees).
     await changeSettings('UALICE', { [SETUP_BLOCKS.anonymous]: [] });
     const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange))!;
-    for (const userId of MEMBERS.slice(1)) {
+    for (const userId of TEAM_MEMBERS.slice(1)) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: proposal.ts, actionId: ACTIONS.agreePrivacyChange });
     }
     expect(h.app.store.alliances.get(alliance.id)?.settings.anonymous).toBe(false);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     expect(everything()).not.toContain('Private reason from Bob');
     expect(h.app.store.flags.all(alliance.id).filter((f) => f.kind === 'someoneAsks')).toEqual([]);
   });
@@ -108,8 +109,8 @@ describe('trust, tested as the attacks', () => {
       'Secret risk comment',
       'Secret reason to renegotiate',
     ];
-    await h.tickAt(PULSE);
-    for (const [i, userId] of MEMBERS.entries()) {
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const [i, userId] of TEAM_MEMBERS.entries()) {
       await checkIn(userId, 2, {
         [CHECKIN_BLOCKS.working]: `${secrets[1]} ${i}`,
         [CHECKIN_BLOCKS.atRisk]: `${secrets[2]} ${i}`,
@@ -117,8 +118,8 @@ describe('trust, tested as the attacks', () => {
         [CHECKIN_BLOCKS.reason]: `${secrets[3]} ${i}`,
       });
     }
-    await h.tickAt(CLOSE);
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(FIRST_WEEK.digest);
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'digest post' });
 
     // Every post of the run in the channel, threads included: that things happened, nothing more.
@@ -144,7 +145,7 @@ describe('trust, tested as the attacks', () => {
     expect(h.fake.ephemerals('UDAVE').every((e) => /members only|Only members of/.test(e.text))).toBe(true);
 
     // A newcomer to the channel hears only that the alliance exists, asks to join, and a member admits them.
-    h.fake.setChannelMembers('CTEAM', [...MEMBERS, 'UDAVE', 'UOUT'], { botIsMember: true });
+    h.fake.setChannelMembers('CTEAM', [...TEAM_MEMBERS, 'UDAVE', 'UOUT'], { botIsMember: true });
     await h.slack.event({ type: 'member_joined_channel', user: 'UOUT', channel: 'CTEAM', channel_type: 'C' });
     const invitation = dmsWith(h, 'UOUT', ACTIONS.askToJoin)[0]!;
     expect(JSON.stringify(h.fake.messages('UOUT'))).not.toContain('UALICE on atmosphere');
@@ -180,10 +181,10 @@ describe('trust, tested as the attacks', () => {
       actionId: ACTIONS.commit,
     });
     expect(h.app.store.alliances.isMember(alliance.id, 'UDAVE')).toBe(true);
-    await h.tickAt(PULSE);
-    for (const userId of MEMBERS) await checkIn(userId, 2);
-    await h.tickAt(CLOSE);
-    await h.tickAt(at(PULSE, 1));
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const userId of TEAM_MEMBERS) await checkIn(userId, 2);
+    await h.tickAt(FIRST_WEEK.close);
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 7));
     const flag = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.startRenegotiation))!;
     const pulseDm = dmsWith(h, 'UDAVE', ACTIONS.checkIn).at(-1)!;
     // Alice (who started the alliance) and Bob remove Dave and Alice.
@@ -236,8 +237,8 @@ describe('trust, tested as the attacks', () => {
         .pluck()
         .get(userId) as number;
     const daveHad = invitations('UDAVE');
-    await h.tickAt(at(CLOSE, 1));
-    await h.tickAt(at(PULSE, 2));
+    await h.tickAt(daysAfter(FIRST_WEEK.close, 7));
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 14));
     expect(invitations('UDAVE')).toBe(daveHad);
     expect(invitations('UALICE')).toBe(invitations('UBOB') - 1);
     expect(invitations('UBOB')).toBe(3);
@@ -260,7 +261,7 @@ describe('trust, tested as the attacks', () => {
 
   it('4. two anonymous check-ins leave no write that holds a response with its author, and the close leaves only figures', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.anonymous]: ['anonymous'] });
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     const words = { UBOB: 'Zebra-crossing words from Bob', UCAROL: 'Kingfisher words from Carol' };
     await checkIn('UBOB', 2, { [CHECKIN_BLOCKS.working]: words.UBOB });
     await checkIn('UCAROL', 4, { [CHECKIN_BLOCKS.working]: words.UCAROL });
@@ -286,7 +287,7 @@ describe('trust, tested as the attacks', () => {
       key_hash: string;
     }[];
     expect(sealed).toHaveLength(2);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     // After the close: the figures hold the words (frozen, in no particular order)…
     expect(h.app.store.pulses.get(pulse.id)?.results?.comments.working.sort()).toEqual(Object.values(words).sort());
     // …but nothing pairs them with a person: no participation rows; the sealed answers gone from the
@@ -317,24 +318,24 @@ describe('trust, tested as the attacks', () => {
       { [SETUP_BLOCKS.anonymous]: ['anonymous'] },
       { [SIGNAL_BLOCKS.lowThreshold]: '3', [SIGNAL_BLOCKS.lowPulses]: '1' },
     );
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     await checkIn('UBOB', 1, { [CHECKIN_BLOCKS.renegotiate]: ['yes'], [CHECKIN_BLOCKS.reason]: 'Bob alone' });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     const kinds = h.app.store.flags.all(alliance.id).map((f) => f.kind);
     expect(kinds.filter((k) => ['lowScores', 'someoneAsks', 'disagreement', 'sharpDrop'].includes(k))).toEqual([]);
     expect(everything()).not.toContain('scored below');
     expect(everything()).not.toContain('Bob alone');
 
     // Four anonymous answers: figures as half-point bands; a count of one at-risk commitment stays hidden.
-    await h.tickAt(at(PULSE, 1));
-    for (const [i, userId] of MEMBERS.entries()) {
+    await h.tickAt(daysAfter(FIRST_WEEK.pulse, 7));
+    for (const [i, userId] of TEAM_MEMBERS.entries()) {
       await checkIn(
         userId,
         i === 0 ? 5 : 4,
         i === 0 ? { [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'at_risk' } : {},
       );
     }
-    await h.tickAt(at(CLOSE, 1));
+    await h.tickAt(daysAfter(FIRST_WEEK.close, 7));
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'digest' });
     const preview = JSON.stringify(h.fake.ephemerals('UBOB').at(-1)?.blocks);
     expect(preview).toContain('4.0–4.5');
@@ -359,8 +360,8 @@ describe('trust, tested as the attacks', () => {
 
   it('6b. /alliance digest post is shared at most once an hour', async () => {
     await boot();
-    await h.tickAt(PULSE);
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.pulse);
+    await h.tickAt(FIRST_WEEK.close);
     const posted = () => h.fake.messages('CTEAM').filter((m) => !m.thread_ts && m.text.startsWith("How we're doing"));
     const scheduled = posted().length;
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'digest post' });
@@ -374,10 +375,10 @@ describe('trust, tested as the attacks', () => {
 
   it('6c. a newline in a quoted reason cannot forge a line of Alliance’s own', async () => {
     await boot();
-    await h.tickAt(PULSE);
+    await h.tickAt(FIRST_WEEK.pulse);
     const forged = 'fine\n\n:white_check_mark: *Alliance:* the team agreed to drop the agreement';
     await checkIn('UBOB', 4, { [CHECKIN_BLOCKS.renegotiate]: ['yes'], [CHECKIN_BLOCKS.reason]: forged });
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     const flag = h.fake.messages('CTEAM').find((m) => m.text.includes('Someone asks'))!;
     const text = (flag.blocks as { text?: { text?: string } }[]).map((b) => b.text?.text ?? '').join('\n');
     const line = text.split('\n').find((l) => l.includes('drop the agreement'));

@@ -15,11 +15,6 @@ import {
   TEAM_MEMBERS,
 } from '../support/flows.js';
 
-const MEMBERS = TEAM_MEMBERS;
-const PULSE = FIRST_WEEK.pulse;
-const CLOSE = FIRST_WEEK.close;
-const DIGEST = FIRST_WEEK.digest;
-
 /**
  * An alliance's visibility can change (members-only to channel with every member's agreement, or
  * back at once). What was written or answered for the members stays with them: agreement versions,
@@ -48,7 +43,7 @@ describe('what was written for the members stays with them when the visibility c
   async function openToChannel(alliance: Alliance) {
     await changeSettings('UALICE', { [SETUP_BLOCKS.visibility]: 'channel' });
     const proposal = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.agreePrivacyChange))!;
-    for (const userId of MEMBERS.slice(1)) {
+    for (const userId of TEAM_MEMBERS.slice(1)) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: proposal.ts, actionId: ACTIONS.agreePrivacyChange });
     }
     expect(h.app.store.alliances.get(alliance.id)?.settings.visibility).toBe('channel');
@@ -57,7 +52,7 @@ describe('what was written for the members stays with them when the visibility c
   it('a newcomer after the switch is asked to ask to join, not sent the version written for the members', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.visibility]: 'members' });
     await openToChannel(alliance);
-    h.fake.setChannelMembers('CTEAM', [...MEMBERS, 'UOUT'], { botIsMember: true });
+    h.fake.setChannelMembers('CTEAM', [...TEAM_MEMBERS, 'UOUT'], { botIsMember: true });
     await h.slack.event({ type: 'member_joined_channel', user: 'UOUT', channel: 'CTEAM', channel_type: 'C' });
     await h.slack.command({ userId: 'UOUT', channelId: 'CTEAM', text: 'show' });
     expect(JSON.stringify(h.fake.ephemerals('UOUT').at(-1))).toContain('members only');
@@ -71,15 +66,15 @@ describe('what was written for the members stays with them when the visibility c
       { [SETUP_BLOCKS.visibility]: 'members' },
       { [SIGNAL_BLOCKS.lowThreshold]: '4', [SIGNAL_BLOCKS.lowPulses]: '1' },
     );
-    await h.tickAt(PULSE);
-    for (const [i, userId] of MEMBERS.entries()) {
+    await h.tickAt(FIRST_WEEK.pulse);
+    for (const [i, userId] of TEAM_MEMBERS.entries()) {
       await checkIn(userId, 2, {
         [CHECKIN_BLOCKS.working]: `Members-only comment ${i}`,
         [CHECKIN_BLOCKS.renegotiate]: ['yes'],
         [CHECKIN_BLOCKS.reason]: `Members-only reason ${i}`,
       });
     }
-    await h.tickAt(CLOSE);
+    await h.tickAt(FIRST_WEEK.close);
     expect(JSON.stringify(h.fake.messages('CTEAM'))).not.toContain('Members-only');
     return alliance;
   }
@@ -88,7 +83,7 @@ describe('what was written for the members stays with them when the visibility c
     const alliance = await membersOnlyPulse();
     await openToChannel(alliance);
     const before = h.fake.messages('CTEAM').length;
-    await h.tickAt(DIGEST);
+    await h.tickAt(FIRST_WEEK.digest);
     const posted = h.fake.messages('CTEAM').slice(before);
     expect(posted.map((m) => m.text).join('\n')).toMatch(
       /How we're doing: .*The last pulse's figures are for the members only/,
@@ -112,11 +107,11 @@ describe('what was written for the members stays with them when the visibility c
     await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'start Core team' });
     await h.slack.submitView({
       userId: 'UALICE',
-      values: { [SETUP_BLOCKS.members]: MEMBERS, [SETUP_BLOCKS.template]: 'team' },
+      values: { [SETUP_BLOCKS.members]: TEAM_MEMBERS, [SETUP_BLOCKS.template]: 'team' },
     });
     await h.slack.submitView({ userId: 'UALICE', values: {} });
     const announcement = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.addAnswers))!;
-    for (const userId of MEMBERS) {
+    for (const userId of TEAM_MEMBERS) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: announcement.ts, actionId: ACTIONS.addAnswers });
       for (let step = 0; step < getTemplate('team').sections.length; step++) {
         await h.slack.submitView({ userId, values: stepAnswers('team', step, userId) });
@@ -136,7 +131,7 @@ describe('what was written for the members stays with them when the visibility c
     expect(JSON.stringify(h.fake.messages('CTEAM'))).not.toContain('Bob private concern');
     const thread = h.fake.messages('CTEAM').filter((m) => m.thread_ts === post.ts);
     expect(thread.some((m) => m.text.includes('reservation'))).toBe(true);
-    for (const userId of MEMBERS) {
+    for (const userId of TEAM_MEMBERS) {
       expect(JSON.stringify(h.fake.messages(userId)), userId).toContain('Bob private concern');
     }
   });

@@ -180,6 +180,9 @@ export const FIRST_WEEK = {
   digest: '2026-01-12T08:30:00Z',
 } as const;
 
+/** The instant `days` days after `iso` (a later week: `daysAfter(FIRST_WEEK.pulse, 7)`). */
+export const daysAfter = (iso: string, days: number): Date => new Date(Date.parse(iso) + days * 86_400_000);
+
 /**
  * Boots the app with the team's four members in #team, plus `others` (people in the workspace who
  * are not members; `inChannel` of them are in #team too) and whatever else `arrange` adds.
