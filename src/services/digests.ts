@@ -8,7 +8,12 @@ import { latestOccurrenceAtOrBefore, nextOccurrence, occurrenceKey } from '../do
 import { getTemplate } from '../domain/templates/index.js';
 import { type Audience, heldFromChannel } from '../domain/visibility.js';
 import { renderPng } from '../render/png.js';
-import { buildDigestMessages, buildDigestReadyMessage, buildDigestView } from '../slack/blocks/digest.js';
+import {
+  buildDigestMessages,
+  buildDigestReadyMessage,
+  buildDigestThreadEmptied,
+  buildDigestView,
+} from '../slack/blocks/digest.js';
 import { type Block, type ModalView, slackDate } from '../slack/blocks/kit.js';
 import type { SlackGateway } from '../slack/gateway.js';
 import { NOTICES, type Notice, notice } from '../slack/notices.js';
@@ -253,7 +258,7 @@ export function createDigestService(deps: DigestDeps) {
       await gateway.update(
         alliance.teamId,
         { channel: digest.channelId, ts: digest.threadTs },
-        thread ?? { text: 'This digest has no details left to show.' },
+        thread ?? buildDigestThreadEmptied(),
         `alliance ${alliance.id}: re-rendering a digest's thread`,
       );
     }

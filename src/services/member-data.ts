@@ -272,10 +272,10 @@ export function createMemberDataService(deps: MemberDataDeps) {
     const days = store.workspaces.commentRetentionDays(job.subjectId);
     const { value: cleared, events } = deps.events.transaction(now, (record) => {
       const pulses = store.pulses.clearCommentsBefore(job.subjectId, new Date(now.getTime() - days * DAY), now);
-      const byAlliance = new Map<string, number[]>();
-      for (const { pulseId, allianceId } of pulses)
-        byAlliance.set(allianceId, [...(byAlliance.get(allianceId) ?? []), pulseId]);
-      for (const [allianceId, pulseIds] of byAlliance) record({ type: 'commentsExpired', allianceId, pulseIds });
+      for (const allianceId of new Set(pulses.map((p) => p.allianceId))) {
+        const pulseIds = pulses.filter((p) => p.allianceId === allianceId).map((p) => p.pulseId);
+        record({ type: 'commentsExpired', allianceId, pulseIds });
+      }
       return pulses.length;
     });
     if (cleared > 0) {

@@ -222,11 +222,11 @@ export function createPulsesRepo(db: Db) {
       const row = openOf.get(allianceId) as PulseRow | undefined;
       return row ? toPulse(row) : undefined;
     },
-    /** The latest closed pulses, newest first. */
-    /** The latest closed pulses up to and including `pulseId` (what a digest about it could show). */
+    /** The latest closed pulses up to and including `pulseId`, newest first (what a digest about it could show). */
     closedPulsesUpTo(allianceId: string, pulseId: number, limit: number): Pulse[] {
       return (closedUpTo.all(allianceId, pulseId, limit) as PulseRow[]).map(toPulse);
     },
+    /** The latest closed pulses, newest first. */
     closedPulses(allianceId: string, limit: number): Pulse[] {
       return (closedOf.all(allianceId, limit) as PulseRow[]).map(toPulse);
     },
@@ -326,9 +326,9 @@ export function createPulsesRepo(db: Db) {
     },
     /**
      * Retention: the words people wrote in pulses closed before `before` are cleared, from their
-     * answers and from the frozen results; the figures stay. Returns how many pulses were cleared.
+     * answers and from the frozen results; the figures stay. Each pulse is cleared once; returns
+     * the pulses cleared this time.
      */
-    /** Clears the words of the pulses closed before `before` (once each); returns those pulses. */
     clearCommentsBefore(teamId: string, before: Date, now: Date): { pulseId: number; allianceId: string }[] {
       const rows = pastRetention.all(teamId, before.getTime()) as {
         id: number;

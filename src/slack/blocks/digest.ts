@@ -203,6 +203,18 @@ export function buildDigestMessages(model: DigestMessageModel): {
   };
 }
 
+/** A digest's thread once none of its details may be shown there any more. */
+export function buildDigestThreadEmptied(): { text: string; blocks: Block[] } {
+  return {
+    text: 'The details of this digest are no longer shown',
+    blocks: [
+      section(
+        'The details of this digest are no longer shown here. `/alliance digest` shows how the alliance is doing now.',
+      ),
+    ],
+  };
+}
+
 /** The channel's digest post in a members-only alliance: that it is ready, and a private way in. */
 export function buildDigestReadyMessage(model: { allianceId: string; allianceName: string }): {
   text: string;

@@ -7,7 +7,7 @@ import { TEMPLATES } from '../../../src/domain/templates/index.js';
 import type { ShownFigure } from '../../../src/domain/visibility.js';
 import { validateMessage, validateView } from '../../../src/simulator/block-kit.js';
 import { renderAgreementContent } from '../../../src/slack/blocks/agreement.js';
-import { buildDigestMessages } from '../../../src/slack/blocks/digest.js';
+import { buildDigestMessages, buildDigestThreadEmptied } from '../../../src/slack/blocks/digest.js';
 import {
   buildFlagMessage,
   buildNewcomerWelcome,
@@ -301,5 +301,11 @@ describe('the digest stays within Slack limits at any size', () => {
     expect(validateMessage(main)).toEqual([]);
     expect(JSON.stringify(main.blocks)).toContain('Your first pulse opens <!date^1767862800^');
     expect(thread).toBeNull();
+  });
+
+  it('replaces a thread with nothing left to show by a note saying where to look now', () => {
+    const emptied = buildDigestThreadEmptied();
+    expect(validateMessage(emptied)).toEqual([]);
+    expect(JSON.stringify(emptied.blocks)).toContain('`/alliance digest` shows how the alliance is doing now');
   });
 });
