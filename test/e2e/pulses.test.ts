@@ -2,24 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateMessage, validateView } from '../../src/simulator/block-kit.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith } from '../support/flows.js';
+import { activateAlliance, checkInValues, dmsWith } from '../support/flows.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
 // Thursday 2026-01-08 10:00 in Berlin is 09:00Z; the alliance is set up on Monday the 5th.
 const FIRST_PULSE = '2026-01-08T09:00:00Z';
 
-function checkInValues(ratings: [number, number, number, number], extra: Record<string, unknown> = {}) {
-  const [a, c, b, o] = ratings;
-  return {
-    [CHECKIN_BLOCKS.rating('atmosphere')]: String(a),
-    [CHECKIN_BLOCKS.rating('co_responsibility')]: String(c),
-    [CHECKIN_BLOCKS.rating('behavior')]: String(b),
-    [CHECKIN_BLOCKS.rating('overall')]: String(o),
-    [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
-    [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'at_risk',
-    ...extra,
-  };
-}
+// These tests' members mark their second commitment at risk.
+const AT_RISK = { [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'at_risk' };
 
 describe('pulse check-ins', () => {
   let h: Harness;
@@ -49,7 +39,7 @@ describe('pulse check-ins', () => {
     const invite = dmsWith(h, userId, ACTIONS.checkIn)[0]!;
     await h.slack.clickButton({ userId, channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
     expect(h.fake.topView(userId)?.callback_id).toBe(VIEWS.checkIn);
-    const result = await h.slack.submitView({ userId, values: checkInValues(ratings, extra) });
+    const result = await h.slack.submitView({ userId, values: checkInValues(ratings, { ...AT_RISK, ...extra }) });
     expect(result.outcome).toBe('updated');
     return result;
   }
@@ -87,7 +77,7 @@ describe('pulse check-ins', () => {
     expect(JSON.stringify(modal.blocks)).not.toContain('UALICE on co_responsibility.count_on');
     await h.slack.submitView({
       userId: 'UBOB',
-      values: checkInValues([4, 3, 2, 3], { [CHECKIN_BLOCKS.working]: 'Reviews are quick' }),
+      values: checkInValues([4, 3, 2, 3], { ...AT_RISK, [CHECKIN_BLOCKS.working]: 'Reviews are quick' }),
     });
     const stored = h.app.store.pulses.namedResponse(pulse.id, 'UBOB');
     expect(stored?.answers.ratings).toEqual({ atmosphere: 4, co_responsibility: 3, behavior: 2, overall: 3 });

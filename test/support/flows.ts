@@ -84,13 +84,20 @@ export function dmsWith(h: Harness, userId: string, actionId: string): StoredMes
  * A member checks in from their latest pulse invitation: every part rated `rating`, the template's
  * two commitments kept, plus `extra` values; the modal must close with its thanks.
  */
-/** A check-in modal's answers: `rating` for every aspect and overall, both commitments kept, and `extra`. */
-export function checkInValues(rating: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * A check-in modal's answers: `rating` for every aspect and overall (or one each: atmosphere,
+ * co-responsibility, behaviour, overall), both commitments kept, and `extra`.
+ */
+export function checkInValues(
+  rating: number | readonly [number, number, number, number],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const [a, c, b, o] = typeof rating === 'number' ? [rating, rating, rating, rating] : rating;
   return {
-    [CHECKIN_BLOCKS.rating('atmosphere')]: String(rating),
-    [CHECKIN_BLOCKS.rating('co_responsibility')]: String(rating),
-    [CHECKIN_BLOCKS.rating('behavior')]: String(rating),
-    [CHECKIN_BLOCKS.rating('overall')]: String(rating),
+    [CHECKIN_BLOCKS.rating('atmosphere')]: String(a),
+    [CHECKIN_BLOCKS.rating('co_responsibility')]: String(c),
+    [CHECKIN_BLOCKS.rating('behavior')]: String(b),
+    [CHECKIN_BLOCKS.rating('overall')]: String(o),
     [CHECKIN_BLOCKS.commitment('co_responsibility.count_on')]: 'kept',
     [CHECKIN_BLOCKS.commitment('co_responsibility.commit')]: 'kept',
     ...extra,
