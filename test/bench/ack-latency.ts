@@ -43,6 +43,7 @@ import type { FakeSlack } from '../../src/simulator/fake-slack.js';
 import { type SenderResult, SlackSender } from '../../src/simulator/slack-sender.js';
 import { ACTIONS, CHECKIN_BLOCKS, COMMAND } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
+import { press } from '../support/flows.js';
 import { type AppHost, type BareListener, forkAppHost } from './ack-latency-app-process.js';
 import { forkSignedClient } from './ack-latency-client-process.js';
 import { arrangePeople, type Invitee, openPulses, SETUP_AT } from './checkin-workspace.js';
@@ -342,13 +343,7 @@ function checkInSubmitScenario(): Scenario {
       for (const invitee of invitees) {
         if (templates.has(invitee.allianceIndex)) continue;
         // A real click: Alliance opens this alliance's check-in modal in the fake Slack.
-        const { invitation } = invitee;
-        await h.slack.clickButton({
-          userId: invitee.userId,
-          channelId: invitation.channel,
-          ts: invitation.ts,
-          actionId: ACTIONS.checkIn,
-        });
+        await press(h, invitee.userId, invitee.invitation, ACTIONS.checkIn);
         await recorder.submitView({ userId: invitee.userId, values: CHECKIN_VALUES });
         const payload = new URLSearchParams(recorder.take()).get('payload');
         if (!payload) throw new Error('ack-latency: the recorded submission has no payload');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith } from '../support/flows.js';
+import { activateAlliance, dmsWith, press } from '../support/flows.js';
 import { type Family, parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
@@ -107,7 +107,7 @@ describe('GET /metrics', () => {
     h.fake.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
     await h.tickAt(FIRST_PULSE);
     const invite = dmsWith(h, 'UBOB', ACTIONS.checkIn)[0]!;
-    await h.slack.clickButton({ userId: 'UBOB', channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
+    await press(h, 'UBOB', invite, ACTIONS.checkIn);
     expect(h.fake.topView('UBOB')?.callback_id).toBe(VIEWS.checkIn);
     await h.slack.submitView({
       userId: 'UBOB',
@@ -124,12 +124,7 @@ describe('GET /metrics', () => {
     // Slack fails to open Carol's form: the click failed, and she is told so.
     h.fake.failNext('views.open', { error: 'internal_error' });
     const carols = dmsWith(h, 'UCAROL', ACTIONS.checkIn)[0]!;
-    await h.slack.clickButton({
-      userId: 'UCAROL',
-      channelId: carols.channel,
-      ts: carols.ts,
-      actionId: ACTIONS.checkIn,
-    });
+    await press(h, 'UCAROL', carols, ACTIONS.checkIn);
     await h.tickAt('2026-01-10T09:00:00Z');
 
     const { text, families } = await scrape(h);

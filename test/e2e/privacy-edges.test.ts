@@ -15,6 +15,7 @@ import {
   hasAction,
   homeText,
   openHomeOf,
+  press,
   submitSettings,
   TEAM_MEMBERS,
 } from '../support/flows.js';
@@ -150,12 +151,7 @@ describe('privacy at the edges', () => {
     const bobEdit = dmsWith(h, 'UBOB', ACTIONS.editCheckIn).at(-1)!;
     expect(bobEdit).toBeDefined();
     // Bob himself sees his answer through it (sanity).
-    await h.slack.clickButton({
-      userId: 'UBOB',
-      channelId: bobEdit.channel,
-      ts: bobEdit.ts,
-      actionId: ACTIONS.editCheckIn,
-    });
+    await press(h, 'UBOB', bobEdit, ACTIONS.editCheckIn);
     expect(JSON.stringify(h.fake.openViews('UBOB'))).toContain('BOBANONSECRET');
     h.fake.clearViews('UBOB');
     // Alice replays the same button (same value) from her own DM.
@@ -213,12 +209,7 @@ describe('privacy at the edges', () => {
       .filter((m) => hasAction(m, ACTIONS.addAnswers))
       .at(-1)!;
     h.fake.clearViews('UALICE');
-    await h.slack.clickButton({
-      userId: 'UALICE',
-      channelId: button.channel,
-      ts: button.ts,
-      actionId: ACTIONS.addAnswers,
-    });
+    await press(h, 'UALICE', button, ACTIONS.addAnswers);
     const aliceView = JSON.stringify(h.fake.openViews('UALICE'));
     expect(aliceView).toContain('UALICE on');
     expect(aliceView, 'Alice sees Bob’s draft before compile').not.toContain('BOBDRAFT5');

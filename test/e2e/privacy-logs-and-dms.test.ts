@@ -15,6 +15,7 @@ import {
   homeText,
   joinAndAdmit,
   openHomeOf,
+  press,
   submitSettings,
   TEAM_MEMBERS,
 } from '../support/flows.js';
@@ -106,12 +107,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
     }
     // Bob edits his anonymous answer.
     const bobEdit = dmsWith(h, 'UBOB', ACTIONS.editCheckIn).at(-1)!;
-    await h.slack.clickButton({
-      userId: 'UBOB',
-      channelId: bobEdit.channel,
-      ts: bobEdit.ts,
-      actionId: ACTIONS.editCheckIn,
-    });
+    await press(h, 'UBOB', bobEdit, ACTIONS.editCheckIn);
     await h.slack.closeView({ userId: 'UBOB' });
     const anonLines = h.logs.slice(anonFrom);
     await h.tickAt(FIRST_WEEK.remind);
@@ -250,12 +246,7 @@ describe('privacy of logs, DMs and posts on demand', () => {
     await joinAndAdmit(h, 'UDAVE', 'UCAROL');
     const welcome = dmsWith(h, 'UDAVE', ACTIONS.proposeChanges).at(-1)!;
     expect(welcome).toBeDefined();
-    await h.slack.clickButton({
-      userId: 'UDAVE',
-      channelId: welcome.channel,
-      ts: welcome.ts,
-      actionId: ACTIONS.proposeChanges,
-    });
+    await press(h, 'UDAVE', welcome, ACTIONS.proposeChanges);
     await h.slack.submitView({ userId: 'UDAVE', values: { [PROPOSE_BLOCKS.text]: 'NEWCOMERPROPOSAL secret text' } });
     expect(h.app.store.alliances.isMember(alliance.id, 'UDAVE')).toBe(true);
     const channel = channelText(h, 'CTEAM');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateMessage, validateView } from '../../src/simulator/block-kit.js';
 import { ACTIONS, CHECKIN_BLOCKS, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, checkInValues, dmsWith } from '../support/flows.js';
+import { activateAlliance, checkInValues, dmsWith, press } from '../support/flows.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
 // Thursday 2026-01-08 10:00 in Berlin is 09:00Z; the alliance is set up on Monday the 5th.
@@ -70,7 +70,7 @@ describe('pulse check-ins', () => {
 
     // Bob checks in; the modal is Slack-valid and asks about his own commitments.
     const invite = dmsWith(h, 'UBOB', ACTIONS.checkIn)[0]!;
-    await h.slack.clickButton({ userId: 'UBOB', channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
+    await press(h, 'UBOB', invite, ACTIONS.checkIn);
     const modal = h.fake.topView('UBOB')!;
     expect(validateView(modal)).toEqual([]);
     expect(JSON.stringify(modal.blocks)).toContain('UBOB on co_responsibility.count_on');
@@ -92,12 +92,7 @@ describe('pulse check-ins', () => {
     expect(JSON.stringify(thanked.blocks)).toContain(ACTIONS.editCheckIn);
 
     // He edits: the modal reopens prefilled and the answer is replaced, not doubled.
-    await h.slack.clickButton({
-      userId: 'UBOB',
-      channelId: invite.channel,
-      ts: invite.ts,
-      actionId: ACTIONS.editCheckIn,
-    });
+    await press(h, 'UBOB', invite, ACTIONS.editCheckIn);
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Reviews are quick');
     await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('behavior')]: '4' } });
     expect(h.app.store.pulses.namedResponse(pulse.id, 'UBOB')?.answers.ratings.behavior).toBe(4);
@@ -140,12 +135,7 @@ describe('pulse check-ins', () => {
     });
 
     // Carol clicks late: told it closed and when the next one opens.
-    await h.slack.clickButton({
-      userId: 'UCAROL',
-      channelId: reminder.channel,
-      ts: reminder.ts,
-      actionId: ACTIONS.checkIn,
-    });
+    await press(h, 'UCAROL', reminder, ACTIONS.checkIn);
     const late = h.fake.ephemerals('UCAROL').at(-1)?.text ?? h.fake.responses().at(-1)?.body;
     expect(JSON.stringify(late)).toContain('This pulse closed');
     expect(JSON.stringify(late)).toContain(`<!date^${Date.parse('2026-01-15T09:00:00Z') / 1000}^`);
@@ -184,7 +174,7 @@ describe('pulse check-ins', () => {
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'checkin' });
     expect(h.fake.ephemerals('UBOB').at(-1)?.text).toContain('already checked in');
     const dm = dmsWith(h, 'UBOB', ACTIONS.editCheckIn)[0]!;
-    await h.slack.clickButton({ userId: 'UBOB', channelId: dm.channel, ts: dm.ts, actionId: ACTIONS.editCheckIn });
+    await press(h, 'UBOB', dm, ACTIONS.editCheckIn);
     expect(JSON.stringify(h.fake.topView('UBOB')?.blocks)).toContain('Deadlines');
     await h.slack.submitView({ userId: 'UBOB', values: { [CHECKIN_BLOCKS.rating('overall')]: '3' } });
     // The edit key lives only in Bob's DM button, never in the database in the clear.

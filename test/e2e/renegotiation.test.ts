@@ -11,7 +11,7 @@ import {
   VIEWS,
 } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith, hasAction, stepAnswers } from '../support/flows.js';
+import { activateAlliance, dmsWith, hasAction, press, stepAnswers } from '../support/flows.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
 const DAY = 86_400_000;
@@ -278,12 +278,7 @@ describe('renegotiation', () => {
     const welcome = dmsWith(h, 'UERIN', ACTIONS.proposeChanges)[0]!;
     // Membership changes are not watched in this alliance, so joining alone raised nothing.
     expect(flagPosts()).toEqual([]);
-    await h.slack.clickButton({
-      userId: 'UERIN',
-      channelId: welcome.channel,
-      ts: welcome.ts,
-      actionId: ACTIONS.proposeChanges,
-    });
+    await press(h, 'UERIN', welcome, ACTIONS.proposeChanges);
     await h.slack.submitView({ userId: 'UERIN', values: { [PROPOSE_BLOCKS.text]: 'Add a rule about <!here> pings' } });
     expect(h.app.store.alliances.members(alliance.id)).toContain('UERIN');
     expect(flagPosts()).toHaveLength(1);

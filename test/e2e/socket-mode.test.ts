@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS, CHECKIN_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
-import { activateAlliance, dmsWith } from '../support/flows.js';
+import { activateAlliance, dmsWith, press } from '../support/flows.js';
 import { waitFor } from '../support/processes.js';
 
 const MEMBERS = ['UALICE', 'UBOB', 'UCAROL'];
@@ -66,7 +66,7 @@ describe('Socket Mode', () => {
     // A pulse: the check-in button opens the modal; the submission is stored.
     await h.tickAt(FIRST_PULSE);
     const invite = dmsWith(h, 'UBOB', ACTIONS.checkIn)[0]!;
-    await h.slack.clickButton({ userId: 'UBOB', channelId: invite.channel, ts: invite.ts, actionId: ACTIONS.checkIn });
+    await press(h, 'UBOB', invite, ACTIONS.checkIn);
     expect(h.fake.topView('UBOB')?.callback_id).toBe(VIEWS.checkIn);
     const submitted = await h.slack.submitView({
       userId: 'UBOB',

@@ -4,6 +4,7 @@ import { validateMessage, validateView } from '../../src/simulator/block-kit.js'
 import type { StoredMessage } from '../../src/simulator/fake-slack.js';
 import { ACTIONS, promptBlockId, SETUP_BLOCKS, VIEWS } from '../../src/slack/ids.js';
 import { bootAlliance, type Harness } from '../support/boot.js';
+import { press } from '../support/flows.js';
 
 const team = getTemplate('team');
 
@@ -134,7 +135,7 @@ describe('starting an alliance and designing it together', () => {
 
     // Reopening from the DM resumes at step 2 with the half-written answer.
     const dm = h.fake.messages('UBOB')[0]!;
-    await h.slack.clickButton({ userId: 'UBOB', channelId: dm.channel, ts: dm.ts, actionId: ACTIONS.addAnswers });
+    await press(h, 'UBOB', dm, ACTIONS.addAnswers);
     const resumed = JSON.stringify(h.fake.topView('UBOB')?.blocks);
     expect(resumed).toContain('Step 2 of 3');
     expect(resumed).toContain('Half-written thought');

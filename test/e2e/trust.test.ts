@@ -11,6 +11,7 @@ import {
   dmsWith,
   FIRST_WEEK,
   hasAction,
+  press,
   submitSettings,
   TEAM_MEMBERS,
 } from '../support/flows.js';
@@ -150,12 +151,7 @@ describe('trust, tested as the attacks', () => {
     const invitation = dmsWith(h, 'UOUT', ACTIONS.askToJoin)[0]!;
     expect(JSON.stringify(h.fake.messages('UOUT'))).not.toContain('UALICE on atmosphere');
     expect(dmsWith(h, 'UOUT', ACTIONS.commit)).toEqual([]);
-    await h.slack.clickButton({
-      userId: 'UOUT',
-      channelId: invitation.channel,
-      ts: invitation.ts,
-      actionId: ACTIONS.askToJoin,
-    });
+    await press(h, 'UOUT', invitation, ACTIONS.askToJoin);
     const request = h.fake.messages('CTEAM').find((m) => hasAction(m, ACTIONS.admit))!;
     // Only a member may admit: the newcomer cannot admit themselves.
     await h.slack.clickButton({ userId: 'UOUT', channelId: 'CTEAM', ts: request.ts, actionId: ACTIONS.admit });
@@ -163,7 +159,7 @@ describe('trust, tested as the attacks', () => {
     await h.slack.clickButton({ userId: 'UCAROL', channelId: 'CTEAM', ts: request.ts, actionId: ACTIONS.admit });
     const welcome = dmsWith(h, 'UOUT', ACTIONS.commit)[0]!;
     expect(JSON.stringify(welcome.blocks)).toContain('UALICE on atmosphere');
-    await h.slack.clickButton({ userId: 'UOUT', channelId: welcome.channel, ts: welcome.ts, actionId: ACTIONS.commit });
+    await press(h, 'UOUT', welcome, ACTIONS.commit);
     expect(h.app.store.alliances.isMember(alliance.id, 'UOUT')).toBe(true);
   });
 
@@ -174,12 +170,7 @@ describe('trust, tested as the attacks', () => {
     // Dave joins the channel, commits as a newcomer: he holds the newcomer buttons.
     await h.slack.event({ type: 'member_joined_channel', user: 'UDAVE', channel: 'CTEAM', channel_type: 'C' });
     const welcome = dmsWith(h, 'UDAVE', ACTIONS.commit)[0]!;
-    await h.slack.clickButton({
-      userId: 'UDAVE',
-      channelId: welcome.channel,
-      ts: welcome.ts,
-      actionId: ACTIONS.commit,
-    });
+    await press(h, 'UDAVE', welcome, ACTIONS.commit);
     expect(h.app.store.alliances.isMember(alliance.id, 'UDAVE')).toBe(true);
     await h.tickAt(FIRST_WEEK.pulse);
     for (const userId of TEAM_MEMBERS) await checkIn(userId, 2);
@@ -197,24 +188,9 @@ describe('trust, tested as the attacks', () => {
     const before = members();
     for (const userId of ['UDAVE', 'UALICE']) h.fake.clearViews(userId);
     // Dave, removed: his newcomer buttons and his pulse invitation.
-    await h.slack.clickButton({
-      userId: 'UDAVE',
-      channelId: welcome.channel,
-      ts: welcome.ts,
-      actionId: ACTIONS.commit,
-    });
-    await h.slack.clickButton({
-      userId: 'UDAVE',
-      channelId: welcome.channel,
-      ts: welcome.ts,
-      actionId: ACTIONS.proposeChanges,
-    });
-    await h.slack.clickButton({
-      userId: 'UDAVE',
-      channelId: pulseDm.channel,
-      ts: pulseDm.ts,
-      actionId: ACTIONS.checkIn,
-    });
+    await press(h, 'UDAVE', welcome, ACTIONS.commit);
+    await press(h, 'UDAVE', welcome, ACTIONS.proposeChanges);
+    await press(h, 'UDAVE', pulseDm, ACTIONS.checkIn);
     // Both, removed: the flag's buttons and every command that changes something.
     for (const userId of ['UDAVE', 'UALICE']) {
       await h.slack.clickButton({ userId, channelId: 'CTEAM', ts: flag.ts, actionId: ACTIONS.notNow });

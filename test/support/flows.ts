@@ -75,6 +75,10 @@ export async function activateAlliance(h: Harness, options: ActivateOptions): Pr
   return active!;
 }
 
+/** Clicks `actionId` on a message Alliance posted (in a DM or a channel), as `userId` would. */
+export const press = (h: Harness, userId: string, message: { channel: string; ts: string }, actionId: string) =>
+  h.slack.clickButton({ userId, channelId: message.channel, ts: message.ts, actionId });
+
 /** The DMs a member got from the app that carry a given button. */
 export function dmsWith(h: Harness, userId: string, actionId: string): StoredMessage[] {
   return h.fake.messages(userId).filter((m) => hasAction(m, actionId));
@@ -129,7 +133,7 @@ export async function joinAndAdmit(h: Harness, newcomer: string, admitter: strin
     ask = dmsWith(h, newcomer, ACTIONS.askToJoin).at(-1);
   }
   if (!ask) throw new Error(`${newcomer} got no Ask to join button`);
-  await h.slack.clickButton({ userId: newcomer, channelId: ask.channel, ts: ask.ts, actionId: ACTIONS.askToJoin });
+  await press(h, newcomer, ask, ACTIONS.askToJoin);
   const request = h.fake
     .messages('CTEAM')
     .filter((m) => hasAction(m, ACTIONS.admit))
