@@ -45,11 +45,6 @@ describe('what each audience may see', () => {
     return activateTeam(h, setup, signals);
   }
 
-  const openHome = (userId: string) => openHomeOf(h, userId);
-  const home = (userId: string) => homeText(h, userId);
-  const filesFor = (userId: string) => dmFilesText(h, userId);
-  const channelEverything = (channelId: string) => channelText(h, channelId);
-
   /** Members-only → channel, with every current member's agreement. */
   async function openToChannel(alliance: Alliance, members = TEAM_MEMBERS) {
     await submitSettings(h, members[0]!, 'CTEAM', { [SETUP_BLOCKS.visibility]: 'channel' });
@@ -139,20 +134,20 @@ describe('what each audience may see', () => {
     for (const text of ['show', 'show v1', 'digest', 'checkin', 'export']) {
       await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text });
     }
-    await openHome('UERIN');
+    await openHomeOf(h, 'UERIN');
     const erinSaw = JSON.stringify([
       h.fake.ephemerals('UERIN'),
       h.fake.openViews('UERIN'),
       h.fake.messages('UERIN').slice(erinMessagesBefore),
       h.fake.homeView('UERIN')?.blocks ?? [],
-      filesFor('UERIN'),
+      dmFilesText(h, 'UERIN'),
     ]);
     for (const secret of ['Secret comment', 'Secret risk', 'Secret reason']) expect(erinSaw).not.toContain(secret);
     // Her export holds no pulse that closed after she left, nor its figures.
-    const exported = filesFor('UERIN');
+    const exported = dmFilesText(h, 'UERIN');
     expect(exported).not.toMatch(/"averages"/);
     // App Home of a former member: the alliance is no longer listed as hers.
-    expect(home('UERIN')).not.toContain('Core team');
+    expect(homeText(h, 'UERIN')).not.toContain('Core team');
   });
 
   // ---- 2: anonymous pulses, threshold - 1 commenters ----------------------------------------------
@@ -179,20 +174,20 @@ describe('what each audience may see', () => {
     await h.slack.command({ userId: 'UCAROL', channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UCAROL', channelId: 'CTEAM', text: 'export' });
-    for (const u of ['UCAROL', 'UDAVE']) await openHome(u);
+    for (const u of ['UCAROL', 'UDAVE']) await openHomeOf(h, u);
     const everywhere = JSON.stringify([
-      channelEverything('CTEAM'),
+      channelText(h, 'CTEAM'),
       h.fake.ephemerals(),
-      filesFor('UCAROL'),
-      home('UCAROL'),
-      home('UDAVE'),
+      dmFilesText(h, 'UCAROL'),
+      homeText(h, 'UCAROL'),
+      homeText(h, 'UDAVE'),
       TEAM_MEMBERS.map((u) => h.fake.messages(u)),
     ]);
     for (const secret of ['Anon working A', 'Anon working B', 'Anon risk A', 'Anon risk B']) {
       expect(everywhere).not.toContain(secret);
     }
     // "Commitments at risk or needing help: 3" would describe Alice and Bob, two people, under a threshold of 3.
-    const digestText = channelEverything('CTEAM') + JSON.stringify(h.fake.ephemerals('UCAROL'));
+    const digestText = channelText(h, 'CTEAM') + JSON.stringify(h.fake.ephemerals('UCAROL'));
     expect(digestText).not.toMatch(/Commitments at risk or needing help:\*\s*\d/);
     expect(digestText).toMatch(/How we're doing/);
   });
@@ -216,12 +211,12 @@ describe('what each audience may see', () => {
     await h.tickAt(FIRST_WEEK.digest);
     for (const u of ['UBOB', 'UDAVE']) await h.slack.command({ userId: u, channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'export' });
-    await openHome('UBOB');
+    await openHomeOf(h, 'UBOB');
     const everywhere = JSON.stringify([
-      channelEverything('CTEAM'),
+      channelText(h, 'CTEAM'),
       h.fake.ephemerals(),
-      filesFor('UBOB'),
-      home('UBOB'),
+      dmFilesText(h, 'UBOB'),
+      homeText(h, 'UBOB'),
     ]);
     expect(everywhere).not.toContain('Anon early');
   });
@@ -256,7 +251,7 @@ describe('what each audience may see', () => {
     expect.soft(outsiders).not.toContain('celebrate');
     expect.soft(outsiders).not.toMatch(/4 of 4|4\/4/);
     await h.tickAt(FIRST_WEEK.digest);
-    const channel = channelEverything('CTEAM');
+    const channel = channelText(h, 'CTEAM');
     expect(channel).not.toContain('MO comment');
     expect.soft(channel).not.toContain('Time to celebrate');
     // The digest was posted, and the members still get their celebration privately.
@@ -280,17 +275,17 @@ describe('what each audience may see', () => {
     });
     expect(other.settings.visibility).toBe('members');
     await h.tickAt(FIRST_WEEK.pulse);
-    for (const u of ['UALICE', 'UBOB', 'UFRANK', 'UHANK', 'UDAVE']) await openHome(u);
-    expect(home('UALICE')).toContain('Hidden pair');
-    expect(home('UFRANK')).toContain('Hidden pair');
-    for (const u of ['UBOB', 'UHANK', 'UDAVE']) expect(home(u), u).not.toContain('Hidden pair');
-    expect(home('UFRANK')).not.toContain('Core team');
+    for (const u of ['UALICE', 'UBOB', 'UFRANK', 'UHANK', 'UDAVE']) await openHomeOf(h, u);
+    expect(homeText(h, 'UALICE')).toContain('Hidden pair');
+    expect(homeText(h, 'UFRANK')).toContain('Hidden pair');
+    for (const u of ['UBOB', 'UHANK', 'UDAVE']) expect(homeText(h, u), u).not.toContain('Hidden pair');
+    expect(homeText(h, 'UFRANK')).not.toContain('Core team');
     await h.slack.command({ userId: 'UFRANK', channelId: 'COTHER', text: 'export' });
     await h.slack.command({ userId: 'UHANK', channelId: 'COTHER', text: 'export' });
-    expect(filesFor('UFRANK')).not.toContain('on atmosphere');
-    expect(filesFor('UFRANK')).not.toContain('Core team');
-    expect(filesFor('UHANK')).not.toContain('Hidden pair');
-    expect(filesFor('UHANK')).not.toContain('UALICE on');
+    expect(dmFilesText(h, 'UFRANK')).not.toContain('on atmosphere');
+    expect(dmFilesText(h, 'UFRANK')).not.toContain('Core team');
+    expect(dmFilesText(h, 'UHANK')).not.toContain('Hidden pair');
+    expect(dmFilesText(h, 'UHANK')).not.toContain('UALICE on');
   });
 
   // ---- 6: the admitted newcomer ----------------------------------------------------------------------
@@ -336,13 +331,13 @@ describe('what each audience may see', () => {
     for (const m of h.fake.messages('CTEAM').filter((x) => hasAction(x, ACTIONS.viewDigest))) {
       await h.slack.clickButton({ userId: 'UOUT', channelId: 'CTEAM', ts: m.ts, actionId: ACTIONS.viewDigest });
     }
-    await openHome('UOUT');
+    await openHomeOf(h, 'UOUT');
     const saw = JSON.stringify([
       h.fake.ephemerals('UOUT'),
       h.fake.openViews('UOUT'),
       h.fake.messages('UOUT'),
-      home('UOUT'),
-      filesFor('UOUT'),
+      homeText(h, 'UOUT'),
+      dmFilesText(h, 'UOUT'),
     ]);
     expect(saw).not.toContain('Pre-commit comment');
     expect(saw).not.toContain('Pre-commit reason');
@@ -363,10 +358,10 @@ describe('what each audience may see', () => {
     expect(h.app.store.admissions.get(alliance.id, 'UERIN')?.status).toBe('admitted');
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'export' });
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'show v2' });
-    expect(filesFor('UERIN')).not.toContain('DRAFT-V2');
+    expect(dmFilesText(h, 'UERIN')).not.toContain('DRAFT-V2');
     expect(JSON.stringify(h.fake.ephemerals('UERIN'))).not.toContain('DRAFT-V2');
     // What she may read is there: the version in effect, in the export and with /alliance show.
-    expect(filesFor('UERIN')).toContain('Version 1');
+    expect(dmFilesText(h, 'UERIN')).toContain('Version 1');
     await h.slack.command({ userId: 'UERIN', channelId: 'CTEAM', text: 'show' });
     expect(JSON.stringify(h.fake.ephemerals('UERIN').at(-1))).toContain('*Version 1* is in effect');
   });

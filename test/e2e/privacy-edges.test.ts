@@ -43,13 +43,6 @@ describe('privacy at the edges', () => {
     return activateTeam(h, setup, signals);
   }
 
-  const openHome = (userId: string) => openHomeOf(h, userId);
-  const home = (userId: string) => homeText(h, userId);
-  const filesFor = (userId: string) => dmFilesText(h, userId);
-  const channelEverything = (channelId: string) => channelText(h, channelId);
-
-  const answerRoundAs = (userId: string, extra: string) => answerRound(h, userId, extra);
-
   it('forget me re-renders the signals and design announcements that quoted or named the person, and withdraws their reservation notices', async () => {
     await boot();
     await h.tickAt(FIRST_WEEK.pulse);
@@ -131,12 +124,12 @@ describe('privacy at the edges', () => {
       await h.slack.command({ userId: 'UDAVE', channelId: 'CTEAM', text });
       await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text });
     }
-    await openHome('UDAVE');
-    const dave = JSON.stringify([h.fake.ephemerals('UDAVE'), filesFor('UDAVE'), home('UDAVE')]);
+    await openHomeOf(h, 'UDAVE');
+    const dave = JSON.stringify([h.fake.ephemerals('UDAVE'), dmFilesText(h, 'UDAVE'), homeText(h, 'UDAVE')]);
     expect(h.fake.ephemerals('UDAVE').length).toBeGreaterThan(0);
     expect(dave).not.toContain('UALICE on');
     expect(dave).not.toContain('ARCHWORDS');
-    expect(channelEverything('CTEAM')).not.toContain('ARCHWORDS');
+    expect(channelText(h, 'CTEAM')).not.toContain('ARCHWORDS');
     // A member still reads the history.
     expect(JSON.stringify(h.fake.ephemerals('UBOB'))).toContain('Core team: version 1');
   });
@@ -197,13 +190,13 @@ describe('privacy at the edges', () => {
   it('members-only renegotiation: the channel sees no draft answers and no names of who answered', async () => {
     const alliance = await boot({ [SETUP_BLOCKS.visibility]: 'members' });
     await h.slack.command({ userId: 'UALICE', channelId: 'CTEAM', text: 'renegotiate MORENEGREASON words' });
-    expect(channelEverything('CTEAM'), 'members-only renegotiation reason in channel').not.toContain('MORENEGREASON');
+    expect(channelText(h, 'CTEAM'), 'members-only renegotiation reason in channel').not.toContain('MORENEGREASON');
     // The channel hears that the agreement is being renegotiated; each member has the reason by DM.
-    expect(channelEverything('CTEAM')).toContain('is being renegotiated by its members');
+    expect(channelText(h, 'CTEAM')).toContain('is being renegotiated by its members');
     for (const userId of TEAM_MEMBERS)
       expect(JSON.stringify(h.fake.messages(userId)), userId).toContain('MORENEGREASON');
     const channelBefore = h.fake.messages('CTEAM').map((m) => m.ts);
-    await answerRoundAs('UBOB', ' BOBDRAFT5');
+    await answerRound(h, 'UBOB', ' BOBDRAFT5');
     // Alice opens her answers: does she see Bob's before compile?
     const button = [...h.fake.messages('UALICE'), ...h.fake.messages('CTEAM')]
       .filter((m) => hasAction(m, ACTIONS.addAnswers))
@@ -214,7 +207,7 @@ describe('privacy at the edges', () => {
     expect(aliceView).toContain('UALICE on');
     expect(aliceView, 'Alice sees Bob’s draft before compile').not.toContain('BOBDRAFT5');
     await h.slack.closeView({ userId: 'UALICE' });
-    const channel = channelEverything('CTEAM');
+    const channel = channelText(h, 'CTEAM');
     expect(h.fake.messages('CTEAM').length).toBeGreaterThan(0);
     expect(channel).not.toContain('BOBDRAFT5');
     // Messages posted or re-rendered since the round opened: who answered is not for the channel.
@@ -224,9 +217,9 @@ describe('privacy at the edges', () => {
       .map((m) => JSON.stringify([m.text, m.blocks]))
       .join('\n');
     expect(touched, 'names who answered in channel').not.toContain('<@UBOB>');
-    for (const u of ['UALICE', 'UCAROL', 'UERIN']) await answerRoundAs(u, ' v2');
+    for (const u of ['UALICE', 'UCAROL', 'UERIN']) await answerRound(h, u, ' v2');
     expect(h.app.store.agreements.proposedVersion(alliance.id)?.number).toBe(2);
-    expect(channelEverything('CTEAM')).not.toContain('BOBDRAFT5');
+    expect(channelText(h, 'CTEAM')).not.toContain('BOBDRAFT5');
   });
 
   // ---- declined privacy change ----------------------------------------------------------------
@@ -266,12 +259,12 @@ describe('privacy at the edges', () => {
     expect(second?.anonymous, 'next pulse anonymous').toBe(true);
     for (const u of ['UBOB', 'UDAVE']) await h.slack.command({ userId: u, channelId: 'CTEAM', text: 'digest' });
     await h.slack.command({ userId: 'UBOB', channelId: 'CTEAM', text: 'export' });
-    await openHome('UBOB');
+    await openHomeOf(h, 'UBOB');
     const everywhere = JSON.stringify([
-      channelEverything('CTEAM'),
+      channelText(h, 'CTEAM'),
       h.fake.ephemerals(),
-      filesFor('UBOB'),
-      home('UBOB'),
+      dmFilesText(h, 'UBOB'),
+      homeText(h, 'UBOB'),
     ]);
     expect(everywhere).toMatch(/How we're doing/);
     expect(everywhere).not.toContain('ANON6');
